@@ -1,0 +1,104 @@
+//! The name interner: every identifier the parser meets (type names, tags, fields,
+//! symbols, keywords) is stored once and referred to by a [`NameId`].
+//!
+//! Names live in Rust-owned memory, never in Lua strings. The interner only grows; a
+//! failed `cdef` may leave names behind, which is harmless because a name on its own
+//! declares nothing.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::hash::BuildHasher;
+use hashbrown::HashTable;
+
+/// A handle to an interned identifier. Two equal strings always get the same id.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct NameId(pub(crate) u32);
+
+impl NameId {
+    /// The raw index of this name in its interner.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
+/// A string interner with a single copy of each string.
+#[derive(Clone, Default)]
+pub struct Names {
+    strings: Vec<Box<str>>,
+    table: HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl Names {
+    /// An empty interner.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn hash(&self, s: &[u8]) -> u64 {
+        self.hasher.hash_one(s)
+    }
+
+    /// Interns `s` and returns its id.
+    pub fn intern(&mut self, s: &str) -> NameId {
+        self.intern_bytes(s.as_bytes())
+    }
+
+    /// Interns a byte string that the caller guarantees is UTF-8 (identifiers are ASCII,
+    /// but any UTF-8 is accepted).
+    pub(crate) fn intern_bytes(&mut self, s: &[u8]) -> NameId {
+        let h = self.hash(s);
+        let strings = &self.strings;
+        if let Some(&i) = self.table.find(h, |&i| strings[i as usize].as_bytes() == s) {
+            return NameId(i);
+        }
+        let owned: Box<str> = match core::str::from_utf8(s) {
+            Ok(v) => v.into(),
+            Err(_) => alloc::string::String::from_utf8_lossy(s).into_owned().into_boxed_str(),
+        };
+        let id = self.strings.len() as u32;
+        self.strings.push(owned);
+        let (strings, hasher) = (&self.strings, &self.hasher);
+        self.table.insert_unique(h, id, |&i| hasher.hash_one(strings[i as usize].as_bytes()));
+        NameId(id)
+    }
+
+    /// Looks `s` up without interning it.
+    pub fn get(&self, s: &str) -> Option<NameId> {
+        let h = self.hash(s.as_bytes());
+        let strings = &self.strings;
+        self.table.find(h, |&i| &*strings[i as usize] == s).map(|&i| NameId(i))
+    }
+
+    /// The string of an id.
+    pub fn str(&self, id: NameId) -> &str {
+        &self.strings[id.0 as usize]
+    }
+
+    /// How many names are interned.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Whether no name is interned.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_is_idempotent() {
+        let mut n = Names::new();
+        let a = n.intern("foo");
+        let b = n.intern("bar");
+        assert_ne!(a, b);
+        assert_eq!(n.intern("foo"), a);
+        assert_eq!(n.str(b), "bar");
+        assert_eq!(n.get("bar"), Some(b));
+        assert_eq!(n.get("baz"), None);
+    }
+}

@@ -1,0 +1,223 @@
+//! `__attribute__((...))`, `__declspec(...)`, `__asm__("sym")` and calling-convention
+//! keywords. Unknown attributes are skipped with their (balanced) arguments.
+
+use super::Parser;
+use crate::ctype::CallConv;
+use crate::error::{msg, Error};
+use crate::lex::{keyword, Kw, Tok};
+use crate::names::NameId;
+use alloc::vec::Vec;
+
+/// A `mode(...)` attribute: element size, float or integer, vector length (0: scalar).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Mode {
+    pub size: u32,
+    pub float: bool,
+    pub vector: u32,
+}
+
+/// Attributes gathered for one declaration.
+#[derive(Clone, Default, Debug)]
+pub(crate) struct Attrs {
+    pub align: u32,
+    pub packed: bool,
+    pub mode: Option<Mode>,
+    pub vector_size: Option<u64>,
+    pub conv: CallConv,
+    pub asm: Option<NameId>,
+}
+
+impl Attrs {
+    pub fn merge(&mut self, o: &Attrs) {
+        self.align = self.align.max(o.align);
+        self.packed |= o.packed;
+        if o.mode.is_some() {
+            self.mode = o.mode;
+        }
+        if o.vector_size.is_some() {
+            self.vector_size = o.vector_size;
+        }
+        if o.conv != CallConv::Default {
+            self.conv = o.conv;
+        }
+        if o.asm.is_some() {
+            self.asm = o.asm;
+        }
+    }
+}
+
+/// The biggest alignment gcc gives `aligned` without an argument on x86-64.
+const DEFAULT_ALIGN: u32 = 16;
+
+/// An alignment value as gcc takes it: a power of two, at most 2^28.
+pub(crate) fn clamp_align(a: u64) -> u32 {
+    if a == 0 {
+        return 1;
+    }
+    let a = a.min(1 << 28);
+    // Round down to a power of two, as LuaJIT does for non-powers.
+    1u32 << (63 - a.leading_zeros())
+}
+
+impl Parser<'_, '_> {
+    /// Parses any attributes, asm labels and calling-convention keywords at the current
+    /// position.
+    pub(crate) fn attributes(&mut self, a: &mut Attrs) -> Result<(), Error> {
+        loop {
+            match self.kw() {
+                Some(Kw::Attribute | Kw::Attribute2) => {
+                    self.next()?;
+                    self.expect(b'(' as u16)?;
+                    self.expect(b'(' as u16)?;
+                    self.gnu_attr_list(a)?;
+                    self.expect(b')' as u16)?;
+                    self.expect(b')' as u16)?;
+                }
+                Some(Kw::Declspec) => {
+                    self.next()?;
+                    self.expect(b'(' as u16)?;
+                    self.declspec_list(a)?;
+                    self.expect(b')' as u16)?;
+                }
+                Some(Kw::Asm | Kw::Asm2 | Kw::Asm3) => {
+                    self.next()?;
+                    self.expect(b'(' as u16)?;
+                    let mut s: Vec<u8> = Vec::new();
+                    while self.tok() == Tok::Str {
+                        s.extend_from_slice(&self.lx.strbuf);
+                        self.next()?;
+                    }
+                    self.expect(b')' as u16)?;
+                    if !s.is_empty() {
+                        a.asm = Some(self.t.names.intern_bytes(&s));
+                    }
+                }
+                Some(Kw::Cdecl | Kw::Cdecl2) => self.conv(a, CallConv::Cdecl)?,
+                Some(Kw::Stdcall | Kw::Stdcall2) => self.conv(a, CallConv::Stdcall)?,
+                Some(Kw::Fastcall | Kw::Fastcall2) => self.conv(a, CallConv::Fastcall)?,
+                Some(Kw::Thiscall) => self.conv(a, CallConv::Thiscall)?,
+                Some(Kw::Extension | Kw::Ptr32 | Kw::Ptr64) => self.next()?,
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn conv(&mut self, a: &mut Attrs, c: CallConv) -> Result<(), Error> {
+        a.conv = c;
+        self.next()
+    }
+
+    /// The identifier (or keyword) naming an attribute, with `__x__` stripped to `x`.
+    fn attr_name(&self) -> Option<&[u8]> {
+        let Tok::Name(n) = self.tok() else { return None };
+        let s = self.t.names.str(n).as_bytes();
+        let s = s.strip_prefix(b"__").and_then(|s| s.strip_suffix(b"__")).unwrap_or(s);
+        Some(s)
+    }
+
+    fn gnu_attr_list(&mut self, a: &mut Attrs) -> Result<(), Error> {
+        loop {
+            let Some(name) = self.attr_name() else { return Ok(()) };
+            let name: Vec<u8> = name.to_vec();
+            self.next()?;
+            match name.as_slice() {
+                b"aligned" => {
+                    if self.is(b'(' as u16) {
+                        self.next()?;
+                        let v = self.const_int()?;
+                        a.align = a.align.max(clamp_align(v.bits));
+                        self.expect(b')' as u16)?;
+                    } else {
+                        a.align = a.align.max(DEFAULT_ALIGN);
+                    }
+                }
+                b"packed" => a.packed = true,
+                b"mode" => {
+                    self.expect(b'(' as u16)?;
+                    if let Some(m) = self.attr_name().map(parse_mode) {
+                        a.mode = m;
+                        self.next()?;
+                    }
+                    self.expect(b')' as u16)?;
+                }
+                b"vector_size" => {
+                    self.expect(b'(' as u16)?;
+                    let v = self.const_int()?;
+                    a.vector_size = Some(v.bits);
+                    self.expect(b')' as u16)?;
+                }
+                b"cdecl" => a.conv = CallConv::Cdecl,
+                b"stdcall" => a.conv = CallConv::Stdcall,
+                b"fastcall" => a.conv = CallConv::Fastcall,
+                b"thiscall" => a.conv = CallConv::Thiscall,
+                b"ms_abi" => a.conv = CallConv::MsAbi,
+                b"sysv_abi" => a.conv = CallConv::SysvAbi,
+                _ => {
+                    if self.is(b'(' as u16) {
+                        self.skip_group()?;
+                    }
+                }
+            }
+            if !self.accept(b',' as u16)? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn declspec_list(&mut self, a: &mut Attrs) -> Result<(), Error> {
+        while let Tok::Name(n) = self.tok() {
+            let is_align = self.t.names.str(n) == "align";
+            self.next()?;
+            if is_align {
+                if self.is(b'(' as u16) {
+                    self.next()?;
+                    let v = self.const_int()?;
+                    a.align = a.align.max(clamp_align(v.bits));
+                    self.expect(b')' as u16)?;
+                } else {
+                    a.align = a.align.max(DEFAULT_ALIGN);
+                }
+            } else if self.is(b'(' as u16) {
+                self.skip_group()?;
+            }
+        }
+        let _ = keyword;
+        let _ = msg::INVALID_VALUE;
+        Ok(())
+    }
+}
+
+/// Parses a gcc machine mode: `QI HI SI DI TI` (integers), `SF DF TF` (floats), with an
+/// optional `V<n>` vector prefix; `byte`, `word` and `pointer` too.
+fn parse_mode(s: &[u8]) -> Option<Mode> {
+    match s {
+        b"byte" => return Some(Mode { size: 1, float: false, vector: 0 }),
+        b"word" | b"pointer" => return Some(Mode { size: 8, float: false, vector: 0 }),
+        _ => {}
+    }
+    let mut s = s;
+    let mut vector = 0u32;
+    if s.first() == Some(&b'V') {
+        let digits = s[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        vector = core::str::from_utf8(&s[1..1 + digits]).ok()?.parse().ok()?;
+        s = &s[1 + digits..];
+    }
+    let size = match s.first()? {
+        b'Q' => 1,
+        b'H' => 2,
+        b'S' => 4,
+        b'D' => 8,
+        b'T' => 16,
+        b'O' => 32,
+        _ => return None,
+    };
+    let float = match s.get(1)? {
+        b'I' => false,
+        b'F' => true,
+        _ => return None,
+    };
+    Some(Mode { size, float, vector })
+}

@@ -1,0 +1,306 @@
+//! Declarators: pointers, references, arrays, functions and the names they declare.
+
+use super::attr::Attrs;
+use super::spec::Ctx;
+use super::Parser;
+use crate::ctype::*;
+use crate::error::{msg, Error};
+use crate::lex::{keyword, p, Kw, Tok};
+use crate::names::NameId;
+use crate::table::Param;
+use alloc::vec::Vec;
+
+/// Whether a declarator may, must or must not declare a name.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(crate) enum Names {
+    Required,
+    Optional,
+    Forbidden,
+}
+
+/// One derivation step.
+enum Op {
+    Ptr(Qual),
+    Ref,
+    Array(ArrayLen),
+    Func(Vec<CTypeId>, bool),
+}
+
+pub(crate) struct Decl {
+    pub ty: CTypeId,
+    pub name: Option<NameId>,
+}
+
+/// Limit on derivation steps in one declarator.
+const MAX_OPS: usize = 256;
+
+impl Parser<'_, '_> {
+    pub(crate) fn declarator(&mut self, base: CTypeId, attrs: &mut Attrs, names: Names) -> Result<Decl, Error> {
+        let mut ops: Vec<Op> = Vec::new();
+        let mut name = None;
+        self.decl_ops(&mut ops, &mut name, attrs, names)?;
+        if names == Names::Forbidden && name.is_some() {
+            return Err(self.err_expected("<eof>"));
+        }
+        let ty = self.apply_ops(base, ops, attrs)?;
+        Ok(Decl { ty, name })
+    }
+
+    fn decl_ops(&mut self, ops: &mut Vec<Op>, name: &mut Option<NameId>, attrs: &mut Attrs, names: Names) -> Result<(), Error> {
+        self.enter()?;
+        let mut ptrs: Vec<Op> = Vec::new();
+        loop {
+            match self.tok() {
+                Tok::Punct(c) if c == b'*' as u16 => {
+                    self.next()?;
+                    let q = self.ptr_quals(attrs)?;
+                    ptrs.push(Op::Ptr(q));
+                }
+                Tok::Punct(c) if c == b'&' as u16 || c == b'^' as u16 => {
+                    self.next()?;
+                    self.ptr_quals(attrs)?;
+                    ptrs.push(Op::Ref);
+                }
+                Tok::Punct(p::ANDAND) => {
+                    // `T &&` is taken as a plain reference, as LuaJIT does.
+                    self.next()?;
+                    self.ptr_quals(attrs)?;
+                    ptrs.push(Op::Ref);
+                }
+                Tok::Name(n) if is_decl_attr(keyword(n)) => {
+                    self.attributes(attrs)?;
+                }
+                _ => break,
+            }
+            if ptrs.len() > MAX_OPS {
+                return Err(self.err(msg::LEVELS));
+            }
+        }
+        let mut inner: Option<Vec<Op>> = None;
+        match self.tok() {
+            Tok::Punct(c) if c == b'(' as u16 && self.paren_is_declarator()? => {
+                self.next()?;
+                let mut v = Vec::new();
+                self.decl_ops(&mut v, name, attrs, names)?;
+                self.expect(b')' as u16)?;
+                inner = Some(v);
+            }
+            Tok::Name(n) if keyword(n).is_none() && names != Names::Forbidden => {
+                *name = Some(n);
+                self.next()?;
+            }
+            Tok::Name(n) if keyword(n).is_none() => {
+                // A name in a type string: LuaJIT says the type should have ended.
+                return Err(self.err_expected("<eof>"));
+            }
+            Tok::Dollar if names != Names::Forbidden => {
+                if let Some(Param::Name(s)) = self.peek_param() {
+                    let s = s.clone();
+                    self.take_param()?;
+                    *name = Some(self.t.intern_name(&s));
+                    self.next()?;
+                }
+            }
+            _ => {}
+        }
+        let mut sfx: Vec<Op> = Vec::new();
+        loop {
+            if self.is(b'[' as u16) {
+                let len = self.array_len(attrs)?;
+                sfx.push(Op::Array(len));
+            } else if self.is(b'(' as u16) {
+                let (params, variadic) = self.params(attrs)?;
+                sfx.push(Op::Func(params, variadic));
+            } else {
+                break;
+            }
+            if sfx.len() > MAX_OPS {
+                return Err(self.err(msg::LEVELS));
+            }
+        }
+        ops.extend(ptrs);
+        ops.extend(sfx.into_iter().rev());
+        if let Some(v) = inner {
+            ops.extend(v);
+        }
+        if ops.len() > MAX_OPS {
+            return Err(self.err(msg::LEVELS));
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// Qualifiers and attributes after `*`.
+    fn ptr_quals(&mut self, attrs: &mut Attrs) -> Result<Qual, Error> {
+        let mut q = Qual::NONE;
+        loop {
+            match self.kw() {
+                Some(Kw::Const | Kw::Const2 | Kw::Const3) => q = q.with(Qual::CONST),
+                Some(Kw::Volatile | Kw::Volatile2 | Kw::Volatile3) => q = q.with(Qual::VOLATILE),
+                Some(Kw::Restrict | Kw::Restrict2 | Kw::Restrict3 | Kw::Ptr32 | Kw::Ptr64 | Kw::Atomic | Kw::Extension) => {}
+                k if is_decl_attr(k) => {
+                    self.attributes(attrs)?;
+                    continue;
+                }
+                _ => return Ok(q),
+            }
+            self.next()?;
+        }
+    }
+
+    /// At `(`: does a nested declarator follow (rather than a parameter list)?
+    fn paren_is_declarator(&mut self) -> Result<bool, Error> {
+        Ok(match self.peek2()? {
+            Tok::Punct(c) => {
+                c == b'*' as u16 || c == b'&' as u16 || c == b'^' as u16 || c == b'(' as u16 || c == b'[' as u16 || c == p::ANDAND
+            }
+            Tok::Name(n) => match keyword(n) {
+                Some(k) => is_decl_attr(Some(k)) && !matches!(k, Kw::Attribute | Kw::Attribute2),
+                None => !matches!(self.t.symbol(n), Some(Symbol::Typedef(_))),
+            },
+            Tok::Dollar => matches!(self.peek_param(), Some(Param::Name(_))),
+            _ => false,
+        })
+    }
+
+    fn array_len(&mut self, attrs: &mut Attrs) -> Result<ArrayLen, Error> {
+        self.next()?; // '['
+        // Qualifiers and `static` inside brackets are allowed in parameters.
+        loop {
+            match self.kw() {
+                Some(Kw::Const | Kw::Const2 | Kw::Const3 | Kw::Volatile | Kw::Volatile2 | Kw::Volatile3 | Kw::Restrict | Kw::Restrict2 | Kw::Restrict3 | Kw::Static) => self.next()?,
+                k if is_decl_attr(k) => self.attributes(attrs)?,
+                _ => break,
+            }
+        }
+        let len = if self.is(b']' as u16) {
+            ArrayLen::Unsized
+        } else if self.is(b'?' as u16) {
+            self.next()?;
+            ArrayLen::Vla
+        } else if self.tok() == Tok::Dollar && matches!(self.peek_param(), Some(Param::Int(_))) {
+            let Ok(Param::Int(n)) = self.take_param() else { return Err(self.err(msg::INVALID_VALUE)) };
+            self.next()?;
+            if !(0..=crate::table::MAX_SIZE as i64).contains(&n) {
+                return Err(Error::new(msg::TOO_LARGE));
+            }
+            ArrayLen::Fixed(n as u64)
+        } else {
+            let v = self.const_int()?;
+            let n = v.as_i128();
+            if !(0..=crate::table::MAX_SIZE as i128).contains(&n) {
+                return Err(Error::new(msg::TOO_LARGE));
+            }
+            ArrayLen::Fixed(n as u64)
+        };
+        self.expect(b']' as u16)?;
+        Ok(len)
+    }
+
+    /// `( params )`: parameter types after decay, and whether it ends in `...`.
+    fn params(&mut self, _attrs: &mut Attrs) -> Result<(Vec<CTypeId>, bool), Error> {
+        self.next()?; // '('
+        self.enter()?;
+        let mut params = Vec::new();
+        let mut variadic = false;
+        if !self.is(b')' as u16) {
+            loop {
+                if self.is(p::ELLIPSIS) {
+                    self.next()?;
+                    variadic = true;
+                    break;
+                }
+                let spec = self.decl_spec(Ctx::Param)?;
+                let mut pa = spec.attrs.clone();
+                let d = self.declarator(spec.ty, &mut pa, Names::Optional)?;
+                self.attributes(&mut pa)?;
+                let ty = self.finish_type(d.ty, &Attrs { align: 0, ..pa })?;
+                let t = *self.t.get(ty);
+                match t.kind {
+                    Kind::Void if params.is_empty() && d.name.is_none() && self.is(b')' as u16) => break,
+                    Kind::Void => return Err(self.err(msg::INVALID_TYPE)),
+                    Kind::Array(e, _) => {
+                        // Arrays decay to pointers to their (qualified) elements.
+                        let p = self.t.intern_kind(Kind::Ptr(e), t.qual, 0)?;
+                        params.push(p);
+                    }
+                    Kind::Func(_) => {
+                        let p = self.t.ptr_to(ty);
+                        params.push(p);
+                    }
+                    _ => params.push(ty),
+                }
+                if !self.accept(b',' as u16)? {
+                    break;
+                }
+            }
+        }
+        self.expect(b')' as u16)?;
+        self.leave();
+        Ok((params, variadic))
+    }
+
+    fn apply_ops(&mut self, base: CTypeId, ops: Vec<Op>, attrs: &mut Attrs) -> Result<CTypeId, Error> {
+        let mut ty = base;
+        let last_func = ops.iter().rposition(|o| matches!(o, Op::Func(..)));
+        for (i, op) in ops.into_iter().enumerate() {
+            let k = self.t.get(ty).kind;
+            ty = match op {
+                Op::Ptr(q) => {
+                    if matches!(k, Kind::Ref(_)) {
+                        return Err(self.err(msg::INVALID_TYPE));
+                    }
+                    self.t.intern_kind(Kind::Ptr(ty), q, 0)?
+                }
+                Op::Ref => match k {
+                    Kind::Ref(_) => ty,
+                    _ => self.t.intern_kind(Kind::Ref(ty), Qual::NONE, 0)?,
+                },
+                Op::Array(len) => {
+                    let t = self.t.get(ty);
+                    match t.kind {
+                        Kind::Ref(_) | Kind::Func(_) => return Err(self.err(msg::INVALID_TYPE)),
+                        Kind::Struct(a) if self.t.agg(a).vla => return Err(self.err(msg::TOO_LARGE)),
+                        _ => {}
+                    }
+                    if t.size.is_none() {
+                        return Err(self.err(msg::TOO_LARGE));
+                    }
+                    self.t.intern_kind(Kind::Array(ty, len), Qual::NONE, 0)?
+                }
+                Op::Func(params, variadic) => {
+                    if matches!(k, Kind::Func(_) | Kind::Array(..)) {
+                        return Err(self.err(msg::INVALID_TYPE));
+                    }
+                    // The calling convention belongs to the outermost function (the one a
+                    // pointer points to, or the declared function).
+                    let conv = if Some(i) == last_func { attrs.conv } else { CallConv::Default };
+                    self.t.func_type(FuncDef { ret: ty, params, variadic, conv })
+                }
+            };
+        }
+        Ok(ty)
+    }
+}
+
+/// Keywords that may appear among declarator parts.
+pub(crate) fn is_decl_attr(k: Option<Kw>) -> bool {
+    matches!(
+        k,
+        Some(
+            Kw::Attribute
+                | Kw::Attribute2
+                | Kw::Declspec
+                | Kw::Cdecl
+                | Kw::Cdecl2
+                | Kw::Stdcall
+                | Kw::Stdcall2
+                | Kw::Fastcall
+                | Kw::Fastcall2
+                | Kw::Thiscall
+                | Kw::Ptr32
+                | Kw::Ptr64
+                | Kw::Extension
+        )
+    )
+}
