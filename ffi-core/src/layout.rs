@@ -56,13 +56,12 @@ pub(crate) fn layout(
         let ft = t.get(f.ty);
         let tsize = ft.size.unwrap_or(0);
         let talign = ft.align.max(1);
-        let is_packed = packed || f.packed;
-        // The member's alignment: natural (or 1 when packed), raised by its own aligned
-        // attribute, capped by #pragma pack.
-        let mut a = if is_packed { 1 } else { talign };
-        if f.align != 0 {
-            a = a.max(f.align);
-        }
+        // gcc marks a member packed when the struct is packed and the member is a bitfield
+        // or of a more than byte-aligned type, or when the member itself says so.
+        let is_packed = (packed && (talign > 1 || f.width.is_some())) || f.packed;
+        // The member's alignment: natural (or 1 when packed, where only the member's own
+        // aligned attribute survives), capped by #pragma pack.
+        let mut a = if is_packed { f.align.max(1) } else { talign.max(f.align) };
         if pack != 0 {
             a = a.min(pack);
         }
@@ -73,33 +72,32 @@ pub(crate) fn layout(
             Some(w) if !ms => {
                 let unit_bits = tsize * 8;
                 let w = w as u64;
+                let talign_bits = talign as u64 * 8;
                 if w == 0 {
-                    // Zero width: pad to the declared type's alignment (capped by pack);
-                    // does not raise the struct's alignment on x86-64.
-                    let za = if pack != 0 { talign.min(pack) } else { talign } as u64 * 8;
+                    // An unnamed zero-width field pads to its type's alignment; neither
+                    // packing nor #pragma pack applies to it, and it does not raise the
+                    // struct's alignment.
                     if !is_union {
-                        bitpos = round_up(bitpos, za);
+                        bitpos = round_up(bitpos, talign_bits);
                     }
                     continue;
                 }
+                // A bitfield's own alignment is only what an aligned attribute gives it.
+                let mut desired = f.align;
+                if pack != 0 && desired != 0 {
+                    desired = desired.min(pack);
+                }
                 let start = if is_union {
                     0
-                } else if is_packed {
-                    bitpos
                 } else {
-                    // May not straddle a boundary of the type's (possibly pack-capped)
-                    // alignment unit.
-                    let ua = if pack != 0 { talign.min(pack) } else { talign } as u64 * 8;
-                    let mut s = bitpos;
-                    if f.align != 0 {
-                        s = round_up(s, a as u64 * 8);
-                    }
-                    if pack == 0 || ua >= unit_bits {
-                        if (s % (talign as u64 * 8)) + w > unit_bits {
-                            s = round_up(s, talign as u64 * 8);
+                    let mut s = round_up(bitpos, desired as u64 * 8);
+                    // Without packing, a bitfield may not span more alignment units of its
+                    // type than the type itself has.
+                    if pack == 0 && !is_packed {
+                        let off = s % talign_bits;
+                        if (off + w).div_ceil(talign_bits) > unit_bits / talign_bits {
+                            s = round_up(s, talign_bits);
                         }
-                    } else if (s % ua) + w > unit_bits.max(ua) && (s / unit_bits) != ((s + w - 1) / unit_bits) {
-                        s = round_up(s, ua);
                     }
                     s
                 };
@@ -109,23 +107,45 @@ pub(crate) fn layout(
                 } else {
                     bitpos = start + w;
                 }
-                if f.name.is_some() || f.align != 0 {
-                    struct_align = struct_align.max(a);
+                if f.name.is_some() {
+                    let type_align = if pack != 0 {
+                        talign.min(pack)
+                    } else if is_packed {
+                        1
+                    } else {
+                        talign
+                    };
+                    struct_align = struct_align.max(desired.max(type_align));
                 }
             }
             Some(w) => {
-                // MSVC rules.
+                // MSVC rules: consecutive bitfields share a unit while their declared types
+                // have the same size and the unit has room.
                 let w = w as u64;
                 let unit_bits = tsize * 8;
+                let ms_align = {
+                    let x = talign.max(f.align);
+                    if pack != 0 {
+                        x.min(pack)
+                    } else {
+                        x
+                    }
+                };
+                let prev_nonzero_bitfield =
+                    fields.last().is_some_and(|l: &Field| l.bits.is_some_and(|b| b.width > 0));
                 if w == 0 {
                     if let Some((us, ub)) = ms_unit.take() {
                         bitpos = us + ub;
-                        let _ = ub;
                     }
-                    // A zero-width field aligns the next member only after a bitfield.
-                    if fields.last().is_some_and(|l: &Field| l.bits.is_some()) && !is_union {
-                        bitpos = round_up(bitpos, a as u64 * 8);
+                    // A zero-width field matters only right after a bitfield: it aligns the
+                    // next member and the struct to its type.
+                    if prev_nonzero_bitfield {
+                        if !is_union {
+                            bitpos = round_up(bitpos, a as u64 * 8);
+                        }
+                        struct_align = struct_align.max(ms_align);
                     }
+                    fields.push(Field { name: None, ty: f.ty, offset: bitpos / 8, bits: Some(BitPos { shift: 0, width: 0 }) });
                     continue;
                 }
                 let fits = match ms_unit {
@@ -151,7 +171,9 @@ pub(crate) fn layout(
                 } else {
                     bitpos = start + w;
                 }
-                struct_align = struct_align.max(a);
+                if !is_packed {
+                    struct_align = struct_align.max(ms_align);
+                }
             }
             None => {
                 if let Some((us, ub)) = ms_unit.take() {

@@ -63,8 +63,10 @@ pub mod ids {
     pub const CDOUBLE: CTypeId = CTypeId(17);
     /// `void *`
     pub const PVOID: CTypeId = CTypeId(18);
+    /// `const char`
+    pub const CCHAR: CTypeId = CTypeId(19);
     /// `const char *`
-    pub const PCCHAR: CTypeId = CTypeId(19);
+    pub const PCCHAR: CTypeId = CTypeId(20);
 }
 
 /// Types larger than this are rejected, as in LuaJIT.
@@ -176,6 +178,7 @@ impl CTypeTable {
             debug_assert_eq!(id.0 as usize, i);
         }
         let cchar = t.qualified(ids::CHAR, Qual::CONST);
+        debug_assert_eq!(cchar, ids::CCHAR);
         let pcchar = t.ptr_to(cchar);
         debug_assert_eq!(pcchar, ids::PCCHAR);
         // int64_t is `long` on LP64 and `long long` on LLP64, as in the system headers.
@@ -298,6 +301,11 @@ impl CTypeTable {
     /// Every symbol of the ordinary namespace (unordered).
     pub fn symbols(&self) -> impl Iterator<Item = (&str, Symbol)> + '_ {
         self.symbols.iter().map(|(n, s)| (self.names.str(*n), *s))
+    }
+
+    /// Every struct, union and enum tag (unordered).
+    pub fn tags(&self) -> impl Iterator<Item = (&str, CTypeId)> + '_ {
+        self.tags.iter().map(|(n, t)| (self.names.str(*n), *t))
     }
 
     /// The unqualified, naturally aligned form of a type.

@@ -274,8 +274,14 @@ impl<'a, 't> Parser<'a, 't> {
                 }
                 _ if is_func => {
                     let ty = self.finish_type(d.ty, &attrs)?;
-                    if self.t.symbol(name).is_none() {
-                        self.t.set_symbol(name, Symbol::Func { ty, asm: attrs.asm });
+                    match self.t.symbol(name) {
+                        None => self.t.set_symbol(name, Symbol::Func { ty, asm: attrs.asm }),
+                        // A later declaration may add the asm label (glibc declares
+                        // `fscanf` plainly, then again redirected to `__isoc99_fscanf`).
+                        Some(Symbol::Func { ty: old, asm: None }) if attrs.asm.is_some() => {
+                            self.t.set_symbol(name, Symbol::Func { ty: old, asm: attrs.asm })
+                        }
+                        Some(_) => {}
                     }
                     if self.is(b'{' as u16) {
                         // An inline definition: the body is skipped, as in LuaJIT.
@@ -292,8 +298,12 @@ impl<'a, 't> Parser<'a, 't> {
                 }
                 _ => {
                     let ty = self.finish_type(d.ty, &attrs)?;
-                    if self.t.symbol(name).is_none() {
-                        self.t.set_symbol(name, Symbol::Var { ty, asm: attrs.asm });
+                    match self.t.symbol(name) {
+                        None => self.t.set_symbol(name, Symbol::Var { ty, asm: attrs.asm }),
+                        Some(Symbol::Var { ty: old, asm: None }) if attrs.asm.is_some() => {
+                            self.t.set_symbol(name, Symbol::Var { ty: old, asm: attrs.asm })
+                        }
+                        Some(_) => {}
                     }
                 }
             }
