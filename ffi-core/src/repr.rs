@@ -94,9 +94,16 @@ impl CTypeTable {
                 }
             }
         }
+        // A qualifier word is followed by a space when more of the declarator follows
+        // (`char *const *`, `int *const [3]`), as in LuaJIT.
         let mut decl = String::new();
-        for s in left.iter().rev() {
+        let n = left.len();
+        for (i, s) in left.iter().rev().enumerate() {
             decl.push_str(s);
+            let more = i + 1 < n || !(right.is_empty() || right.starts_with(')'));
+            if more && s.ends_with(|c: char| c.is_ascii_alphabetic()) {
+                decl.push(' ');
+            }
         }
         decl.push_str(&right);
         if decl.is_empty() {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{describe, C_PRELUDE};
+use common::{describe, C_BITS_HELPER, C_PRELUDE};
 use ffi_core::{CTypeId, CTypeTable, Kind, Symbol, Target};
 use std::fmt::Write;
 
@@ -145,7 +145,7 @@ fn check(target: Target, flags: &[&str], label: &str) {
     for (cexpr, ty) in &aggs {
         describe(&t, cexpr, *ty, &mut ours, &mut main);
     }
-    let src = format!("{C_PRELUDE}\n{corpus}\nint main(void) {{\n{main}  return 0;\n}}\n");
+    let src = format!("{C_PRELUDE}{C_BITS_HELPER}\n{corpus}\nint main(void) {{\n{main}  return 0;\n}}\n");
     let dir = common::scratch(label);
     let out = common::compile_and_run(&cc, &dir, label, &src, flags);
     let theirs: Vec<&str> = out.lines().collect();

@@ -76,8 +76,9 @@ fn all_headers_together_and_selected_types_match_gcc() {
         let id = t.parse_type(ty, &[]).unwrap_or_else(|e| panic!("{ty}: {e}"));
         common::describe(&t, ty, id, &mut ours, &mut main);
     }
-    let includes: String = HEADERS.iter().map(|h| format!("#include <{h}>\n")).collect();
-    let prog = format!("{includes}{}\nint main(void) {{\n{main}  return 0;\n}}\n", common::C_PRELUDE);
+    // Compile the very text ffi-core parsed: the headers' macros (`#define sa_handler
+    // __sigaction_handler.sa_handler`) must not rename the members we name.
+    let prog = format!("{src}\n{}\nint main(void) {{\n{main}  return 0;\n}}\n", common::C_BITS_HELPER);
     let dir = common::scratch("headers");
     let out = common::compile_and_run(&cc, &dir, "headers", &prog, &["-std=gnu11"]);
     let theirs: Vec<&str> = out.lines().collect();

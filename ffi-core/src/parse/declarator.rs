@@ -149,17 +149,17 @@ impl Parser<'_, '_> {
     }
 
     /// At `(`: does a nested declarator follow (rather than a parameter list)?
+    /// A parameter list starts with a type, `)` or `...`; anything else is a nested
+    /// declarator (as LuaJIT decides).
     fn paren_is_declarator(&mut self) -> Result<bool, Error> {
         Ok(match self.peek2()? {
-            Tok::Punct(c) => {
-                c == b'*' as u16 || c == b'&' as u16 || c == b'^' as u16 || c == b'(' as u16 || c == b'[' as u16 || c == p::ANDAND
-            }
+            Tok::Punct(c) => !(c == b')' as u16 || c == p::ELLIPSIS),
             Tok::Name(n) => match keyword(n) {
-                Some(k) => is_decl_attr(Some(k)) && !matches!(k, Kw::Attribute | Kw::Attribute2),
+                Some(k) => !super::spec::is_spec_keyword(k) && !matches!(k, Kw::Typedef | Kw::Extern | Kw::Static | Kw::Register | Kw::Auto | Kw::Inline | Kw::Inline2 | Kw::Inline3),
                 None => !matches!(self.t.symbol(n), Some(Symbol::Typedef(_))),
             },
-            Tok::Dollar => matches!(self.peek_param(), Some(Param::Name(_))),
-            _ => false,
+            Tok::Dollar => !matches!(self.peek_param(), Some(Param::Type(_))),
+            _ => true,
         })
     }
 
@@ -217,7 +217,9 @@ impl Parser<'_, '_> {
                 let ty = self.finish_type(d.ty, &Attrs { align: 0, ..pa })?;
                 let t = *self.t.get(ty);
                 match t.kind {
-                    Kind::Void if params.is_empty() && d.name.is_none() && self.is(b')' as u16) => break,
+                    // An unnamed `void` ends the list: `(void)`, and `(int, void)` as LuaJIT
+                    // takes it; anything after it is an error.
+                    Kind::Void if d.name.is_none() => break,
                     Kind::Void => return Err(self.err(msg::INVALID_TYPE)),
                     Kind::Array(e, _) => {
                         // Arrays decay to pointers to their (qualified) elements.
@@ -259,7 +261,7 @@ impl Parser<'_, '_> {
                 Op::Array(len) => {
                     let t = self.t.get(ty);
                     match t.kind {
-                        Kind::Ref(_) | Kind::Func(_) => return Err(self.err(msg::INVALID_TYPE)),
+                        Kind::Ref(_) => return Err(self.err(msg::INVALID_TYPE)),
                         Kind::Struct(a) if self.t.agg(a).vla => return Err(self.err(msg::TOO_LARGE)),
                         _ => {}
                     }

@@ -542,6 +542,10 @@ impl Parser<'_, '_> {
             }
             self.expect(b';' as u16)?;
             if flex && !self.is(b'}' as u16) {
+                // LuaJIT reports this at the next member's declarator.
+                if self.starts_type() {
+                    self.decl_spec(Ctx::Field)?;
+                }
                 return Err(self.err_expected("}"));
             }
         }

@@ -132,6 +132,13 @@ pub const C_PRELUDE: &str = r#"
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+"#;
+
+/// The bit-scanning helper (needs `printf` and `size_t` declared before it).
+pub const C_BITS_HELPER: &str = r#"
+#ifndef offsetof
+#define offsetof(T, m) __builtin_offsetof(T, m)
+#endif
 static void bits(const char *name, const unsigned char *p, size_t n) {
   long first = -1, last = -1;
   for (size_t i = 0; i < n * 8; i++)
