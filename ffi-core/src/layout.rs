@@ -167,7 +167,7 @@ pub(crate) fn layout(
                 };
                 fields.push(bitfield(f, start, w, tsize));
                 if is_union {
-                    size_bits = size_bits.max(unit_bits);
+                    size_bits = size_bits.max(w);
                 } else {
                     bitpos = start + w;
                 }

@@ -84,12 +84,20 @@ impl Parser<'_, '_> {
         self.cond()
     }
 
+    /// Parses an operand that is not evaluated when `dead` is set.
+    fn maybe_dead<T>(&mut self, dead: bool, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
+        self.dead += dead as u32;
+        let r = f(self);
+        self.dead -= dead as u32;
+        r
+    }
+
     fn cond(&mut self) -> Result<Val, Error> {
         let c = self.binary(0)?;
         if self.accept(b'?' as u16)? {
-            let a = self.cond()?;
+            let a = self.maybe_dead(!c.is_true(), |p| p.cond())?;
             self.expect(b':' as u16)?;
-            let b = self.cond()?;
+            let b = self.maybe_dead(c.is_true(), |p| p.cond())?;
             let (w, u) = Val::common(a, b);
             return Ok(if c.is_true() { a } else { b }.conv(w, u));
         }
@@ -105,7 +113,8 @@ impl Parser<'_, '_> {
                 return Ok(l);
             }
             self.next()?;
-            let r = self.binary(prec + 1)?;
+            let skip = (op == p::ANDAND && !l.is_true()) || (op == p::OROR && l.is_true());
+            let r = self.maybe_dead(skip, |p| p.binary(prec + 1))?;
             l = self.binop(op, l, r)?;
         }
     }
@@ -122,6 +131,9 @@ impl Parser<'_, '_> {
             // The result has the promoted type of the left operand.
             let n = r.as_i128();
             if !(0..64).contains(&n) {
+                if self.dead > 0 {
+                    return Ok(l);
+                }
                 return Err(self.err(msg::INVALID_VALUE));
             }
             let n = n as u32;
@@ -162,6 +174,9 @@ impl Parser<'_, '_> {
             x if x == b'/' as u16 || x == b'%' as u16 => {
                 let m = if wide { u64::MAX } else { u32::MAX as u64 };
                 if c.bits & m == 0 {
+                    if self.dead > 0 {
+                        return Ok(Val { bits: 0, wide, unsigned });
+                    }
                     return Err(self.err(msg::INVALID_VALUE));
                 }
                 let div = x == b'/' as u16;
@@ -176,6 +191,9 @@ impl Parser<'_, '_> {
                     let (p, q) = (a.bits as i64, c.bits as i64);
                     let min = if wide { i64::MIN } else { i32::MIN as i64 };
                     if p == min && q == -1 {
+                        if self.dead > 0 {
+                            return Ok(Val { bits: 0, wide, unsigned });
+                        }
                         return Err(self.err(msg::INVALID_VALUE));
                     }
                     (if div { p / q } else { p % q }) as u64
@@ -222,7 +240,11 @@ impl Parser<'_, '_> {
                     let v = self.unary()?;
                     return self.cast(ty, v);
                 }
-                let v = self.const_int()?;
+                let mut v = self.const_int()?;
+                // A comma expression's value is its last operand.
+                while self.accept(b',' as u16)? {
+                    v = self.const_int()?;
+                }
                 self.expect(b')' as u16)?;
                 Ok(v)
             }
@@ -268,6 +290,7 @@ impl Parser<'_, '_> {
                     let wide = v < i32::MIN as i64 || v > i32::MAX as i64;
                     Ok(Val { bits: v as u64, wide, unsigned: false })
                 }
+                None => Err(Error::new(msg::WRONG_PARAMS)),
                 _ => Err(self.err_near(msg::UNEXPECTED)),
             },
             Tok::Float(_) => Err(self.err_near(msg::INVALID_VALUE)),

@@ -52,6 +52,9 @@ pub(crate) struct Parser<'a, 't> {
     scoped: Vec<(NameId, CTypeId, i64)>,
     /// Structs whose bodies are being parsed (redefinition inside itself is an error).
     defining: Vec<AggId>,
+    /// Inside an operand that C does not evaluate (`0 && x`, the untaken side of `?:`):
+    /// division by zero there is no error.
+    pub(crate) dead: u32,
 }
 
 impl<'a, 't> Parser<'a, 't> {
@@ -65,6 +68,7 @@ impl<'a, 't> Parser<'a, 't> {
             depth: 0,
             scoped: Vec::new(),
             defining: Vec::new(),
+            dead: 0,
         }
     }
 

@@ -74,9 +74,11 @@ pub fn preprocess(cc: &str, includes: &[&str]) -> Option<String> {
 /// Expected lines from ffi-core and the C code that prints the same lines.
 pub fn describe(t: &CTypeTable, cexpr: &str, ty: CTypeId, ours: &mut Vec<String>, c: &mut String) {
     ours.push(format!("{cexpr}|size|{}|align|{}", t.size_of(ty).unwrap_or(0), t.align_of(ty)));
+    // The alignment layout really uses: where a member of this type lands after a char.
+    // (gcc's _Alignof under-reports 32-byte vectors without AVX: 16, while layout uses 32.)
     let _ = writeln!(
         c,
-        "  printf(\"%s|size|%zu|align|%zu\\n\", \"{cexpr}\", sizeof({cexpr}), _Alignof({cexpr}));"
+        "  {{ struct probe {{ char c; {cexpr} x; }}; printf(\"%s|size|%zu|align|%zu\\n\", \"{cexpr}\", sizeof({cexpr}), offsetof(struct probe, x)); }}"
     );
     walk(t, cexpr, ty, "", 0, ours, c, 0);
 }
