@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod fuzz;
+
 use ffi_core::{CTypeId, CTypeTable, Kind};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
