@@ -143,6 +143,9 @@ impl<'a> Lexer<'a> {
     /// Skips white space and comments; handles `#` lines.
     fn skip_ws(&mut self, names: &mut Names) -> Result<(), Error> {
         loop {
+            // Fast path: runs of blanks.
+            let rest = &self.src[self.pos.min(self.src.len())..];
+            self.pos += rest.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(rest.len());
             let c = self.peekc(0);
             match c {
                 b'\n' => {
@@ -272,16 +275,11 @@ impl<'a> Lexer<'a> {
         let c = self.peekc(0);
         let tok = if self.pos >= self.src.len() {
             Tok::Eof
-        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+        } else if IDENT_START[c as usize] {
             let s = self.pos;
-            self.pos += 1;
-            while let Some(&c) = self.src.get(self.pos) {
-                if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
-                    self.pos += 1;
-                } else {
-                    break;
-                }
-            }
+            let rest = &self.src[s + 1..];
+            let n = rest.iter().position(|&c| !IDENT_CHAR[c as usize]).unwrap_or(rest.len());
+            self.pos = s + 1 + n;
             Tok::Name(names.intern_bytes(&self.src[s..self.pos]))
         } else if c.is_ascii_digit() || (c == b'.' && self.peekc(1).is_ascii_digit()) {
             self.number()?
@@ -513,6 +511,22 @@ pub(crate) struct LexSave {
     pack: PackState,
 }
 
+const fn ident_table(digits: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 || (digits && c.is_ascii_digit());
+        i += 1;
+    }
+    t
+}
+
+/// Bytes that start an identifier (letters, `_`, and bytes >= 0x80 as in LuaJIT).
+static IDENT_START: [bool; 256] = ident_table(false);
+/// Bytes that continue one.
+static IDENT_CHAR: [bool; 256] = ident_table(true);
+
 fn trim(s: &[u8]) -> &[u8] {
     let a = s.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(s.len());
     let b = s.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(a, |i| i + 1);
@@ -549,6 +563,9 @@ pub(crate) fn bytes_str(b: &[u8]) -> String {
 /// Parses a C integer literal with its suffix. Returns `Tok::Int(value, is64, unsigned)`
 /// with the type C gives it (int, unsigned, long/long long, unsigned long long).
 fn parse_int_literal(t: &[u8]) -> Option<Tok> {
+    if t.is_empty() {
+        return None;
+    }
     let (radix, digits_start) = if t.len() > 1 && t[0] == b'0' && (t[1] == b'x' || t[1] == b'X') {
         (16, 2)
     } else if t.len() > 1 && t[0] == b'0' && (t[1] == b'b' || t[1] == b'B') {

@@ -5,7 +5,7 @@
 //! failed `cdef` may leave names behind, which is harmless because a name on its own
 //! declares nothing.
 
-use alloc::boxed::Box;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::hash::BuildHasher;
 use hashbrown::HashTable;
@@ -24,8 +24,12 @@ impl NameId {
 /// A string interner with a single copy of each string.
 #[derive(Clone, Default)]
 pub struct Names {
-    strings: Vec<Box<str>>,
-    table: HashTable<u32>,
+    /// All names, back to back (one allocation instead of one per name).
+    buf: String,
+    /// (start, end) of each name in `buf`.
+    spans: Vec<(u32, u32)>,
+    /// (hash, index): the stored hash makes growing the table cheap.
+    table: HashTable<(u64, u32)>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
@@ -48,41 +52,45 @@ impl Names {
     /// but any UTF-8 is accepted).
     pub(crate) fn intern_bytes(&mut self, s: &[u8]) -> NameId {
         let h = self.hash(s);
-        let strings = &self.strings;
-        if let Some(&i) = self.table.find(h, |&i| strings[i as usize].as_bytes() == s) {
+        let (buf, spans) = (&self.buf, &self.spans);
+        let name = |i: u32| {
+            let (a, b) = spans[i as usize];
+            &buf.as_bytes()[a as usize..b as usize]
+        };
+        if let Some(&(_, i)) = self.table.find(h, |&(hh, i)| hh == h && name(i) == s) {
             return NameId(i);
         }
-        let owned: Box<str> = match core::str::from_utf8(s) {
-            Ok(v) => v.into(),
-            Err(_) => alloc::string::String::from_utf8_lossy(s).into_owned().into_boxed_str(),
-        };
-        let id = self.strings.len() as u32;
-        self.strings.push(owned);
-        let (strings, hasher) = (&self.strings, &self.hasher);
-        self.table.insert_unique(h, id, |&i| hasher.hash_one(strings[i as usize].as_bytes()));
+        let start = self.buf.len() as u32;
+        match core::str::from_utf8(s) {
+            Ok(v) => self.buf.push_str(v),
+            Err(_) => self.buf.push_str(&String::from_utf8_lossy(s)),
+        }
+        let id = self.spans.len() as u32;
+        self.spans.push((start, self.buf.len() as u32));
+        self.table.insert_unique(h, (h, id), |&(hh, _)| hh);
         NameId(id)
     }
 
     /// Looks `s` up without interning it.
     pub fn get(&self, s: &str) -> Option<NameId> {
         let h = self.hash(s.as_bytes());
-        let strings = &self.strings;
-        self.table.find(h, |&i| &*strings[i as usize] == s).map(|&i| NameId(i))
+        self.table.find(h, |&(hh, i)| hh == h && self.str(NameId(i)) == s).map(|&(_, i)| NameId(i))
     }
 
     /// The string of an id.
     pub fn str(&self, id: NameId) -> &str {
-        &self.strings[id.0 as usize]
+        let (a, b) = self.spans[id.0 as usize];
+        &self.buf[a as usize..b as usize]
     }
 
     /// How many names are interned.
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.spans.len()
     }
 
     /// Whether no name is interned.
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.spans.is_empty()
     }
 }
 

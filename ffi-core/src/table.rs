@@ -119,11 +119,13 @@ pub struct CTypeTable {
     target: Target,
     pub(crate) names: Names,
     types: Vec<CType>,
-    intern: HashTable<u32>,
+    /// (hash, type index).
+    intern: HashTable<(u64, u32)>,
     aggs: Vec<AggDef>,
     enums: Vec<EnumDef>,
     funcs: Vec<FuncDef>,
-    func_intern: HashTable<u32>,
+    /// (hash, function index).
+    func_intern: HashTable<(u64, u32)>,
     symbols: HashMap<NameId, Symbol>,
     tags: HashMap<NameId, CTypeId>,
     hasher: hashbrown::DefaultHashBuilder,
@@ -137,8 +139,8 @@ impl CTypeTable {
         let mut t = CTypeTable {
             target,
             names: Names::new(),
-            types: Vec::new(),
-            intern: HashTable::new(),
+            types: Vec::with_capacity(256),
+            intern: HashTable::with_capacity(256),
             aggs: Vec::new(),
             enums: Vec::new(),
             funcs: Vec::new(),
@@ -346,15 +348,14 @@ impl CTypeTable {
         let key = (kind, qual, align_attr);
         let h = self.hasher.hash_one(key);
         let types = &self.types;
-        if let Some(&i) = self.intern.find(h, |&i| types[i as usize].key() == key) {
+        if let Some(&(_, i)) = self.intern.find(h, |&(hh, i)| hh == h && types[i as usize].key() == key) {
             return Ok(CTypeId(i));
         }
         let (size, nat_align) = self.natural_layout(kind)?;
         let align = if align_attr != 0 { align_attr } else { nat_align };
         let id = CTypeId(self.types.len() as u32);
         self.types.push(CType { kind, qual, align_attr, size, align });
-        let (types, hasher) = (&self.types, &self.hasher);
-        self.intern.insert_unique(h, id.0, |&i| hasher.hash_one(types[i as usize].key()));
+        self.intern.insert_unique(h, (h, id.0), |&(hh, _)| hh);
         match kind {
             Kind::Struct(a) => self.aggs[a.0 as usize].variants.push(id),
             Kind::Enum(e) => self.enums[e.0 as usize].variants.push(id),
@@ -427,17 +428,31 @@ impl CTypeTable {
         }
     }
 
+    /// Interns a function signature from its parts (allocates only for a new one).
+    pub fn func_type_from(&mut self, ret: CTypeId, params: &[CTypeId], variadic: bool, conv: CallConv) -> CTypeId {
+        // Hashes exactly as `FuncDef` derives it: its fields in order.
+        let h = self.hasher.hash_one((ret, params, variadic, conv));
+        let funcs = &self.funcs;
+        let found = self.func_intern.find(h, |&(hh, i)| {
+            let f = &funcs[i as usize];
+            hh == h && f.ret == ret && f.params == params && f.variadic == variadic && f.conv == conv
+        });
+        match found {
+            Some(&(_, i)) => self.intern_kind(Kind::Func(FuncId(i)), Qual::NONE, 0).unwrap_or(ids::VOID),
+            None => self.func_type(FuncDef { ret, params: params.to_vec(), variadic, conv }),
+        }
+    }
+
     /// Interns a function signature and returns its function type.
     pub fn func_type(&mut self, def: FuncDef) -> CTypeId {
         let h = self.hasher.hash_one(&def);
         let funcs = &self.funcs;
-        let fid = if let Some(&i) = self.func_intern.find(h, |&i| funcs[i as usize] == def) {
+        let fid = if let Some(&(_, i)) = self.func_intern.find(h, |&(hh, i)| hh == h && funcs[i as usize] == def) {
             FuncId(i)
         } else {
             let fid = FuncId(self.funcs.len() as u32);
             self.funcs.push(def);
-            let (funcs, hasher) = (&self.funcs, &self.hasher);
-            self.func_intern.insert_unique(h, fid.0, |&i| hasher.hash_one(&funcs[i as usize]));
+            self.func_intern.insert_unique(h, (h, fid.0), |&(hh, _)| hh);
             fid
         };
         self.intern_kind(Kind::Func(fid), Qual::NONE, 0).unwrap_or(ids::VOID)
@@ -585,7 +600,7 @@ impl CTypeTable {
         for i in (m.types..self.types.len()).rev() {
             let key = self.types[i].key();
             let h = self.hasher.hash_one(key);
-            if let Ok(e) = self.intern.find_entry(h, |&j| j as usize == i) {
+            if let Ok(e) = self.intern.find_entry(h, |&(_, j)| j as usize == i) {
                 e.remove();
             }
             if let Kind::Struct(a) = key.0 {
@@ -602,7 +617,7 @@ impl CTypeTable {
         self.types.truncate(m.types);
         for i in (m.funcs..self.funcs.len()).rev() {
             let h = self.hasher.hash_one(&self.funcs[i]);
-            if let Ok(e) = self.func_intern.find_entry(h, |&j| j as usize == i) {
+            if let Ok(e) = self.func_intern.find_entry(h, |&(_, j)| j as usize == i) {
                 e.remove();
             }
         }

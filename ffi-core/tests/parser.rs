@@ -369,6 +369,10 @@ fn pragma_pack_and_line_directives() {
     let e = err(&mut t, "# 40 \"file.h\"\nint x y;");
     assert_eq!(e, "';' expected near 'y' at line 40");
     assert_eq!(err(&mut t, "#include <stdio.h>"), "unexpected symbol near 'include'");
+    // Found by the long fuzz run: an empty pack value.
+    for src in ["#pragma pack(push,)\n", "#pragma pack(,)\n", "#pragma pack(push, x)\n"] {
+        assert_eq!(err(&mut t, src), "invalid value", "{src:?}");
+    }
 }
 
 #[test]

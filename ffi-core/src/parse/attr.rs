@@ -46,6 +46,17 @@ impl Attrs {
     }
 }
 
+/// Attributes the parser acts on.
+#[derive(Copy, Clone)]
+enum AttrKind {
+    Aligned,
+    Packed,
+    Mode,
+    VectorSize,
+    Conv(CallConv),
+    Other,
+}
+
 /// The biggest alignment gcc gives `aligned` without an argument on x86-64.
 const DEFAULT_ALIGN: u32 = 16;
 
@@ -107,21 +118,32 @@ impl Parser<'_, '_> {
         self.next()
     }
 
-    /// The identifier (or keyword) naming an attribute, with `__x__` stripped to `x`.
-    fn attr_name(&self) -> Option<&[u8]> {
+    /// What the current identifier (or keyword) names as an attribute (`__x__` = `x`).
+    fn attr_kind(&self) -> Option<AttrKind> {
         let Tok::Name(n) = self.tok() else { return None };
-        let s = self.t.names.str(n).as_bytes();
-        let s = s.strip_prefix(b"__").and_then(|s| s.strip_suffix(b"__")).unwrap_or(s);
-        Some(s)
+        let s = self.t.names.str(n);
+        let s = s.strip_prefix("__").and_then(|s| s.strip_suffix("__")).unwrap_or(s);
+        Some(match s {
+            "aligned" => AttrKind::Aligned,
+            "packed" => AttrKind::Packed,
+            "mode" => AttrKind::Mode,
+            "vector_size" => AttrKind::VectorSize,
+            "cdecl" => AttrKind::Conv(CallConv::Cdecl),
+            "stdcall" => AttrKind::Conv(CallConv::Stdcall),
+            "fastcall" => AttrKind::Conv(CallConv::Fastcall),
+            "thiscall" => AttrKind::Conv(CallConv::Thiscall),
+            "ms_abi" => AttrKind::Conv(CallConv::MsAbi),
+            "sysv_abi" => AttrKind::Conv(CallConv::SysvAbi),
+            _ => AttrKind::Other,
+        })
     }
 
     fn gnu_attr_list(&mut self, a: &mut Attrs) -> Result<(), Error> {
         loop {
-            let Some(name) = self.attr_name() else { return Ok(()) };
-            let name: Vec<u8> = name.to_vec();
+            let Some(kind) = self.attr_kind() else { return Ok(()) };
             self.next()?;
-            match name.as_slice() {
-                b"aligned" => {
+            match kind {
+                AttrKind::Aligned => {
                     if self.is(b'(' as u16) {
                         self.next()?;
                         let v = self.const_int()?;
@@ -131,28 +153,25 @@ impl Parser<'_, '_> {
                         a.align = a.align.max(DEFAULT_ALIGN);
                     }
                 }
-                b"packed" => a.packed = true,
-                b"mode" => {
+                AttrKind::Packed => a.packed = true,
+                AttrKind::Mode => {
                     self.expect(b'(' as u16)?;
-                    if let Some(m) = self.attr_name().map(parse_mode) {
-                        a.mode = m;
+                    if let Tok::Name(n) = self.tok() {
+                        let s = self.t.names.str(n);
+                        let s = s.strip_prefix("__").and_then(|s| s.strip_suffix("__")).unwrap_or(s);
+                        a.mode = parse_mode(s.as_bytes());
                         self.next()?;
                     }
                     self.expect(b')' as u16)?;
                 }
-                b"vector_size" => {
+                AttrKind::VectorSize => {
                     self.expect(b'(' as u16)?;
                     let v = self.const_int()?;
                     a.vector_size = Some(v.bits);
                     self.expect(b')' as u16)?;
                 }
-                b"cdecl" => a.conv = CallConv::Cdecl,
-                b"stdcall" => a.conv = CallConv::Stdcall,
-                b"fastcall" => a.conv = CallConv::Fastcall,
-                b"thiscall" => a.conv = CallConv::Thiscall,
-                b"ms_abi" => a.conv = CallConv::MsAbi,
-                b"sysv_abi" => a.conv = CallConv::SysvAbi,
-                _ => {
+                AttrKind::Conv(c) => a.conv = c,
+                AttrKind::Other => {
                     if self.is(b'(' as u16) {
                         self.skip_group()?;
                     }

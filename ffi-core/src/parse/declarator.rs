@@ -8,7 +8,6 @@ use crate::error::{msg, Error};
 use crate::lex::{keyword, p, Kw, Tok};
 use crate::names::NameId;
 use crate::table::Param;
-use alloc::vec::Vec;
 
 /// Whether a declarator may, must or must not declare a name.
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -18,12 +17,13 @@ pub(crate) enum Names {
     Forbidden,
 }
 
-/// One derivation step.
-enum Op {
+/// One derivation step. Function parameters live in the parser's parameter pool.
+#[derive(Copy, Clone)]
+pub(crate) enum Op {
     Ptr(Qual),
     Ref,
     Array(ArrayLen),
-    Func(Vec<CTypeId>, bool),
+    Func { start: u32, len: u32, variadic: bool },
 }
 
 pub(crate) struct Decl {
@@ -36,54 +36,55 @@ const MAX_OPS: usize = 256;
 
 impl Parser<'_, '_> {
     pub(crate) fn declarator(&mut self, base: CTypeId, attrs: &mut Attrs, names: Names) -> Result<Decl, Error> {
-        let mut ops: Vec<Op> = Vec::new();
+        // Steps and parameters go on shared stacks (no allocation per declarator); nested
+        // declarators (in parameter lists) work above this one's marks.
+        let ops_mark = self.ops.len();
+        let pool_mark = self.pool.len();
         let mut name = None;
-        self.decl_ops(&mut ops, &mut name, attrs, names)?;
-        if names == Names::Forbidden && name.is_some() {
-            return Err(self.err_expected("<eof>"));
-        }
-        let ty = self.apply_ops(base, ops, attrs)?;
-        Ok(Decl { ty, name })
+        let r = self.decl_ops(&mut name, attrs, names).and_then(|()| {
+            if names == Names::Forbidden && name.is_some() {
+                return Err(self.err_expected("<eof>"));
+            }
+            self.apply_ops(base, ops_mark, attrs)
+        });
+        self.ops.truncate(ops_mark);
+        self.pool.truncate(pool_mark);
+        Ok(Decl { ty: r?, name })
     }
 
-    fn decl_ops(&mut self, ops: &mut Vec<Op>, name: &mut Option<NameId>, attrs: &mut Attrs, names: Names) -> Result<(), Error> {
+    /// Pushes the steps of one declarator, in application order: pointers, then suffixes
+    /// from the last to the first, then the nested declarator's steps.
+    fn decl_ops(&mut self, name: &mut Option<NameId>, attrs: &mut Attrs, names: Names) -> Result<(), Error> {
         self.enter()?;
-        let mut ptrs: Vec<Op> = Vec::new();
+        let start = self.ops.len();
         loop {
             match self.tok() {
                 Tok::Punct(c) if c == b'*' as u16 => {
                     self.next()?;
                     let q = self.ptr_quals(attrs)?;
-                    ptrs.push(Op::Ptr(q));
+                    self.ops.push(Op::Ptr(q));
                 }
-                Tok::Punct(c) if c == b'&' as u16 || c == b'^' as u16 => {
-                    self.next()?;
-                    self.ptr_quals(attrs)?;
-                    ptrs.push(Op::Ref);
-                }
-                Tok::Punct(p::ANDAND) => {
+                Tok::Punct(c) if c == b'&' as u16 || c == b'^' as u16 || c == p::ANDAND => {
                     // `T &&` is taken as a plain reference, as LuaJIT does.
                     self.next()?;
                     self.ptr_quals(attrs)?;
-                    ptrs.push(Op::Ref);
+                    self.ops.push(Op::Ref);
                 }
                 Tok::Name(n) if is_decl_attr(keyword(n)) => {
                     self.attributes(attrs)?;
                 }
                 _ => break,
             }
-            if ptrs.len() > MAX_OPS {
+            if self.ops.len() - start > MAX_OPS {
                 return Err(self.err(msg::LEVELS));
             }
         }
-        let mut inner: Option<Vec<Op>> = None;
+        let inner_start = self.ops.len();
         match self.tok() {
             Tok::Punct(c) if c == b'(' as u16 && self.paren_is_declarator()? => {
                 self.next()?;
-                let mut v = Vec::new();
-                self.decl_ops(&mut v, name, attrs, names)?;
+                self.decl_ops(name, attrs, names)?;
                 self.expect(b')' as u16)?;
-                inner = Some(v);
             }
             Tok::Name(n) if keyword(n).is_none() && names != Names::Forbidden => {
                 *name = Some(n);
@@ -103,29 +104,25 @@ impl Parser<'_, '_> {
             }
             _ => {}
         }
-        let mut sfx: Vec<Op> = Vec::new();
+        let sfx_start = self.ops.len();
         loop {
             if self.is(b'[' as u16) {
                 let len = self.array_len(attrs)?;
-                sfx.push(Op::Array(len));
+                self.ops.push(Op::Array(len));
             } else if self.is(b'(' as u16) {
-                let (params, variadic) = self.params(attrs)?;
-                sfx.push(Op::Func(params, variadic));
+                let op = self.params()?;
+                self.ops.push(op);
             } else {
                 break;
             }
-            if sfx.len() > MAX_OPS {
+            if self.ops.len() - start > MAX_OPS {
                 return Err(self.err(msg::LEVELS));
             }
         }
-        ops.extend(ptrs);
-        ops.extend(sfx.into_iter().rev());
-        if let Some(v) = inner {
-            ops.extend(v);
-        }
-        if ops.len() > MAX_OPS {
-            return Err(self.err(msg::LEVELS));
-        }
+        // [ptrs][inner][sfx] -> [ptrs][rev sfx][inner]
+        self.ops[sfx_start..].reverse();
+        let inner_len = sfx_start - inner_start;
+        self.ops[inner_start..].rotate_left(inner_len);
         self.leave();
         Ok(())
     }
@@ -197,11 +194,13 @@ impl Parser<'_, '_> {
         Ok(len)
     }
 
-    /// `( params )`: parameter types after decay, and whether it ends in `...`.
-    fn params(&mut self, _attrs: &mut Attrs) -> Result<(Vec<CTypeId>, bool), Error> {
+    /// `( params )`: parameter types after decay go to the pool; returns the step.
+    fn params(&mut self) -> Result<Op, Error> {
         self.next()?; // '('
         self.enter()?;
-        let mut params = Vec::new();
+        // Parameters go straight onto the pool: the declarators parsed in between only
+        // use (and truncate back to) the pool above them.
+        let start = self.pool.len();
         let mut variadic = false;
         if !self.is(b')' as u16) {
             loop {
@@ -224,13 +223,13 @@ impl Parser<'_, '_> {
                     Kind::Array(e, _) => {
                         // Arrays decay to pointers to their (qualified) elements.
                         let p = self.t.intern_kind(Kind::Ptr(e), t.qual, 0)?;
-                        params.push(p);
+                        self.pool.push(p);
                     }
                     Kind::Func(_) => {
                         let p = self.t.ptr_to(ty);
-                        params.push(p);
+                        self.pool.push(p);
                     }
-                    _ => params.push(ty),
+                    _ => self.pool.push(ty),
                 }
                 if !self.accept(b',' as u16)? {
                     break;
@@ -239,13 +238,15 @@ impl Parser<'_, '_> {
         }
         self.expect(b')' as u16)?;
         self.leave();
-        Ok((params, variadic))
+        let len = (self.pool.len() - start) as u32;
+        Ok(Op::Func { start: start as u32, len, variadic })
     }
 
-    fn apply_ops(&mut self, base: CTypeId, ops: Vec<Op>, attrs: &mut Attrs) -> Result<CTypeId, Error> {
+    fn apply_ops(&mut self, base: CTypeId, from: usize, attrs: &mut Attrs) -> Result<CTypeId, Error> {
         let mut ty = base;
-        let last_func = ops.iter().rposition(|o| matches!(o, Op::Func(..)));
-        for (i, op) in ops.into_iter().enumerate() {
+        let last_func = self.ops[from..].iter().rposition(|o| matches!(o, Op::Func { .. })).map(|i| i + from);
+        for i in from..self.ops.len() {
+            let op = self.ops[i];
             let k = self.t.get(ty).kind;
             ty = match op {
                 Op::Ptr(q) => {
@@ -270,14 +271,15 @@ impl Parser<'_, '_> {
                     }
                     self.t.intern_kind(Kind::Array(ty, len), Qual::NONE, 0)?
                 }
-                Op::Func(params, variadic) => {
+                Op::Func { start, len, variadic } => {
                     if matches!(k, Kind::Func(_) | Kind::Array(..)) {
                         return Err(self.err(msg::INVALID_TYPE));
                     }
                     // The calling convention belongs to the outermost function (the one a
                     // pointer points to, or the declared function).
                     let conv = if Some(i) == last_func { attrs.conv } else { CallConv::Default };
-                    self.t.func_type(FuncDef { ret: ty, params, variadic, conv })
+                    let (s, e) = (start as usize, (start + len) as usize);
+                    self.t.func_type_from(ty, &self.pool[s..e], variadic, conv)
                 }
             };
         }

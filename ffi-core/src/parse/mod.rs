@@ -52,6 +52,10 @@ pub(crate) struct Parser<'a, 't> {
     scoped: Vec<(NameId, CTypeId, i64)>,
     /// Structs whose bodies are being parsed (redefinition inside itself is an error).
     defining: Vec<AggId>,
+    /// Declarator steps of the declarators being parsed (see `declarator`).
+    pub(crate) ops: Vec<declarator::Op>,
+    /// Parameter types referred to by function steps in `ops`.
+    pub(crate) pool: Vec<CTypeId>,
     /// Inside an operand that C does not evaluate (`0 && x`, the untaken side of `?:`):
     /// division by zero there is no error.
     pub(crate) dead: u32,
@@ -69,6 +73,8 @@ impl<'a, 't> Parser<'a, 't> {
             scoped: Vec::new(),
             defining: Vec::new(),
             dead: 0,
+            ops: Vec::new(),
+            pool: Vec::new(),
         }
     }
 
@@ -157,30 +163,25 @@ impl<'a, 't> Parser<'a, 't> {
     }
 
     /// Skips a balanced `(...)`, `[...]` or `{...}` group starting at the current token.
+    /// Bracket kinds are not matched against each other: the content is discarded.
     pub(crate) fn skip_group(&mut self) -> Result<(), Error> {
-        let mut stack: Vec<u16> = Vec::new();
+        let close = match self.tok() {
+            Tok::Punct(c) if c == b'{' as u16 => "}",
+            Tok::Punct(c) if c == b'[' as u16 => "]",
+            _ => ")",
+        };
+        let mut depth = 0u32;
         loop {
             match self.tok() {
-                Tok::Punct(c) if c == b'(' as u16 || c == b'[' as u16 || c == b'{' as u16 => {
-                    stack.push(match c as u8 {
-                        b'(' => b')' as u16,
-                        b'[' => b']' as u16,
-                        _ => b'}' as u16,
-                    })
-                }
+                Tok::Punct(c) if c == b'(' as u16 || c == b'[' as u16 || c == b'{' as u16 => depth += 1,
                 Tok::Punct(c) if c == b')' as u16 || c == b']' as u16 || c == b'}' as u16 => {
-                    if stack.pop() != Some(c) {
-                        return Err(self.err_near(msg::UNEXPECTED));
-                    }
+                    depth = depth.saturating_sub(1)
                 }
-                Tok::Eof => {
-                    let want = stack.last().copied().unwrap_or(b')' as u16);
-                    return Err(self.err_expected(&tok_name(want)));
-                }
+                Tok::Eof => return Err(self.err_expected(close)),
                 _ => {}
             }
             self.next()?;
-            if stack.is_empty() {
+            if depth == 0 {
                 return Ok(());
             }
         }
