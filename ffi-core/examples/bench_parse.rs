@@ -11,8 +11,16 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const TEN: &[&str] = &[
-    "stdio.h", "stdlib.h", "string.h", "time.h", "signal.h", "sys/stat.h", "sys/socket.h",
-    "pthread.h", "zlib.h", "sqlite3.h",
+    "stdio.h",
+    "stdlib.h",
+    "string.h",
+    "time.h",
+    "signal.h",
+    "sys/stat.h",
+    "sys/socket.h",
+    "pthread.h",
+    "zlib.h",
+    "sqlite3.h",
 ];
 
 fn preprocess(headers: &[&str]) -> String {
@@ -96,7 +104,10 @@ fn main() {
     // Interning: hits (existing pointer types) and misses (new array types).
     let mut t = CTypeTable::new(Target::SYSV_X64);
     let base: Vec<_> = (0..1000u64)
-        .map(|i| t.intern_kind(Kind::Array(ids::INT, ffi_core::ArrayLen::Fixed(i)), Qual::NONE, 0).unwrap())
+        .map(|i| {
+            t.intern_kind(Kind::Array(ids::INT, ffi_core::ArrayLen::Fixed(i)), Qual::NONE, 0)
+                .unwrap()
+        })
         .collect();
     let k = 1_000_000;
     let t0 = Instant::now();
@@ -111,7 +122,14 @@ fn main() {
     let hit_ns = t0.elapsed().as_secs_f64() / k as f64 * 1e9;
     let t0 = Instant::now();
     for i in 0..100_000u64 {
-        std::hint::black_box(t.intern_kind(Kind::Array(ids::CHAR, ffi_core::ArrayLen::Fixed(10_000 + i)), Qual::NONE, 0).unwrap());
+        std::hint::black_box(
+            t.intern_kind(
+                Kind::Array(ids::CHAR, ffi_core::ArrayLen::Fixed(10_000 + i)),
+                Qual::NONE,
+                0,
+            )
+            .unwrap(),
+        );
     }
     let miss_ns = t0.elapsed().as_secs_f64() / 100_000.0 * 1e9;
     let _ = first;
@@ -147,7 +165,11 @@ fn main() {
             println!(
                 "  ratio (luajit time / ffi-core time, median): {:.2}x {}",
                 lj_med / med_ten,
-                if med_ten <= lj_med { "(ffi-core is at least as fast)" } else { "(ffi-core is SLOWER)" }
+                if med_ten <= lj_med {
+                    "(ffi-core is at least as fast)"
+                } else {
+                    "(ffi-core is SLOWER)"
+                }
             );
         }
         None => println!("  !!!! luajit not found: the LuaJIT comparison was SKIPPED !!!!"),

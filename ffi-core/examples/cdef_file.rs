@@ -19,7 +19,9 @@ fn main() {
     println!("ok: {} symbols, {} types", t.symbols().count(), t.len());
     for ty in args {
         match t.parse_type(&ty, &[]) {
-            Ok(id) => println!("{ty}: {} size={:?} align={}", t.repr(id), t.size_of(id), t.align_of(id)),
+            Ok(id) => {
+                println!("{ty}: {} size={:?} align={}", t.repr(id), t.size_of(id), t.align_of(id))
+            }
             Err(e) => println!("{ty}: error {e}"),
         }
     }

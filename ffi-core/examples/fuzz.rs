@@ -3,7 +3,6 @@
 //! or stack overflow aborts with the failing input.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 fn main() {

@@ -145,7 +145,12 @@ pub(crate) fn layout(
                         }
                         struct_align = struct_align.max(ms_align);
                     }
-                    fields.push(Field { name: None, ty: f.ty, offset: bitpos / 8, bits: Some(BitPos { shift: 0, width: 0 }) });
+                    fields.push(Field {
+                        name: None,
+                        ty: f.ty,
+                        offset: bitpos / 8,
+                        bits: Some(BitPos { shift: 0, width: 0 }),
+                    });
                     continue;
                 }
                 let fits = match ms_unit {
@@ -212,7 +217,12 @@ fn bitfield(f: &PendingField, start: u64, w: u64, tsize: u64) -> Field {
     } else {
         (start / 8, start % 8)
     };
-    Field { name: f.name, ty: f.ty, offset, bits: Some(BitPos { shift: shift as u32, width: w as u32 }) }
+    Field {
+        name: f.name,
+        ty: f.ty,
+        offset,
+        bits: Some(BitPos { shift: shift as u32, width: w as u32 }),
+    }
 }
 
 fn round_up(v: u64, a: u64) -> u64 {

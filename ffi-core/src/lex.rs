@@ -226,7 +226,7 @@ impl<'a> Lexer<'a> {
         let parts: Vec<&[u8]> = inner.split(|&c| c == b',').map(trim).collect();
         let bad = |s: &Self| s.err_at_line(dline, msg::INVALID_VALUE, None);
         match parts.as_slice() {
-            [p] if p.is_empty() => self.pack.cur = 0,
+            [[]] => self.pack.cur = 0,
             [p] if *p == b"push" => {
                 if self.pack.stack.len() >= MAX_PACK_DEPTH {
                     return Err(self.err_at_line(dline, msg::LEVELS, None));
@@ -333,12 +333,11 @@ impl<'a> Lexer<'a> {
     fn number(&mut self) -> Result<Tok, Error> {
         let s = self.pos;
         while let Some(&c) = self.src.get(self.pos) {
-            if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' {
-                self.pos += 1;
-            } else if (c == b'+' || c == b'-')
+            let exponent_sign = (c == b'+' || c == b'-')
                 && matches!(self.src[self.pos - 1], b'e' | b'E' | b'p' | b'P')
-                && !(self.src[s..self.pos].starts_with(b"0x") && matches!(self.src[self.pos - 1], b'e' | b'E'))
-            {
+                && !(self.src[s..self.pos].starts_with(b"0x")
+                    && matches!(self.src[self.pos - 1], b'e' | b'E'));
+            if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || exponent_sign {
                 self.pos += 1;
             } else {
                 break;
@@ -584,7 +583,7 @@ fn parse_int_literal(t: &[u8]) -> Option<Tok> {
         i += 1;
         any = true;
     }
-    if !any && !(radix == 8 && t.len() >= 1) {
+    if !any {
         return None;
     }
     let suf = &t[i..];

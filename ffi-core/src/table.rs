@@ -184,7 +184,8 @@ impl CTypeTable {
         let pcchar = t.ptr_to(cchar);
         debug_assert_eq!(pcchar, ids::PCCHAR);
         // int64_t is `long` on LP64 and `long long` on LLP64, as in the system headers.
-        let (i64t, u64t) = if ls == 8 { (ids::LONG, ids::ULONG) } else { (ids::LLONG, ids::ULLONG) };
+        let (i64t, u64t) =
+            if ls == 8 { (ids::LONG, ids::ULONG) } else { (ids::LLONG, ids::ULLONG) };
         let (size_t, ssize_t) = (u64t, i64t);
         let wchar = match (target.wchar_size, target.wchar_signed) {
             (2, false) => ids::USHORT,
@@ -344,11 +345,18 @@ impl CTypeTable {
     }
 
     /// Interns a type from its parts, computing size and alignment.
-    pub fn intern_kind(&mut self, kind: Kind, qual: Qual, align_attr: u32) -> Result<CTypeId, Error> {
+    pub fn intern_kind(
+        &mut self,
+        kind: Kind,
+        qual: Qual,
+        align_attr: u32,
+    ) -> Result<CTypeId, Error> {
         let key = (kind, qual, align_attr);
         let h = self.hasher.hash_one(key);
         let types = &self.types;
-        if let Some(&(_, i)) = self.intern.find(h, |&(hh, i)| hh == h && types[i as usize].key() == key) {
+        if let Some(&(_, i)) =
+            self.intern.find(h, |&(hh, i)| hh == h && types[i as usize].key() == key)
+        {
             return Ok(CTypeId(i));
         }
         let (size, nat_align) = self.natural_layout(kind)?;
@@ -429,16 +437,28 @@ impl CTypeTable {
     }
 
     /// Interns a function signature from its parts (allocates only for a new one).
-    pub fn func_type_from(&mut self, ret: CTypeId, params: &[CTypeId], variadic: bool, conv: CallConv) -> CTypeId {
+    pub fn func_type_from(
+        &mut self,
+        ret: CTypeId,
+        params: &[CTypeId],
+        variadic: bool,
+        conv: CallConv,
+    ) -> CTypeId {
         // Hashes exactly as `FuncDef` derives it: its fields in order.
         let h = self.hasher.hash_one((ret, params, variadic, conv));
         let funcs = &self.funcs;
         let found = self.func_intern.find(h, |&(hh, i)| {
             let f = &funcs[i as usize];
-            hh == h && f.ret == ret && f.params == params && f.variadic == variadic && f.conv == conv
+            hh == h
+                && f.ret == ret
+                && f.params == params
+                && f.variadic == variadic
+                && f.conv == conv
         });
         match found {
-            Some(&(_, i)) => self.intern_kind(Kind::Func(FuncId(i)), Qual::NONE, 0).unwrap_or(ids::VOID),
+            Some(&(_, i)) => {
+                self.intern_kind(Kind::Func(FuncId(i)), Qual::NONE, 0).unwrap_or(ids::VOID)
+            }
             None => self.func_type(FuncDef { ret, params: params.to_vec(), variadic, conv }),
         }
     }
@@ -447,7 +467,9 @@ impl CTypeTable {
     pub fn func_type(&mut self, def: FuncDef) -> CTypeId {
         let h = self.hasher.hash_one(&def);
         let funcs = &self.funcs;
-        let fid = if let Some(&(_, i)) = self.func_intern.find(h, |&(hh, i)| hh == h && funcs[i as usize] == def) {
+        let fid = if let Some(&(_, i)) =
+            self.func_intern.find(h, |&(hh, i)| hh == h && funcs[i as usize] == def)
+        {
             FuncId(i)
         } else {
             let fid = FuncId(self.funcs.len() as u32);
@@ -658,7 +680,9 @@ impl CTypeTable {
     /// Parses an abstract type (`ffi.typeof("int *[3]")`). Tags must already be declared
     /// unless the string defines them.
     pub fn parse_type(&mut self, src: &str, params: &[Param]) -> Result<CTypeId, Error> {
-        self.transaction(|t| crate::parse::Parser::new(t, src.as_bytes(), params, false).type_only())
+        self.transaction(|t| {
+            crate::parse::Parser::new(t, src.as_bytes(), params, false).type_only()
+        })
     }
 
     /// Looks a member up by name, through anonymous (transparent) members; offsets are

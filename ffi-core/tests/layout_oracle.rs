@@ -66,7 +66,8 @@ fn generated_corpus() -> String {
     for (i, a) in SCALARS.iter().enumerate() {
         for (j, b) in SCALARS.iter().enumerate() {
             let (pre, attr, post) = wraps[(i + j) % wraps.len()];
-            let _ = writeln!(s, "{pre}struct g{n}_pair {{ {a} x; {b} y; char z; }} {attr};\n{post}");
+            let _ =
+                writeln!(s, "{pre}struct g{n}_pair {{ {a} x; {b} y; char z; }} {attr};\n{post}");
             n += 1;
         }
     }
@@ -145,7 +146,8 @@ fn check(target: Target, flags: &[&str], label: &str) {
     for (cexpr, ty) in &aggs {
         describe(&t, cexpr, *ty, &mut ours, &mut main);
     }
-    let src = format!("{C_PRELUDE}{C_BITS_HELPER}\n{corpus}\nint main(void) {{\n{main}  return 0;\n}}\n");
+    let src =
+        format!("{C_PRELUDE}{C_BITS_HELPER}\n{corpus}\nint main(void) {{\n{main}  return 0;\n}}\n");
     let dir = common::scratch(label);
     let out = common::compile_and_run(&cc, &dir, label, &src, flags);
     let theirs: Vec<&str> = out.lines().collect();

@@ -51,12 +51,25 @@ fn interning_gives_equal_types_equal_ids() {
 fn sizes_and_alignments_of_scalars() {
     let mut t = table();
     for (s, size, align) in [
-        ("char", 1, 1), ("short", 2, 2), ("int", 4, 4), ("long", 8, 8), ("long long", 8, 8),
-        ("float", 4, 4), ("double", 8, 8), ("long double", 16, 16), ("bool", 1, 1),
-        ("complex float", 8, 4), ("complex", 16, 8), ("void *", 8, 8), ("wchar_t", 4, 4),
-        ("__int128", 16, 16), ("unsigned __int128", 16, 16), ("_Float128", 16, 16),
+        ("char", 1, 1),
+        ("short", 2, 2),
+        ("int", 4, 4),
+        ("long", 8, 8),
+        ("long long", 8, 8),
+        ("float", 4, 4),
+        ("double", 8, 8),
+        ("long double", 16, 16),
+        ("bool", 1, 1),
+        ("complex float", 8, 4),
+        ("complex", 16, 8),
+        ("void *", 8, 8),
+        ("wchar_t", 4, 4),
+        ("__int128", 16, 16),
+        ("unsigned __int128", 16, 16),
+        ("_Float128", 16, 16),
         ("float __attribute__((vector_size(16)))", 16, 16),
-        ("int __attribute__((mode(HI)))", 2, 2), ("int __attribute__((aligned(32)))", 4, 32),
+        ("int __attribute__((mode(HI)))", 2, 2),
+        ("int __attribute__((aligned(32)))", 4, 32),
     ] {
         let id = ty(&mut t, s);
         assert_eq!((t.size_of(id), t.align_of(id)), (Some(size), align), "{s}");
@@ -101,10 +114,37 @@ fn constant_expressions_follow_c() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let expect = [
-        ("A", 7), ("B", 9), ("C", 3), ("D", -3), ("E", -1), ("F", 16), ("G", -4), ("H", -1),
-        ("I", 0), ("J", 0), ("K", 1), ("L", 6), ("M", 9), ("N", 0), ("O", 1), ("P", 8), ("Q", 2),
-        ("R", 8), ("S", 44), ("T", -56), ("U", 97), ("V", 10), ("W", 65), ("X", 65), ("Y", -1),
-        ("Z", 26), ("AA", 1), ("AB", 0), ("AC", 1), ("AE", 40), ("AF", 4),
+        ("A", 7),
+        ("B", 9),
+        ("C", 3),
+        ("D", -3),
+        ("E", -1),
+        ("F", 16),
+        ("G", -4),
+        ("H", -1),
+        ("I", 0),
+        ("J", 0),
+        ("K", 1),
+        ("L", 6),
+        ("M", 9),
+        ("N", 0),
+        ("O", 1),
+        ("P", 8),
+        ("Q", 2),
+        ("R", 8),
+        ("S", 44),
+        ("T", -56),
+        ("U", 97),
+        ("V", 10),
+        ("W", 65),
+        ("X", 65),
+        ("Y", -1),
+        ("Z", 26),
+        ("AA", 1),
+        ("AB", 0),
+        ("AC", 1),
+        ("AE", 40),
+        ("AF", 4),
     ];
     for (n, v) in expect {
         assert_eq!(konst(&t, n), v, "{n}");
@@ -341,11 +381,15 @@ fn dollar_parameters() {
     let a = t.parse_type("$ [$]", &[Param::Type(p), Param::Int(5)]).unwrap();
     assert_eq!(t.repr(a), "int *[5]");
     let s = t
-        .parse_type("struct $ { $ $; }", &[Param::Name("pt".into()), Param::Type(int), Param::Name("xx".into())])
+        .parse_type(
+            "struct $ { $ $; }",
+            &[Param::Name("pt".into()), Param::Type(int), Param::Name("xx".into())],
+        )
         .unwrap();
     assert_eq!(t.repr(s), "struct pt");
     assert!(t.offset_of(s, "xx").is_some());
-    t.cdef_with("typedef $ myint_t; enum { SZ = $ };", &[Param::Type(int), Param::Int(77)]).unwrap();
+    t.cdef_with("typedef $ myint_t; enum { SZ = $ };", &[Param::Type(int), Param::Int(77)])
+        .unwrap();
     assert_eq!(t.lookup("myint_t"), Some(Symbol::Typedef(int)));
     assert_eq!(konst(&t, "SZ"), 77);
     for (src, params) in [("int [$]", vec![]), ("int", vec![Param::Int(1)])] {

@@ -51,8 +51,19 @@ fn all_headers_together_and_selected_types_match_gcc() {
     let mut t = CTypeTable::new(Target::SYSV_X64);
     t.cdef(&src).unwrap_or_else(|e| panic!("all headers together failed: {e}"));
     // Functions and their redirects are there.
-    for f in ["printf", "qsort", "memcpy", "sin", "strftime", "sigaction", "stat", "socket",
-              "pthread_create", "compress", "sqlite3_exec"] {
+    for f in [
+        "printf",
+        "qsort",
+        "memcpy",
+        "sin",
+        "strftime",
+        "sigaction",
+        "stat",
+        "socket",
+        "pthread_create",
+        "compress",
+        "sqlite3_exec",
+    ] {
         assert!(matches!(t.lookup(f), Some(Symbol::Func { .. })), "{f} is not a function");
     }
     // glibc redirects fscanf to __isoc99_fscanf (or __isoc23_fscanf) with __asm__.
@@ -63,12 +74,34 @@ fn all_headers_together_and_selected_types_match_gcc() {
         other => panic!("fscanf has no asm redirect: {other:?}"),
     }
     let types = [
-        "struct stat", "struct tm", "z_stream", "struct sigaction", "pthread_mutex_t",
-        "pthread_attr_t", "pthread_cond_t", "siginfo_t", "FILE", "fpos_t", "struct sockaddr",
-        "struct sockaddr_storage", "struct msghdr", "struct cmsghdr", "struct timespec",
-        "div_t", "ldiv_t", "lldiv_t", "sigset_t", "stack_t", "gz_header", "sqlite3_vfs",
-        "sqlite3_io_methods", "sqlite3_module", "sqlite3_index_info", "struct linger",
-        "sigevent_t", "struct itimerspec",
+        "struct stat",
+        "struct tm",
+        "z_stream",
+        "struct sigaction",
+        "pthread_mutex_t",
+        "pthread_attr_t",
+        "pthread_cond_t",
+        "siginfo_t",
+        "FILE",
+        "fpos_t",
+        "struct sockaddr",
+        "struct sockaddr_storage",
+        "struct msghdr",
+        "struct cmsghdr",
+        "struct timespec",
+        "div_t",
+        "ldiv_t",
+        "lldiv_t",
+        "sigset_t",
+        "stack_t",
+        "gz_header",
+        "sqlite3_vfs",
+        "sqlite3_io_methods",
+        "sqlite3_module",
+        "sqlite3_index_info",
+        "struct linger",
+        "sigevent_t",
+        "struct itimerspec",
     ];
     let mut ours = Vec::new();
     let mut main = String::new();
@@ -78,7 +111,8 @@ fn all_headers_together_and_selected_types_match_gcc() {
     }
     // Compile the very text ffi-core parsed: the headers' macros (`#define sa_handler
     // __sigaction_handler.sa_handler`) must not rename the members we name.
-    let prog = format!("{src}\n{}\nint main(void) {{\n{main}  return 0;\n}}\n", common::C_BITS_HELPER);
+    let prog =
+        format!("{src}\n{}\nint main(void) {{\n{main}  return 0;\n}}\n", common::C_BITS_HELPER);
     let dir = common::scratch("headers");
     let out = common::compile_and_run(&cc, &dir, "headers", &prog, &["-std=gnu11"]);
     let theirs: Vec<&str> = out.lines().collect();
@@ -89,7 +123,12 @@ fn all_headers_together_and_selected_types_match_gcc() {
         .filter(|(o, g)| o != g)
         .map(|(o, g)| format!("  ffi-core: {o}\n  cc:       {g}"))
         .collect();
-    println!("headers: {} types, {} checked values, {} mismatches", types.len(), ours.len(), bad.len());
+    println!(
+        "headers: {} types, {} checked values, {} mismatches",
+        types.len(),
+        ours.len(),
+        bad.len()
+    );
     assert!(bad.is_empty(), "mismatches:\n{}", bad.join("\n"));
 }
 

@@ -158,7 +158,8 @@ impl Parser<'_, '_> {
                     self.expect(b'(' as u16)?;
                     if let Tok::Name(n) = self.tok() {
                         let s = self.t.names.str(n);
-                        let s = s.strip_prefix("__").and_then(|s| s.strip_suffix("__")).unwrap_or(s);
+                        let s =
+                            s.strip_prefix("__").and_then(|s| s.strip_suffix("__")).unwrap_or(s);
                         a.mode = parse_mode(s.as_bytes());
                         self.next()?;
                     }

@@ -35,7 +35,12 @@ pub(crate) struct Decl {
 const MAX_OPS: usize = 256;
 
 impl Parser<'_, '_> {
-    pub(crate) fn declarator(&mut self, base: CTypeId, attrs: &mut Attrs, names: Names) -> Result<Decl, Error> {
+    pub(crate) fn declarator(
+        &mut self,
+        base: CTypeId,
+        attrs: &mut Attrs,
+        names: Names,
+    ) -> Result<Decl, Error> {
         // Steps and parameters go on shared stacks (no allocation per declarator); nested
         // declarators (in parameter lists) work above this one's marks.
         let ops_mark = self.ops.len();
@@ -54,7 +59,12 @@ impl Parser<'_, '_> {
 
     /// Pushes the steps of one declarator, in application order: pointers, then suffixes
     /// from the last to the first, then the nested declarator's steps.
-    fn decl_ops(&mut self, name: &mut Option<NameId>, attrs: &mut Attrs, names: Names) -> Result<(), Error> {
+    fn decl_ops(
+        &mut self,
+        name: &mut Option<NameId>,
+        attrs: &mut Attrs,
+        names: Names,
+    ) -> Result<(), Error> {
         self.enter()?;
         let start = self.ops.len();
         loop {
@@ -134,7 +144,15 @@ impl Parser<'_, '_> {
             match self.kw() {
                 Some(Kw::Const | Kw::Const2 | Kw::Const3) => q = q.with(Qual::CONST),
                 Some(Kw::Volatile | Kw::Volatile2 | Kw::Volatile3) => q = q.with(Qual::VOLATILE),
-                Some(Kw::Restrict | Kw::Restrict2 | Kw::Restrict3 | Kw::Ptr32 | Kw::Ptr64 | Kw::Atomic | Kw::Extension) => {}
+                Some(
+                    Kw::Restrict
+                    | Kw::Restrict2
+                    | Kw::Restrict3
+                    | Kw::Ptr32
+                    | Kw::Ptr64
+                    | Kw::Atomic
+                    | Kw::Extension,
+                ) => {}
                 k if is_decl_attr(k) => {
                     self.attributes(attrs)?;
                     continue;
@@ -152,7 +170,20 @@ impl Parser<'_, '_> {
         Ok(match self.peek2()? {
             Tok::Punct(c) => !(c == b')' as u16 || c == p::ELLIPSIS),
             Tok::Name(n) => match keyword(n) {
-                Some(k) => !super::spec::is_spec_keyword(k) && !matches!(k, Kw::Typedef | Kw::Extern | Kw::Static | Kw::Register | Kw::Auto | Kw::Inline | Kw::Inline2 | Kw::Inline3),
+                Some(k) => {
+                    !super::spec::is_spec_keyword(k)
+                        && !matches!(
+                            k,
+                            Kw::Typedef
+                                | Kw::Extern
+                                | Kw::Static
+                                | Kw::Register
+                                | Kw::Auto
+                                | Kw::Inline
+                                | Kw::Inline2
+                                | Kw::Inline3
+                        )
+                }
                 None => !matches!(self.t.symbol(n), Some(Symbol::Typedef(_))),
             },
             Tok::Dollar => !matches!(self.peek_param(), Some(Param::Type(_))),
@@ -162,10 +193,21 @@ impl Parser<'_, '_> {
 
     fn array_len(&mut self, attrs: &mut Attrs) -> Result<ArrayLen, Error> {
         self.next()?; // '['
-        // Qualifiers and `static` inside brackets are allowed in parameters.
+                      // Qualifiers and `static` inside brackets are allowed in parameters.
         loop {
             match self.kw() {
-                Some(Kw::Const | Kw::Const2 | Kw::Const3 | Kw::Volatile | Kw::Volatile2 | Kw::Volatile3 | Kw::Restrict | Kw::Restrict2 | Kw::Restrict3 | Kw::Static) => self.next()?,
+                Some(
+                    Kw::Const
+                    | Kw::Const2
+                    | Kw::Const3
+                    | Kw::Volatile
+                    | Kw::Volatile2
+                    | Kw::Volatile3
+                    | Kw::Restrict
+                    | Kw::Restrict2
+                    | Kw::Restrict3
+                    | Kw::Static,
+                ) => self.next()?,
                 k if is_decl_attr(k) => self.attributes(attrs)?,
                 _ => break,
             }
@@ -176,7 +218,9 @@ impl Parser<'_, '_> {
             self.next()?;
             ArrayLen::Vla
         } else if self.tok() == Tok::Dollar && matches!(self.peek_param(), Some(Param::Int(_))) {
-            let Ok(Param::Int(n)) = self.take_param() else { return Err(self.err(msg::INVALID_VALUE)) };
+            let Ok(Param::Int(n)) = self.take_param() else {
+                return Err(self.err(msg::INVALID_VALUE));
+            };
             self.next()?;
             if !(0..=crate::table::MAX_SIZE as i64).contains(&n) {
                 return Err(Error::new(msg::TOO_LARGE));
@@ -242,9 +286,15 @@ impl Parser<'_, '_> {
         Ok(Op::Func { start: start as u32, len, variadic })
     }
 
-    fn apply_ops(&mut self, base: CTypeId, from: usize, attrs: &mut Attrs) -> Result<CTypeId, Error> {
+    fn apply_ops(
+        &mut self,
+        base: CTypeId,
+        from: usize,
+        attrs: &mut Attrs,
+    ) -> Result<CTypeId, Error> {
         let mut ty = base;
-        let last_func = self.ops[from..].iter().rposition(|o| matches!(o, Op::Func { .. })).map(|i| i + from);
+        let last_func =
+            self.ops[from..].iter().rposition(|o| matches!(o, Op::Func { .. })).map(|i| i + from);
         for i in from..self.ops.len() {
             let op = self.ops[i];
             let k = self.t.get(ty).kind;
@@ -263,7 +313,9 @@ impl Parser<'_, '_> {
                     let t = self.t.get(ty);
                     match t.kind {
                         Kind::Ref(_) => return Err(self.err(msg::INVALID_TYPE)),
-                        Kind::Struct(a) if self.t.agg(a).vla => return Err(self.err(msg::TOO_LARGE)),
+                        Kind::Struct(a) if self.t.agg(a).vla => {
+                            return Err(self.err(msg::TOO_LARGE))
+                        }
                         _ => {}
                     }
                     if t.size.is_none() {

@@ -35,7 +35,11 @@ impl Val {
     /// Normalises `bits` to the value's width.
     fn norm(mut self) -> Val {
         if !self.wide {
-            self.bits = if self.unsigned { self.bits as u32 as u64 } else { self.bits as i32 as i64 as u64 };
+            self.bits = if self.unsigned {
+                self.bits as u32 as u64
+            } else {
+                self.bits as i32 as i64 as u64
+            };
         }
         self
     }
@@ -85,7 +89,11 @@ impl Parser<'_, '_> {
     }
 
     /// Parses an operand that is not evaluated when `dead` is set.
-    fn maybe_dead<T>(&mut self, dead: bool, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
+    fn maybe_dead<T>(
+        &mut self,
+        dead: bool,
+        f: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         self.dead += dead as u32;
         let r = f(self);
         self.dead -= dead as u32;
@@ -285,7 +293,9 @@ impl Parser<'_, '_> {
             }
             Tok::Dollar => match self.peek_param() {
                 Some(Param::Int(_)) => {
-                    let Ok(Param::Int(v)) = self.take_param() else { return Err(self.err(msg::INVALID_VALUE)) };
+                    let Ok(Param::Int(v)) = self.take_param() else {
+                        return Err(self.err(msg::INVALID_VALUE));
+                    };
                     self.next()?;
                     let wide = v < i32::MIN as i64 || v > i32::MAX as i64;
                     Ok(Val { bits: v as u64, wide, unsigned: false })
@@ -337,9 +347,11 @@ impl Parser<'_, '_> {
     fn typed_const(&self, ty: CTypeId, v: i64) -> Val {
         let t = self.t.get(ty);
         match t.kind {
-            Kind::Int { size, signed, .. } => {
-                self.promote(Val { bits: v as u64, wide: size == 8, unsigned: !signed && size >= 4 })
-            }
+            Kind::Int { size, signed, .. } => self.promote(Val {
+                bits: v as u64,
+                wide: size == 8,
+                unsigned: !signed && size >= 4,
+            }),
             _ => {
                 // Enum constants are ints when they fit, as in C.
                 if v >= i32::MIN as i64 && v <= i32::MAX as i64 {

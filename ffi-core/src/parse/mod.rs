@@ -62,7 +62,12 @@ pub(crate) struct Parser<'a, 't> {
 }
 
 impl<'a, 't> Parser<'a, 't> {
-    pub(crate) fn new(t: &'t mut CTypeTable, src: &'a [u8], params: &'a [Param], cdef: bool) -> Self {
+    pub(crate) fn new(
+        t: &'t mut CTypeTable,
+        src: &'a [u8],
+        params: &'a [Param],
+        cdef: bool,
+    ) -> Self {
         Parser {
             t,
             lx: Lexer::new(src),
@@ -173,7 +178,9 @@ impl<'a, 't> Parser<'a, 't> {
         let mut depth = 0u32;
         loop {
             match self.tok() {
-                Tok::Punct(c) if c == b'(' as u16 || c == b'[' as u16 || c == b'{' as u16 => depth += 1,
+                Tok::Punct(c) if c == b'(' as u16 || c == b'[' as u16 || c == b'{' as u16 => {
+                    depth += 1
+                }
                 Tok::Punct(c) if c == b')' as u16 || c == b']' as u16 || c == b'}' as u16 => {
                     depth = depth.saturating_sub(1)
                 }
@@ -364,7 +371,11 @@ impl<'a, 't> Parser<'a, 't> {
                     Some(Kind::Int { size: m.size as u8, signed, long: false })
                 }
                 (Kind::Int { signed, .. }, false) if m.size == 16 => {
-                    Some(Kind::Opaque(if signed { OpaqueKind::Int128 } else { OpaqueKind::UInt128 }))
+                    Some(Kind::Opaque(if signed {
+                        OpaqueKind::Int128
+                    } else {
+                        OpaqueKind::UInt128
+                    }))
                 }
                 (Kind::Int { .. } | Kind::Float(_), true) => match m.size {
                     4 => Some(Kind::Float(FloatKind::Float)),

@@ -63,12 +63,55 @@ pub(crate) fn is_spec_keyword(k: Kw) -> bool {
     use Kw::*;
     matches!(
         k,
-        Const | Const2 | Const3 | Volatile | Volatile2 | Volatile3 | Restrict | Restrict2
-            | Restrict3 | Atomic | Void | Bool | Bool2 | Char | Short | Int | Long | Signed
-            | Signed2 | Signed3 | Unsigned | Float | Double | Complex | Complex2 | Complex3
-            | Complex4 | Int8 | Int16 | Int32 | Int64 | Int128 | Float128 | Float128b | Float16
-            | Float32 | Float64 | Float32x | Float64x | Struct | Union | Enum | Extension
-            | Typeof | Typeof2 | Typeof3 | Attribute | Attribute2 | Declspec
+        Const
+            | Const2
+            | Const3
+            | Volatile
+            | Volatile2
+            | Volatile3
+            | Restrict
+            | Restrict2
+            | Restrict3
+            | Atomic
+            | Void
+            | Bool
+            | Bool2
+            | Char
+            | Short
+            | Int
+            | Long
+            | Signed
+            | Signed2
+            | Signed3
+            | Unsigned
+            | Float
+            | Double
+            | Complex
+            | Complex2
+            | Complex3
+            | Complex4
+            | Int8
+            | Int16
+            | Int32
+            | Int64
+            | Int128
+            | Float128
+            | Float128b
+            | Float16
+            | Float32
+            | Float64
+            | Float32x
+            | Float64x
+            | Struct
+            | Union
+            | Enum
+            | Extension
+            | Typeof
+            | Typeof2
+            | Typeof3
+            | Attribute
+            | Attribute2
+            | Declspec
     )
 }
 
@@ -96,7 +139,15 @@ impl Parser<'_, '_> {
                             _ => break,
                         }
                     };
-                    if !self.spec_keyword(k, ctx, &mut acc, &mut qual, &mut storage, &mut attrs, &mut tagged_decl)? {
+                    if !self.spec_keyword(
+                        k,
+                        ctx,
+                        &mut acc,
+                        &mut qual,
+                        &mut storage,
+                        &mut attrs,
+                        &mut tagged_decl,
+                    )? {
                         break;
                     }
                 }
@@ -383,7 +434,11 @@ impl Parser<'_, '_> {
 
     /// `struct|union [attrs] [tag] [attrs] [{ body } [attrs]]`. Returns the type and whether
     /// this was only a tag reference or forward declaration.
-    fn struct_spec(&mut self, is_union: bool, decl_attrs: &mut Attrs) -> Result<(CTypeId, bool), Error> {
+    fn struct_spec(
+        &mut self,
+        is_union: bool,
+        decl_attrs: &mut Attrs,
+    ) -> Result<(CTypeId, bool), Error> {
         self.next()?;
         let mut sattrs = Attrs::default();
         self.attributes(&mut sattrs)?;
@@ -406,10 +461,9 @@ impl Parser<'_, '_> {
                     self.t.set_tag(n, ty);
                     Ok((ty, true))
                 }
-                None => Err(Error::new(format!(
-                    "undeclared or implicit tag '{}'",
-                    self.t.names.str(n)
-                ))),
+                None => {
+                    Err(Error::new(format!("undeclared or implicit tag '{}'", self.t.names.str(n))))
+                }
             };
         }
         let ty = match tag {
@@ -525,8 +579,9 @@ impl Parser<'_, '_> {
                     fty = self.apply_mode(ty, &fa)?;
                 }
                 let t = self.t.get(fty);
-                let unsized_array = matches!(t.kind, Kind::Array(_, ArrayLen::Unsized | ArrayLen::Vla));
-                if t.size.is_none() && !(unsized_array && !is_union) {
+                let unsized_array =
+                    matches!(t.kind, Kind::Array(_, ArrayLen::Unsized | ArrayLen::Vla));
+                if t.size.is_none() && (is_union || !unsized_array) {
                     return Err(self.err(msg::TOO_LARGE));
                 }
                 if let Kind::Struct(inner) = t.kind {
@@ -535,7 +590,13 @@ impl Parser<'_, '_> {
                     }
                 }
                 flex = unsized_array;
-                fields.push(PendingField { name, ty: fty, width, align: fa.align, packed: fa.packed });
+                fields.push(PendingField {
+                    name,
+                    ty: fty,
+                    width,
+                    align: fa.align,
+                    packed: fa.packed,
+                });
                 if flex || !self.accept(b',' as u16)? {
                     break;
                 }
@@ -617,10 +678,9 @@ impl Parser<'_, '_> {
                     self.t.set_tag(n, ty);
                     Ok((ty, true))
                 }
-                None => Err(Error::new(format!(
-                    "undeclared or implicit tag '{}'",
-                    self.t.names.str(n)
-                ))),
+                None => {
+                    Err(Error::new(format!("undeclared or implicit tag '{}'", self.t.names.str(n))))
+                }
             };
         }
         let ty = match tag {
@@ -700,15 +760,8 @@ impl Parser<'_, '_> {
         };
         // gcc: an enum whose values all fit `int` is unsigned unless one is negative.
         let align = if eattrs.align != 0 { eattrs.align.max(size as u32) as u8 } else { size };
-        let def = EnumDef {
-            tag,
-            complete: true,
-            consts,
-            size,
-            align,
-            signed,
-            variants: Vec::new(),
-        };
+        let def =
+            EnumDef { tag, complete: true, consts, size, align, signed, variants: Vec::new() };
         self.t.set_enum(e, def);
         let _ = ids::INT;
         Ok((ty, false))

@@ -15,7 +15,9 @@ pub fn cc() -> Option<String> {
     match Command::new(&cc).arg("--version").output() {
         Ok(o) if o.status.success() => Some(cc),
         _ => {
-            eprintln!("!!!! SKIPPED: no C compiler ({cc}) found; the gcc oracle check did not run !!!!");
+            eprintln!(
+                "!!!! SKIPPED: no C compiler ({cc}) found; the gcc oracle check did not run !!!!"
+            );
             None
         }
     }
@@ -150,4 +152,3 @@ static void bits(const char *name, const unsigned char *p, size_t n) {
   printf("%s|bits|%ld|%ld\n", name, first, last - first + 1);
 }
 "#;
-

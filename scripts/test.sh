@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of the project. On a fresh Debian machine it first installs what is
+# missing: luajit (the oracle), zlib1g-dev and libsqlite3-dev (real headers), pkg-config.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v luajit >/dev/null 2>&1 || need+=(luajit)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+[ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing: ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets -- -D warnings
+echo "== no_std build of ffi-core"
+cargo build -p ffi-core --no-default-features
+if cargo tree -p ffi-core -e normal --no-default-features --prefix none | grep -vE '^(ffi-core|hashbrown|foldhash) ' ; then
+  echo "ffi-core pulls in a crate that is not known to be no_std"; exit 1
+fi
+echo "== cargo test (workspace)"
+cargo test --workspace 2>&1 | tee target/test-output.txt
+# One closing line with the totals of every test binary.
+awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt
+if grep -q "SKIPPED" target/test-output.txt; then
+  echo "!!!! some oracle checks were SKIPPED (see above) !!!!"
+fi
