@@ -25,7 +25,6 @@
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
-#![forbid(unsafe_code)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -35,6 +34,7 @@ pub mod ctype;
 pub mod error;
 mod layout;
 mod lex;
+pub mod lua;
 pub mod names;
 mod parse;
 mod repr;

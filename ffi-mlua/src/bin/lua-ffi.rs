@@ -1,1 +1,62 @@
-fn main() {}
+//! `lua-ffi`: a Lua 5.4 interpreter (mlua, vendored) with `ffi` preloaded.
+//!
+//! `lua-ffi script.lua [args]` runs a script with `arg` set as `lua` does;
+//! `lua-ffi -e 'chunk'` runs a chunk. Errors print with a traceback and exit status 1.
+
+use mlua::{Lua, MultiValue, Value};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let lua = Lua::new();
+    if let Err(e) = ffi_mlua::preload(&lua) {
+        eprintln!("lua-ffi: cannot preload ffi: {e}");
+        return ExitCode::from(1);
+    }
+    let usage = || {
+        eprintln!("usage: lua-ffi script.lua [args] | lua-ffi -e 'chunk'");
+        ExitCode::from(2)
+    };
+    let (chunk, name, script_idx) = match args.get(1).map(String::as_str) {
+        Some("-e") => match args.get(2) {
+            Some(c) => (c.clone(), "=(command line)".to_string(), 2),
+            None => return usage(),
+        },
+        Some(path) if !path.starts_with('-') => match std::fs::read_to_string(path) {
+            Ok(src) => {
+                let src = if src.starts_with("#!") { format!("--{src}") } else { src };
+                (src, format!("@{path}"), 1)
+            }
+            Err(e) => {
+                eprintln!("lua-ffi: cannot open {path}: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        _ => return usage(),
+    };
+    // `arg` as in the stock interpreter: arg[0] is the script, arg[-1] the interpreter.
+    let set_arg = || -> mlua::Result<()> {
+        let t = lua.create_table()?;
+        for (i, a) in args.iter().enumerate() {
+            t.set(i as i64 - script_idx as i64, a.as_str())?;
+        }
+        lua.globals().set("arg", t)
+    };
+    if let Err(e) = set_arg() {
+        eprintln!("lua-ffi: {e}");
+        return ExitCode::from(1);
+    }
+    let script_args: MultiValue = args
+        .iter()
+        .skip(script_idx + 1)
+        .filter_map(|a| lua.create_string(a).ok().map(Value::String))
+        .collect();
+    let run = lua.load(&chunk).set_name(name).call::<()>(script_args);
+    match run {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lua-ffi: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Number formatting as LuaJIT prints cdata: `%.14g` for complex parts, `%p`-style
+//! addresses, `LL`/`ULL` for 64-bit integers.
+
+use alloc::format;
+use alloc::string::String;
+
+/// C's `printf("%.14g", x)`.
+pub fn g14(x: f64) -> String {
+    if x.is_nan() {
+        return String::from(if x.is_sign_negative() { "-nan" } else { "nan" });
+    }
+    if x.is_infinite() {
+        return String::from(if x < 0.0 { "-inf" } else { "inf" });
+    }
+    if x == 0.0 {
+        return String::from(if x.is_sign_negative() { "-0" } else { "0" });
+    }
+    const P: i32 = 14;
+    let e = format!("{:.*e}", (P - 1) as usize, x);
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if exp < -4 || exp >= P {
+        let m = trim_zeros(mant);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{m}e{sign}{:02}", exp.abs())
+    } else {
+        let decimals = (P - 1 - exp).max(0) as usize;
+        trim_zeros(&format!("{:.*}", decimals, x)).into()
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// An address as glibc's `%p` prints it (`NULL` for zero, as LuaJIT shows).
+pub fn addr(p: usize) -> String {
+    if p == 0 {
+        String::from("NULL")
+    } else {
+        format!("{p:#x}")
+    }
+}
+
+/// A complex number: `re+imi`, with `I` when the imaginary text ends in a letter.
+pub fn complex(re: f64, im: f64) -> String {
+    let r = g14(re);
+    let i = g14(im);
+    let sign = if i.starts_with('-') { "" } else { "+" };
+    let suffix = if i.ends_with(|c: char| c.is_ascii_alphabetic()) { "I" } else { "i" };
+    format!("{r}{sign}{i}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn g14_matches_printf() {
+        for (x, s) in [
+            (1.0, "1"),
+            (0.5, "0.5"),
+            (1.0 / 3.0, "0.33333333333333"),
+            (1e15, "1e+15"),
+            (123456789012345.0, "1.2345678901234e+14"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (-2.5, "-2.5"),
+            (100.0, "100"),
+            (1e14, "1e+14"),
+            (99999999999999.0, "99999999999999"),
+        ] {
+            assert_eq!(g14(x), s, "{x}");
+        }
+        assert_eq!(complex(1.0, -2.0), "1-2i");
+        assert_eq!(complex(f64::INFINITY, f64::NAN), "inf+nanI");
+    }
+}
