@@ -77,6 +77,14 @@ impl Names {
         self.table.find(h, |&(hh, i)| hh == h && self.str(NameId(i)) == s).map(|&(_, i)| NameId(i))
     }
 
+    /// Looks a byte string up without interning it.
+    pub fn get_bytes(&self, s: &[u8]) -> Option<NameId> {
+        let h = self.hash(s);
+        self.table
+            .find(h, |&(hh, i)| hh == h && self.str(NameId(i)).as_bytes() == s)
+            .map(|&(_, i)| NameId(i))
+    }
+
     /// The string of an id.
     pub fn str(&self, id: NameId) -> &str {
         let (a, b) = self.spans[id.0 as usize];

@@ -702,6 +702,12 @@ impl CTypeTable {
         self.field_by_id(ty, n)
     }
 
+    /// [`offset_of`](Self::offset_of) with the name as bytes.
+    pub fn offset_of_bytes(&self, ty: CTypeId, name: &[u8]) -> Option<FieldInfo> {
+        let n = self.names.get_bytes(name)?;
+        self.field_by_id(ty, n)
+    }
+
     /// [`offset_of`](Self::offset_of) by interned name.
     pub fn field_by_id(&self, ty: CTypeId, n: NameId) -> Option<FieldInfo> {
         let Kind::Struct(a) = self.get(ty).kind else { return None };

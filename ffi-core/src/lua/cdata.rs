@@ -12,7 +12,7 @@
 //! `__lt` work between any two cdata on every VM. A ctype object is a cdata with the
 //! `CTYPE` flag whose payload is the id of the type it stands for.
 
-use super::api::{t, Lua};
+use super::api::Lua;
 use crate::ctype::CTypeId;
 use core::ffi::c_int;
 
@@ -133,9 +133,8 @@ pub unsafe fn get(lua: Lua, idx: c_int) -> Option<CdataRef> {
     // SAFETY: the caller guarantees a live state; only our own userdata (same metatable)
     // are read as cdata blocks.
     unsafe {
-        if lua.type_(idx) != t::USERDATA {
-            return None;
-        }
+        // Only our userdata carry the shared metatable (other values' metatables, like
+        // the string metatable, fail the comparison).
         if lua.getmetatable(idx) == 0 {
             return None;
         }

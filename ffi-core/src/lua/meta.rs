@@ -144,13 +144,13 @@ unsafe fn resolve(cx: &Cx, cd: CdataRef) -> Result<Option<Place>, Error> {
                 }
                 if let (Some(s), true) = (key_str, is_ptr) {
                     if let Kind::Struct(_) = tt.get(to).kind {
-                        return field_place(tt, to, base, s, tt.get(to).qual.is_const());
+                        return field_place(cx, to, base, s, tt.get(to).qual.is_const());
                     }
                 }
                 Ok(None)
             }
             Kind::Struct(_) => match key_str {
-                Some(s) => field_place(tt, ty, p, s, tyq),
+                Some(s) => field_place(cx, ty, p, s, tyq),
                 None => Ok(None),
             },
             Kind::Complex(f) => {
@@ -169,14 +169,14 @@ unsafe fn resolve(cx: &Cx, cd: CdataRef) -> Result<Option<Place>, Error> {
 }
 
 fn field_place(
-    tt: &CTypeTable,
+    cx: &Cx,
     sty: CTypeId,
     base: *mut u8,
     key: &[u8],
     konst: bool,
 ) -> Result<Option<Place>, Error> {
-    let Ok(name) = core::str::from_utf8(key) else { return Ok(None) };
-    if let Some(f) = tt.offset_of(sty, name) {
+    let tt = cx.types();
+    if let Some(f) = cx.ctx().fields.lookup(tt, sty, key) {
         let fconst = konst || tt.get(f.ty).qual.is_const();
         // The field lies inside the struct at `base`.
         let addr = base.wrapping_add(f.offset as usize);
@@ -187,6 +187,7 @@ fn field_place(
             None => Place::At(f.ty, addr, fconst),
         }));
     }
+    let Ok(name) = core::str::from_utf8(key) else { return Ok(None) };
     if let Some((ty, v)) = tt.scoped_const(sty, name) {
         return Ok(Some(Place::Const(ty, v)));
     }
@@ -230,8 +231,122 @@ pub unsafe extern "C-unwind" fn mm_index<V: Vm>(l: *mut State) -> c_int {
     unsafe { entry::<V>(l, |cx| index(cx)) }
 }
 
+/// Loads a scalar by code and pushes it.
+///
+/// # Safety
+/// `p` holds a value of the code's type; a live state.
+#[inline(always)]
+unsafe fn push_scalar(lua: Lua, code: u8, p: *const u8) {
+    // SAFETY: forwarded contract; unaligned loads for packed members.
+    unsafe {
+        match code {
+            1 => lua.pushnumber(p.cast::<f64>().read_unaligned()),
+            2 => lua.pushnumber(p.cast::<f32>().read_unaligned() as f64),
+            3 => lua.pushinteger(p.cast::<i8>().read() as i64),
+            4 => lua.pushinteger(p.read() as i64),
+            5 => lua.pushinteger(p.cast::<i16>().read_unaligned() as i64),
+            6 => lua.pushinteger(p.cast::<u16>().read_unaligned() as i64),
+            7 => lua.pushinteger(p.cast::<i32>().read_unaligned() as i64),
+            8 => lua.pushinteger(p.cast::<u32>().read_unaligned() as i64),
+            _ => lua.pushboolean((p.read() != 0) as c_int),
+        }
+    }
+}
+
+/// Stores the Lua number at index 3 by scalar code; false when the value is not a
+/// number (the general path then converts or reports it).
+///
+/// # Safety
+/// `p` is writable for the code's type; a live state.
+#[inline(always)]
+unsafe fn store_scalar(lua: Lua, code: u8, p: *mut u8) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if lua.type_(3) != t::NUMBER || code == 9 {
+            return false;
+        }
+        let n = if lua.isinteger(3) != 0 {
+            conv::Num::I(lua.tointeger(3).unwrap_or(0), true)
+        } else {
+            conv::Num::F(lua.tonumber(3))
+        };
+        let c = match code {
+            1 => Cat::Float(8),
+            2 => Cat::Float(4),
+            3 => Cat::Int(1, true),
+            4 => Cat::Int(1, false),
+            5 => Cat::Int(2, true),
+            6 => Cat::Int(2, false),
+            7 => Cat::Int(4, true),
+            _ => Cat::Int(4, false),
+        };
+        conv::write_num(c, p, n);
+        true
+    }
+}
+
+/// The address a fast access goes to: a scalar member of a struct (or of the struct a
+/// pointer points to) named by a string key, or a scalar element of an array/pointer
+/// indexed by a number. `None` sends the access down the general path.
+///
+/// # Safety
+/// A live state inside an ffi closure; object at 1, key at 2.
+#[inline(always)]
+unsafe fn fast_place(cx: &Cx) -> Option<(u8, *mut u8)> {
+    let lua = cx.lua;
+    // SAFETY: forwarded contract; addresses are computed as C would.
+    unsafe {
+        let cd = cdata::get(lua, 1)?;
+        if cd.is_ctype() {
+            return None;
+        }
+        let tt = cx.types();
+        let (ty, p) = conv::data_of(tt, cd);
+        let rec = tt.get(ty);
+        match lua.type_(2) {
+            t::STRING => {
+                let (sty, base) = match rec.kind {
+                    Kind::Struct(_) if !rec.qual.is_const() => (ty, p),
+                    Kind::Ptr(to)
+                        if matches!(tt.get(to).kind, Kind::Struct(_))
+                            && !tt.get(to).qual.is_const() =>
+                    {
+                        (to, p.cast::<*mut u8>().read_unaligned())
+                    }
+                    _ => return None,
+                };
+                let key = lua.tobytes(2)?;
+                let slot = cx.ctx().fields.slot_for(tt, sty, key)?;
+                (slot.scalar != 0)
+                    .then(|| (slot.scalar, base.wrapping_add(slot.info.offset as usize)))
+            }
+            t::NUMBER => {
+                let (elem, base) = match rec.kind {
+                    Kind::Array(e, _) => (e, p),
+                    Kind::Ptr(e) => (e, p.cast::<*mut u8>().read_unaligned()),
+                    _ => return None,
+                };
+                let code = super::state::scalar_code(tt, elem);
+                if code == 0 {
+                    return None;
+                }
+                let k = lua.tointeger(2)?;
+                let es = tt.get(elem).size? as isize;
+                Some((code, base.wrapping_offset((k as isize).wrapping_mul(es))))
+            }
+            _ => None,
+        }
+    }
+}
+
 unsafe fn index(cx: &Cx) -> Result<c_int, Error> {
     let lua = cx.lua;
+    // SAFETY: called from an ffi closure with the object at 1 and the key at 2.
+    if let Some((code, p)) = unsafe { fast_place(cx) } {
+        // SAFETY: fast_place computed the address of a scalar of this code.
+        unsafe { push_scalar(lua, code, p) };
+        return Ok(1);
+    }
     // SAFETY: called from an ffi closure with the object at 1 and the key at 2.
     unsafe {
         let Some(cd) = cdata::get(lua, 1) else {
@@ -306,6 +421,14 @@ pub unsafe extern "C-unwind" fn mm_newindex<V: Vm>(l: *mut State) -> c_int {
 
 unsafe fn newindex(cx: &Cx) -> Result<c_int, Error> {
     let lua = cx.lua;
+    // SAFETY: called from an ffi closure with object, key, value at 1, 2, 3; fast_place
+    // only returns non-const scalar locations.
+    if let Some((code, p)) = unsafe { fast_place(cx) } {
+        // SAFETY: as above.
+        if unsafe { store_scalar(lua, code, p) } {
+            return Ok(0);
+        }
+    }
     const WRCONST: &str = "attempt to write to constant location";
     // SAFETY: called from an ffi closure with object, key, value at 1, 2, 3.
     unsafe {

@@ -31,6 +31,102 @@ pub struct Ctx {
     pub errno: c_int,
     /// Type strings already parsed (`ffi.new("struct point")`).
     pub type_cache: HashMap<Box<[u8]>, crate::ctype::CTypeId>,
+    /// Recent member lookups, keyed by struct type and the address of the Lua key string.
+    pub fields: FieldCache,
+}
+
+/// One remembered member lookup.
+#[derive(Copy, Clone)]
+pub struct FieldSlot {
+    /// The struct type (`u32::MAX`: empty).
+    pub sty: u32,
+    /// Address of the Lua string used as key (verified against `name` on a hit, since
+    /// Lua may reuse the address for another string).
+    pub key: usize,
+    /// The member's name.
+    pub name: crate::names::NameId,
+    /// What the lookup found.
+    pub info: crate::table::FieldInfo,
+    /// The member's scalar code (see [`scalar_code`]); 0 when it needs the general path.
+    pub scalar: u8,
+}
+
+/// A compact code for the scalar types the fast paths load and store directly:
+/// 1 double, 2 float, 3 int8, 4 uint8, 5 int16, 6 uint16, 7 int32, 8 uint32, 9 bool;
+/// 0 for anything else (64-bit integers are boxed, aggregates are references, enums
+/// take strings, const members refuse writes).
+pub fn scalar_code(tt: &CTypeTable, ty: crate::ctype::CTypeId) -> u8 {
+    use crate::ctype::{FloatKind, Kind};
+    let t = tt.get(ty);
+    if t.qual.is_const() {
+        return 0;
+    }
+    match t.kind {
+        Kind::Float(FloatKind::Double) => 1,
+        Kind::Float(FloatKind::Float) => 2,
+        Kind::Int { size: 1, signed: true, .. } => 3,
+        Kind::Int { size: 1, signed: false, .. } => 4,
+        Kind::Int { size: 2, signed: true, .. } => 5,
+        Kind::Int { size: 2, signed: false, .. } => 6,
+        Kind::Int { size: 4, signed: true, .. } => 7,
+        Kind::Int { size: 4, signed: false, .. } => 8,
+        Kind::Bool => 9,
+        _ => 0,
+    }
+}
+
+/// A direct-mapped cache of member lookups (committed struct types never change their
+/// members, and committed type ids are never reused).
+pub struct FieldCache {
+    slots: Box<[FieldSlot; 256]>,
+}
+
+impl FieldCache {
+    fn new() -> Self {
+        let empty = FieldSlot {
+            sty: u32::MAX,
+            key: 0,
+            name: crate::names::NameId(0),
+            info: crate::table::FieldInfo { ty: crate::table::ids::VOID, offset: 0, bits: None },
+            scalar: 0,
+        };
+        FieldCache { slots: Box::new([empty; 256]) }
+    }
+
+    fn slot(sty: u32, key: usize) -> usize {
+        ((key >> 4) ^ (key >> 12) ^ (sty as usize).wrapping_mul(31)) & 255
+    }
+
+    /// The member `key` of struct `sty`.
+    pub fn lookup(
+        &mut self,
+        tt: &CTypeTable,
+        sty: crate::ctype::CTypeId,
+        key: &[u8],
+    ) -> Option<crate::table::FieldInfo> {
+        self.slot_for(tt, sty, key).map(|s| s.info)
+    }
+
+    /// The cache slot for member `key` of struct `sty` (filled on a miss).
+    #[inline]
+    pub fn slot_for(
+        &mut self,
+        tt: &CTypeTable,
+        sty: crate::ctype::CTypeId,
+        key: &[u8],
+    ) -> Option<&FieldSlot> {
+        let addr = key.as_ptr() as usize;
+        let i = Self::slot(sty.index(), addr);
+        let s = &self.slots[i];
+        if s.sty == sty.index() && s.key == addr && tt.names().str(s.name).as_bytes() == key {
+            return Some(&self.slots[i]);
+        }
+        let name = tt.names().get_bytes(key)?;
+        let info = tt.field_by_id(sty, name)?;
+        let scalar = if info.bits.is_some() { 0 } else { scalar_code(tt, info.ty) };
+        self.slots[i] = FieldSlot { sty: sty.index(), key: addr, name, info, scalar };
+        Some(&self.slots[i])
+    }
 }
 
 /// The view of the context an ffi body works with.
@@ -126,6 +222,7 @@ pub unsafe fn new_ctx<V: Vm>(lua: Lua) -> *mut Ctx {
         types: CTypeTable::new(crate::target::Target::host()),
         errno: 0,
         type_cache: HashMap::new(),
+        fields: FieldCache::new(),
     }));
     // SAFETY: live state; the slot is written before anything can raise past it, so a
     // failed allocation of the metatable leaks at most the context.

@@ -1,0 +1,112 @@
+//! Runs the conformance scripts in `tests/lua/` (see `tests/tests/conformance.rs`).
+
+use std::path::{Path, PathBuf};
+
+/// Counts from one script.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    /// Passed assertions.
+    pub passed: u64,
+    /// Failed assertions.
+    pub failed: u64,
+    /// Messages of the failed ones (and a script error, if any).
+    pub failures: Vec<String>,
+}
+
+/// The directory of the Lua scripts.
+pub fn lua_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("lua")
+}
+
+/// Every conformance script (all `*.lua` files but the harness), sorted.
+pub fn scripts() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(lua_dir())
+        .expect("tests/lua")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "lua")
+                && p.file_name().is_some_and(|n| n != "harness.lua")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Whether a script may run on `luajit` (scripts about PUC-only extensions are named
+/// `puc_*` or `lua53_*`).
+pub fn runs_on_luajit(p: &Path) -> bool {
+    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !(n.starts_with("puc_") || n.starts_with("lua53_"))
+}
+
+/// Whether a script applies to this build's Lua (`lua53_*` need 5.3+).
+pub fn runs_here(p: &Path) -> bool {
+    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !n.starts_with("lua53_") || !cfg!(any(feature = "lua51", feature = "lua52"))
+}
+
+/// Runs one script through ffi-mlua in a fresh state. `gc_stress` makes the collector
+/// run continuously (and steps it after every harness assertion).
+pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
+    let lua = mlua::Lua::new();
+    let go = || -> mlua::Result<Outcome> {
+        ffi_mlua::preload(&lua)?;
+        let dir = lua_dir();
+        let pkg: mlua::Table = lua.globals().get("package")?;
+        pkg.set("path", format!("{}/?.lua", dir.display()))?;
+        if gc_stress {
+            lua.globals().set("FFI_GC_STRESS", true)?;
+        }
+        let src = std::fs::read_to_string(path).map_err(mlua::Error::external)?;
+        lua.load(&src).set_name(format!("@{}", path.display())).exec()?;
+        let h: mlua::Table = lua.globals().get("HARNESS")?;
+        let failures: Vec<String> = h
+            .get::<mlua::Table>("failures")?
+            .sequence_values::<String>()
+            .collect::<mlua::Result<_>>()?;
+        Ok(Outcome { passed: h.get("passed")?, failed: h.get("failed")?, failures })
+    };
+    match go() {
+        Ok(o) => o,
+        Err(e) => Outcome { passed: 0, failed: 1, failures: vec![format!("script error: {e}")] },
+    }
+}
+
+/// Runs one script with `luajit`, parsing the harness's closing line.
+pub fn run_luajit(exe: &str, path: &Path) -> Outcome {
+    let dir = lua_dir();
+    let out = std::process::Command::new(exe)
+        .env("LUA_PATH", format!("{}/?.lua;;", dir.display()))
+        .arg(path)
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            return Outcome {
+                passed: 0,
+                failed: 1,
+                failures: vec![format!("cannot run {exe}: {e}")],
+            }
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut o = Outcome::default();
+    for line in stdout.lines() {
+        if let Some(rest) = line.strip_prefix("FAIL ") {
+            o.failures.push(rest.to_string());
+        }
+        if let Some((p, f)) = line.split_once(" passed, ").filter(|_| line.ends_with(" failed")) {
+            o.passed = p.rsplit(' ').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+            o.failed = f.trim_end_matches(" failed").parse().unwrap_or(0);
+        }
+    }
+    if !out.status.success() {
+        o.failed += 1;
+        o.failures.push(format!(
+            "luajit exited with {}: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    o
+}

@@ -1,0 +1,65 @@
+//! The conformance suite: every script in `tests/lua` through ffi-mlua (this build's
+//! Lua), again with the garbage collector running continuously, and through `luajit` as
+//! the oracle (scripts named `puc_*`/`lua53_*` test PUC-only extensions and skip it).
+
+use ffi_conformance::*;
+
+fn report(label: &str, results: &[(String, Outcome)]) -> (u64, u64) {
+    let (mut p, mut f) = (0, 0);
+    for (name, o) in results {
+        println!("{label} {name}: {} passed, {} failed", o.passed, o.failed);
+        for m in &o.failures {
+            println!("    FAIL {m}");
+        }
+        p += o.passed;
+        f += o.failed;
+    }
+    println!("{label} total: {p} passed, {f} failed");
+    (p, f)
+}
+
+fn name(p: &std::path::Path) -> String {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string()
+}
+
+#[test]
+fn conformance_on_this_lua() {
+    let res: Vec<_> =
+        scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, false))).collect();
+    let (passed, failed) = report("mlua", &res);
+    assert_eq!(failed, 0, "conformance failures (see above)");
+    assert!(passed >= 100, "only {passed} assertions ran");
+}
+
+#[test]
+fn conformance_under_gc_stress() {
+    let res: Vec<_> =
+        scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, true))).collect();
+    let (_, failed) = report("gc-stress", &res);
+    assert_eq!(failed, 0, "conformance failures under GC stress (see above)");
+}
+
+#[test]
+fn conformance_on_luajit_oracle() {
+    let exe = std::env::var("LUAJIT").unwrap_or_else(|_| "luajit".into());
+    if std::process::Command::new(&exe)
+        .arg("-v")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        println!("!!!! SKIPPED: luajit not found; the LuaJIT oracle run of the conformance suite did not run !!!!");
+        return;
+    }
+    let res: Vec<_> = scripts()
+        .iter()
+        .filter(|p| runs_on_luajit(p))
+        .map(|p| (name(p), run_luajit(&exe, p)))
+        .collect();
+    let (passed, failed) = report("luajit", &res);
+    assert_eq!(
+        failed, 0,
+        "scripts fail on LuaJIT: their expectations are not LuaJIT's (see above)"
+    );
+    assert!(passed >= 100, "only {passed} assertions ran on luajit");
+}
