@@ -16,6 +16,7 @@ struct metatype_len { int n; };
 struct metatype_cmp { int v; };
 struct metatype_new { int a, b; };
 struct metatype_static { int id; };
+struct metatype_sfn { int id; };
 struct metatype_prec { int x; int len; };
 struct metatype_perm { int a; };
 struct metatype_gc { int id; };
@@ -247,6 +248,13 @@ H.eq(s2:describe(), "obj#2", "method on an instance made by the static construct
 H.eq(Static.VERSION, 3, "constant on the ctype through __index")
 H.eq(Static.describe(s1), "obj#1", "method called through the ctype")
 H.eq(ffi.typeof("struct metatype_static").VERSION, 3, "ffi.typeof(...) also indexes __index")
+local sfn_arg
+local Sfn = ffi.metatype("struct metatype_sfn", {
+  __index = function(o, k) sfn_arg = o; return "static " .. k end,
+})
+H.eq(Sfn.make, "static make", "__index function on the ctype")
+H.ok(sfn_arg == Sfn, "__index function receives the ctype")
+H.eq(Sfn(1).other, "static other", "__index function on an instance")
 
 ---------------------------------------------------------------------------
 -- predefined fields take precedence over __index / __newindex

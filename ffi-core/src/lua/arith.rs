@@ -10,7 +10,7 @@ use super::conv::{self, cat, Cat, Num};
 use super::meta;
 use super::state::{entry, Cx};
 use crate::ctype::*;
-use crate::error::{msg, Error};
+use crate::error::Error;
 use crate::table::ids;
 use alloc::format;
 use core::ffi::c_int;
@@ -129,14 +129,21 @@ unsafe fn operand(cx: &Cx, idx: c_int) -> (Op, Option<CdataRef>) {
 ///
 /// # Safety
 /// A live state inside an ffi closure.
-unsafe fn enum_string(cx: &Cx, sidx: c_int, other: Option<CdataRef>) -> Option<i64> {
+unsafe fn enum_string(cx: &Cx, sidx: c_int, other: Option<CdataRef>) -> Result<Option<i64>, Error> {
     let tt = cx.types();
-    let c = other?;
+    let Some(c) = other else { return Ok(None) };
+    if c.is_ctype() {
+        return Ok(None);
+    }
     let ty = conv::deref_ty(tt, c.ty());
-    let Kind::Enum(e) = tt.get(ty).kind else { return None };
+    let Kind::Enum(e) = tt.get(ty).kind else { return Ok(None) };
     // SAFETY: forwarded contract.
-    let s = unsafe { cx.lua.tobytes(sidx) }?;
-    conv::enum_value(tt, e, s)
+    let Some(s) = (unsafe { cx.lua.tobytes(sidx) }) else { return Ok(None) };
+    match conv::enum_value(tt, e, s) {
+        Some(v) => Ok(Some(v)),
+        // SAFETY: forwarded contract.
+        None => Err(unsafe { conv::cannot_convert(cx, sidx, ty) }),
+    }
 }
 
 fn to64(op: Op) -> Option<(i64, bool)> {
@@ -215,7 +222,7 @@ fn ipow(mut x: i64, mut k: i64) -> i64 {
                     1
                 }
             }
-            _ if x == 0 => i64::MIN,
+            _ if x == 0 => i64::MAX,
             _ => 0,
         };
     }
@@ -232,13 +239,7 @@ fn ipow(mut x: i64, mut k: i64) -> i64 {
 
 fn upow(mut x: u64, k: i64) -> u64 {
     if k <= 0 {
-        return if k == 0 || x == 1 {
-            1
-        } else if x == 0 {
-            i64::MIN as u64
-        } else {
-            0
-        };
+        return if k == 0 || x == 1 { 1 } else { 0 };
     }
     let mut k = k as u64;
     let mut y: u64 = 1;
@@ -291,12 +292,12 @@ unsafe fn arith(cx: &Cx, op: Ar) -> Result<c_int, Error> {
         let (mut a, ca) = operand(cx, 1);
         let (mut b, cb) = if unary { (a, ca) } else { operand(cx, 2) };
         if let Op::Str = a {
-            if let Some(v) = enum_string(cx, 1, cb) {
+            if let Some(v) = enum_string(cx, 1, cb)? {
                 a = Op::Lua(Num::I(v, true));
             }
         }
         if let Op::Str = b {
-            if let Some(v) = enum_string(cx, 2, ca) {
+            if let Some(v) = enum_string(cx, 2, ca)? {
                 b = Op::Lua(Num::I(v, true));
             }
         }
@@ -307,7 +308,10 @@ unsafe fn arith(cx: &Cx, op: Ar) -> Result<c_int, Error> {
                 let k =
                     if let Op::Ptr(..) = a { to64(b) } else { to64(a) }.map(|x| x.0).unwrap_or(0);
                 let tt = cx.types();
-                let es = tt.size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))? as i64;
+                // An unknown element size (void *) leaves it to metamethods, then the
+                // arithmetic error, as in LuaJIT.
+                let Some(es) = tt.size_of(e) else { return arith_fallback(cx, op, unary) };
+                let es = es as i64;
                 let delta = k.wrapping_mul(es);
                 let addr = if op == Ar::Add {
                     (p as i64).wrapping_add(delta)
@@ -322,11 +326,10 @@ unsafe fn arith(cx: &Cx, op: Ar) -> Result<c_int, Error> {
             (Ar::Sub, Op::Ptr(e1, p1), Op::Ptr(e2, p2)) => {
                 let tt = cx.types();
                 if conv::ptr_compatible(tt, e1, e2) || conv::ptr_compatible(tt, e2, e1) {
-                    let es = tt
-                        .size_of(e1)
-                        .filter(|&s| s > 0)
-                        .ok_or_else(|| Error::new(msg::TOO_LARGE))?
-                        as i64;
+                    let Some(es) = tt.size_of(e1).filter(|&s| s > 0) else {
+                        return arith_fallback(cx, op, unary);
+                    };
+                    let es = es as i64;
                     let d = (p1 as i64).wrapping_sub(p2 as i64) / es;
                     lua.pushinteger(d);
                     return Ok(1);
@@ -342,12 +345,23 @@ unsafe fn arith(cx: &Cx, op: Ar) -> Result<c_int, Error> {
                 return Ok(1);
             }
         }
+        let _ = (ca, cb);
+        arith_fallback(cx, op, unary)
+    }
+}
+
+/// The metatype's metamethod, else the arithmetic error.
+///
+/// # Safety
+/// A live state inside an ffi closure; no Rust value with a destructor live in callers.
+unsafe fn arith_fallback(cx: &Cx, op: Ar, unary: bool) -> Result<c_int, Error> {
+    // SAFETY: forwarded contract.
+    unsafe {
         if let Some(n) = meta::call_mm(cx, op.mm(), 1) {
             return Ok(n);
         }
         let an = conv::value_name(cx, 1);
         let bn = if unary { an.clone() } else { conv::value_name(cx, 2) };
-        let _ = (ca, cb);
         Err(Error::new(format!("attempt to perform arithmetic on '{an}' and '{bn}'")))
     }
 }
@@ -386,17 +400,27 @@ unsafe fn compare(cx: &Cx, cmp: Cmp) -> Result<c_int, Error> {
         let (mut a, ca) = operand(cx, 1);
         let (mut b, cb) = operand(cx, 2);
         if let Op::Str = a {
-            if let Some(v) = enum_string(cx, 1, cb) {
+            if let Some(v) = enum_string(cx, 1, cb)? {
                 a = Op::Lua(Num::I(v, true));
             }
         }
         if let Op::Str = b {
-            if let Some(v) = enum_string(cx, 2, ca) {
+            if let Some(v) = enum_string(cx, 2, ca)? {
                 b = Op::Lua(Num::I(v, true));
             }
         }
+        if let (Some(x), Some(y)) = (ca, cb) {
+            if x.is_ctype() && y.is_ctype() && cmp == Cmp::Eq {
+                lua.pushboolean((x.ctype_target() == y.ctype_target()) as c_int);
+                return Ok(1);
+            }
+        }
+        let ptr_ok = |e1, e2| {
+            let tt = cx.types();
+            cmp == Cmp::Eq || conv::ptr_compatible(tt, e1, e2) || conv::ptr_compatible(tt, e2, e1)
+        };
         let r = match (a, b) {
-            (Op::Ptr(_, p), Op::Ptr(_, q)) => Some(match cmp {
+            (Op::Ptr(e1, p), Op::Ptr(e2, q)) if ptr_ok(e1, e2) => Some(match cmp {
                 Cmp::Eq => p == q,
                 Cmp::Lt => p < q,
                 Cmp::Le => p <= q,

@@ -98,7 +98,9 @@ pub unsafe fn value_name(cx: &Cx, idx: c_int) -> String {
         if let Some(c) = cdata::get(lua, idx) {
             return cx.types().repr(if c.is_ctype() { c.ctype_target() } else { c.ty() });
         }
-        String::from(type_name(lua.type_(idx)))
+        let tag = lua.type_(idx);
+        // LuaJIT names a Lua boolean by the C type it converts through.
+        String::from(if tag == t::BOOLEAN { "bool" } else { type_name(tag) })
     }
 }
 
@@ -233,6 +235,12 @@ pub unsafe fn write_num(c: Cat, p: *mut u8, n: Num) {
     }
 }
 
+/// `ffi.istype` for pointers: the pointees are the same type ignoring qualifiers and the
+/// signedness of integers (no `void *` wildcard).
+pub fn ptr_istype(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
+    same_unqualified(tt, from, to)
+}
+
 /// Whether a pointer to `from` may be implicitly converted to a pointer to `to`.
 pub fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
     let (f, tq) = (tt.get(from), tt.get(to));
@@ -249,9 +257,8 @@ pub fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
 fn same_unqualified(tt: &CTypeTable, a: CTypeId, b: CTypeId) -> bool {
     let (x, y) = (tt.get(a), tt.get(b));
     match (x.kind, y.kind) {
-        (Kind::Int { size: s1, signed: g1, .. }, Kind::Int { size: s2, signed: g2, .. }) => {
-            s1 == s2 && g1 == g2
-        }
+        // Integers of the same size are compatible whatever their signedness (LuaJIT).
+        (Kind::Int { size: s1, .. }, Kind::Int { size: s2, .. }) => s1 == s2,
         (Kind::Ptr(p), Kind::Ptr(q)) => {
             let (pp, qq) = (tt.get(p), tt.get(q));
             (pp.qual == qq.qual || matches!(pp.kind, Kind::Void) || matches!(qq.kind, Kind::Void))
@@ -299,10 +306,10 @@ pub unsafe fn to_c(
                         };
                         dst.cast::<u64>().write_unaligned(v)
                     }
-                    Cat::Array(e) | Cat::Vector(e)
+                    Cat::Vector(e)
                         if matches!(cat(tt, e), Cat::Int(..) | Cat::Float(_) | Cat::Bool) =>
                     {
-                        // A single number fills a valarray/array (initializer rule).
+                        // A single number fills a vector (valarrays take scalars).
                         let es = tt.size_of(e).unwrap_or(0) as usize;
                         let total = tt.size_of(ty).unwrap_or(0) as usize;
                         let ec = cat(tt, e);
@@ -329,6 +336,10 @@ pub unsafe fn to_c(
             t::NIL => match c {
                 Cat::Ptr(_) => {
                     dst.cast::<usize>().write_unaligned(0);
+                    Ok(())
+                }
+                Cat::Int(..) | Cat::Bool if mode == Mode::Cast => {
+                    write_num(c, dst, Num::I(0, true));
                     Ok(())
                 }
                 _ => Err(cannot_convert(cx, idx, ty)),
@@ -374,6 +385,10 @@ pub unsafe fn to_c(
                 Cat::Array(_) | Cat::Struct(_) | Cat::Complex(_) | Cat::Vector(_)
                     if mode == Mode::Implicit =>
                 {
+                    // Members the table does not name are zero, as in a fresh object.
+                    if let Some(n) = tt.size_of(ty) {
+                        core::ptr::write_bytes(dst, 0, n as usize);
+                    }
                     init_from_table(cx, idx, ty, dst, u32::MAX)
                 }
                 _ => Err(cannot_convert(cx, idx, ty)),
@@ -720,11 +735,11 @@ pub unsafe fn push_value(cx: &Cx, ty: CTypeId, src: *const u8) -> Result<(), Err
     unsafe {
         match c {
             Cat::Bool => lua.pushboolean((src.read() != 0) as c_int),
-            Cat::Int(8, _) => {
+            // 64-bit integers and enums are boxed (LuaJIT reads enum values as cdata).
+            Cat::Int(size, _) if size == 8 || matches!(tt.get(ty).kind, Kind::Enum(_)) => {
                 let u = tt.unqualified_id(ty);
-                let u = if matches!(tt.get(u).kind, Kind::Enum(_)) { u } else { u };
-                let p = cdata::push_new(lua, u, 8, 8, 0);
-                core::ptr::copy_nonoverlapping(src, p, 8);
+                let p = cdata::push_new(lua, u, size as usize, size as usize, 0);
+                core::ptr::copy_nonoverlapping(src, p, size as usize);
             }
             Cat::Int(..) => match read_num(c, src) {
                 Some(Num::I(v, _)) => lua.pushinteger(v),

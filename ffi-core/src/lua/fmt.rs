@@ -40,10 +40,13 @@ fn trim_zeros(s: &str) -> &str {
 /// An address as glibc's `%p` prints it (`NULL` for zero, as LuaJIT shows).
 pub fn addr(p: usize) -> String {
     if p == 0 {
-        String::from("NULL")
-    } else {
-        format!("{p:#x}")
+        return String::from("NULL");
     }
+    // LuaJIT's width: 8 hex digits, plus 2 for each byte used above the low 32 bits.
+    let high = (p as u64 >> 32) as u32;
+    let digits =
+        if high == 0 { 8 } else { 8 + 2 + 2 * ((31 - high.leading_zeros()) as usize >> 3) };
+    format!("0x{:0width$x}", p, width = digits)
 }
 
 /// A complex number: `re+imi`, with `I` when the imaginary text ends in a letter.
@@ -76,6 +79,9 @@ mod tests {
             assert_eq!(g14(x), s, "{x}");
         }
         assert_eq!(complex(1.0, -2.0), "1-2i");
+        assert_eq!(addr(0x68), "0x00000068");
+        assert_eq!(addr(0x1_2345_6789), "0x0123456789");
+        assert_eq!(addr(0x7fa2_e7b5_1668), "0x7fa2e7b51668");
         assert_eq!(complex(f64::INFINITY, f64::NAN), "inf+nanI");
     }
 }

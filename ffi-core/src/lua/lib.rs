@@ -160,76 +160,84 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
         if ninit > 0 {
             let tt = cx.types();
             let c = cat(tt, ty);
-            let single_table = ninit == 1 && lua.type_(init) == t::TABLE;
-            match c {
-                Cat::Array(e) | Cat::Vector(e)
-                    if !single_table && !(ninit == 1 && is_same_or_string(cx, init, ty)) =>
-                {
-                    let es = tt.size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))? as usize;
-                    let count = if es == 0 { 0 } else { size as usize / es };
-                    if ninit as usize > count {
-                        return Err(Error::new(format!(
-                            "too many initializers for '{}'",
-                            tt.repr(ty)
-                        )));
-                    }
-                    let mut i = 0;
-                    while init <= top {
-                        conv::to_c(cx, init, e, p.add(i * es), Mode::Implicit)?;
-                        init += 1;
-                        i += 1;
-                    }
-                    if ninit == 1 {
-                        for k in 1..count {
-                            core::ptr::copy_nonoverlapping(p, p.add(k * es), es);
+            let aggregate = matches!(c, Cat::Array(_) | Cat::Struct(_));
+            // LuaJIT: one initializer is converted as a whole unless it is a "value" for
+            // an aggregate (not a table, not a string for an array, not an identical
+            // aggregate cdata); then it starts a flat list.
+            let tag = lua.type_(init);
+            let whole = ninit == 1
+                && (!aggregate
+                    || tag == t::TABLE
+                    || (tag == t::STRING && !matches!(c, Cat::Struct(_)))
+                    || is_same_aggregate(cx, init, ty));
+            if whole {
+                if tag == t::TABLE && aggregate {
+                    conv::init_from_table(
+                        cx,
+                        init,
+                        ty,
+                        p,
+                        if nelem > 0 { nelem } else { u32::MAX },
+                    )?;
+                } else if let (Cat::Complex(part), t::NUMBER) = (c, tag) {
+                    conv::write_complex(part, p, lua.tonumber(init), 0.0);
+                } else {
+                    conv::to_c(cx, init, ty, p, Mode::Implicit)?;
+                }
+            } else {
+                match c {
+                    Cat::Array(e) | Cat::Vector(e) => {
+                        let es = tt.size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))? as usize;
+                        let count = if es == 0 { 0 } else { size as usize / es };
+                        if ninit as usize > count {
+                            return Err(Error::new(format!(
+                                "too many initializers for '{}'",
+                                tt.repr(ty)
+                            )));
+                        }
+                        let mut i = 0;
+                        while init <= top {
+                            conv::to_c(cx, init, e, p.add(i * es), Mode::Implicit)?;
+                            init += 1;
+                            i += 1;
+                        }
+                        if ninit == 1 {
+                            for k in 1..count {
+                                core::ptr::copy_nonoverlapping(p, p.add(k * es), es);
+                            }
                         }
                     }
-                }
-                Cat::Complex(part) if ninit >= 2 => {
-                    if ninit > 2 {
+                    Cat::Complex(part) => {
+                        if ninit > 2 {
+                            return Err(Error::new(format!(
+                                "too many initializers for '{}'",
+                                tt.repr(ty)
+                            )));
+                        }
+                        let (re, im) = (lua.tonumber(init), lua.tonumber(init + 1));
+                        conv::write_complex(part, p, re, im);
+                    }
+                    Cat::Struct(a) => {
+                        let agg = tt.agg(a).clone();
+                        let named: Vec<&Field> =
+                            agg.fields.iter().filter(|f| f.name.is_some()).collect();
+                        let limit = if agg.is_union { 1 } else { named.len() };
+                        if ninit as usize > limit {
+                            return Err(Error::new(format!(
+                                "too many initializers for '{}'",
+                                tt.repr(ty)
+                            )));
+                        }
+                        for f in named.iter().take(ninit as usize) {
+                            conv::store_field(cx, init, f, p)?;
+                            init += 1;
+                        }
+                    }
+                    _ => {
                         return Err(Error::new(format!(
                             "too many initializers for '{}'",
                             tt.repr(ty)
-                        )));
-                    }
-                    let (re, im) = (lua.tonumber(init), lua.tonumber(init + 1));
-                    conv::write_complex(part, p, re, im);
-                }
-                Cat::Struct(a)
-                    if !single_table && !(ninit == 1 && is_same_or_string(cx, init, ty)) =>
-                {
-                    let agg = tt.agg(a).clone();
-                    let named: Vec<&Field> =
-                        agg.fields.iter().filter(|f| f.name.is_some()).collect();
-                    let limit = if agg.is_union { 1 } else { named.len() };
-                    if ninit as usize > limit {
-                        return Err(Error::new(format!(
-                            "too many initializers for '{}'",
-                            tt.repr(ty)
-                        )));
-                    }
-                    for f in named.iter().take(ninit as usize) {
-                        conv::store_field(cx, init, f, p)?;
-                        init += 1;
-                    }
-                }
-                _ => {
-                    if ninit > 1 {
-                        return Err(Error::new(format!(
-                            "too many initializers for '{}'",
-                            tt.repr(ty)
-                        )));
-                    }
-                    if single_table {
-                        conv::init_from_table(
-                            cx,
-                            init,
-                            ty,
-                            p,
-                            if nelem > 0 { nelem } else { u32::MAX },
-                        )?;
-                    } else {
-                        conv::to_c(cx, init, ty, p, Mode::Implicit)?;
+                        )))
                     }
                 }
             }
@@ -246,19 +254,14 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
     }
 }
 
-/// Whether the value at `idx` initializes `ty` as a whole (same-typed cdata, or a string
-/// for a byte array).
+/// Whether the value at `idx` is a cdata of the same aggregate type as `ty` (a copy).
 ///
 /// # Safety
 /// A live state inside an ffi closure.
-unsafe fn is_same_or_string(cx: &Cx, idx: c_int, ty: CTypeId) -> bool {
-    let lua = cx.lua;
+unsafe fn is_same_aggregate(cx: &Cx, idx: c_int, ty: CTypeId) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
-        if lua.type_(idx) == t::STRING {
-            return matches!(cat(cx.types(), ty), Cat::Array(e) if matches!(cat(cx.types(), e), Cat::Int(1, _)));
-        }
-        match cdata::get(lua, idx) {
+        match cdata::get(cx.lua, idx) {
             Some(c) if !c.is_ctype() => {
                 let tt = cx.types();
                 let (sty, _) = conv::data_of(tt, c);
@@ -305,7 +308,7 @@ unsafe extern "C-unwind" fn ffi_cast<V: Vm>(l: *mut State) -> c_int {
                 c,
                 Cat::Int(..) | Cat::Bool | Cat::Float(_) | Cat::Complex(_) | Cat::Ptr(_)
             ) {
-                return Err(conv::cannot_convert(cx, 2, ty));
+                return Err(bad_arg(1, "cast", "invalid C type"));
             }
             let size = tt.size_of(ty).unwrap_or(8) as usize;
             let align = tt.align_of(ty) as usize;
@@ -406,7 +409,12 @@ unsafe extern "C-unwind" fn ffi_istype<V: Vm>(l: *mut State) -> c_int {
                         }
                         _ => false,
                     };
-                    want == have || want == have_deref || ptr_to_want
+                    // Pointers: the same pointee, ignoring qualifiers and signedness.
+                    let ptrs = match (tt.get(want).kind, tt.get(have).kind) {
+                        (Kind::Ptr(a), Kind::Ptr(b)) => conv::ptr_istype(tt, b, a),
+                        _ => false,
+                    };
+                    want == have || want == have_deref || ptr_to_want || ptrs
                 }
                 _ => false,
             };
@@ -452,8 +460,16 @@ unsafe extern "C-unwind" fn ffi_gc<V: Vm>(l: *mut State) -> c_int {
     unsafe {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
-            if cdata::get(lua, 1).is_none_or(|c| c.is_ctype()) {
+            let Some(c) = cdata::get(lua, 1).filter(|c| !c.is_ctype()) else {
                 return Err(bad_arg(1, "gc", "cdata expected"));
+            };
+            // Only pointers and aggregates take finalisers, as in LuaJIT.
+            let k = cx.types().get(c.ty()).kind;
+            if !matches!(
+                k,
+                Kind::Ptr(_) | Kind::Ref(_) | Kind::Struct(_) | Kind::Array(..) | Kind::Func(_)
+            ) {
+                return Err(bad_arg(1, "gc", "invalid C type"));
             }
             let tag = lua.type_(2);
             if tag != t::NIL && tag != t::FUNCTION && tag != t::TABLE && tag != t::USERDATA {
@@ -490,59 +506,54 @@ unsafe extern "C-unwind" fn ffi_errno<V: Vm>(l: *mut State) -> c_int {
     }
 }
 
-/// The address held by (or of) the cdata/string/lightuserdata at `idx`, for `ffi.string`,
-/// `ffi.copy` and `ffi.fill`.
+/// Converts the argument at `idx` to the pointer type `ty` with the implicit conversion
+/// rules (as LuaJIT does for `ffi.string`, `ffi.copy` and `ffi.fill`).
 ///
 /// # Safety
 /// A live state inside an ffi closure.
-unsafe fn address(cx: &Cx, idx: c_int, allow_string: bool) -> Option<(*mut u8, Option<usize>)> {
-    let lua = cx.lua;
-    // SAFETY: forwarded contract.
+unsafe fn ptr_arg(cx: &Cx, idx: c_int, ty: CTypeId) -> Result<*mut u8, Error> {
+    let mut slot = [0u8; 8];
+    // SAFETY: forwarded contract; the slot holds a pointer.
     unsafe {
-        match lua.type_(idx) {
-            t::STRING if allow_string => {
-                lua.tobytes(idx).map(|s| (s.as_ptr() as *mut u8, Some(s.len())))
-            }
-            t::LIGHTUSERDATA => Some((lua.touserdata(idx) as *mut u8, None)),
-            t::USERDATA => {
-                let c = cdata::get(lua, idx)?;
-                if c.is_ctype() {
-                    return None;
-                }
-                let tt = cx.types();
-                let (ty, p) = conv::data_of(tt, c);
-                match cat(tt, ty) {
-                    Cat::Ptr(_) | Cat::Func => Some((p.cast::<*mut u8>().read_unaligned(), None)),
-                    Cat::Int(..) => match conv::read_num(cat(tt, ty), p) {
-                        Some(conv::Num::I(v, _)) => Some((v as usize as *mut u8, None)),
-                        _ => None,
-                    },
-                    _ => Some((p, tt.size_of(ty).map(|s| s as usize))),
-                }
-            }
-            _ => None,
-        }
+        conv::to_c(cx, idx, ty, slot.as_mut_ptr(), Mode::Implicit)?;
     }
+    Ok(usize::from_le_bytes(slot) as *mut u8)
+}
+
+/// Converts the argument at `idx` to `int` (lengths and fill bytes).
+///
+/// # Safety
+/// A live state inside an ffi closure.
+unsafe fn int_arg(cx: &Cx, idx: c_int) -> Result<i64, Error> {
+    let mut slot = [0u8; 4];
+    // SAFETY: forwarded contract; the slot holds an int.
+    unsafe {
+        conv::to_c(cx, idx, ids::INT, slot.as_mut_ptr(), Mode::Implicit)?;
+    }
+    Ok(i32::from_le_bytes(slot) as i64)
+}
+
+/// `const void *` in this table.
+fn pcvoid(cx: &Cx) -> CTypeId {
+    cx.types().ptr_to(ids::CVOID)
 }
 
 unsafe extern "C-unwind" fn ffi_string<V: Vm>(l: *mut State) -> c_int {
-    // SAFETY: called by Lua as an ffi closure; like C's string functions, it trusts the
+    // SAFETY: called by Lua as an ffi closure; like C's string functions it trusts the
     // pointer it is given (LuaJIT semantics), but refuses NULL.
     unsafe {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
-            let Some((p, _)) = address(cx, 1, false) else {
-                let name = conv::value_name(cx, 1);
-                return Err(Error::new(format!("cannot convert '{name}' to 'const char *'")));
-            };
+            let p = ptr_arg(cx, 1, ids::PCCHAR)?;
             if p.is_null() {
                 return Err(bad_arg(1, "string", "NULL pointer"));
             }
             let len = if lua.type_(2) > t::NIL {
-                match super::meta::index_key(cx, 2) {
-                    Some(n) if n >= 0 => n as usize,
-                    _ => return Err(bad_arg(2, "string", "number expected")),
+                let n = int_arg(cx, 2)?;
+                if n < 0 {
+                    return Err(bad_arg(2, "string", "length out of range"));
                 }
+                n as usize
             } else {
                 let mut n = 0usize;
                 while p.add(n).read() != 0 {
@@ -562,26 +573,25 @@ unsafe extern "C-unwind" fn ffi_copy<V: Vm>(l: *mut State) -> c_int {
     unsafe {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
-            let Some((dst, _)) = address(cx, 1, false) else {
-                return Err(bad_arg(1, "copy", "cdata expected"));
-            };
-            let Some((src, slen)) = address(cx, 2, true) else {
-                let name = conv::value_name(cx, 2);
-                return Err(Error::new(format!("cannot convert '{name}' to 'const void *'")));
-            };
+            let dst = ptr_arg(cx, 1, ids::PVOID)?;
+            let src = ptr_arg(cx, 2, pcvoid(cx))?;
+            let from_string = lua.type_(2) == t::STRING;
             let n = if lua.type_(3) > t::NIL {
-                super::meta::index_key(cx, 3)
-                    .filter(|&n| n >= 0)
-                    .ok_or_else(|| bad_arg(3, "copy", "number expected"))? as usize
-            } else if lua.type_(2) == t::STRING {
-                slen.unwrap_or(0) + 1
+                let n = int_arg(cx, 3)?;
+                if n < 0 {
+                    return Err(bad_arg(3, "copy", "length out of range"));
+                }
+                n as usize
+            } else if from_string {
+                lua.rawlen(2) + 1
             } else {
                 return Err(bad_arg(3, "copy", "number expected, got no value"));
             };
             if n > 0 && (dst.is_null() || src.is_null()) {
                 return Err(bad_arg(1, "copy", "NULL pointer"));
             }
-            if lua.type_(2) == t::STRING && lua.type_(3) <= t::NIL {
+            if from_string && lua.type_(3) <= t::NIL {
+                // The string and its terminating NUL.
                 core::ptr::copy(src, dst, n - 1);
                 dst.add(n - 1).write(0);
             } else {
@@ -597,17 +607,12 @@ unsafe extern "C-unwind" fn ffi_fill<V: Vm>(l: *mut State) -> c_int {
     unsafe {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
-            let Some((dst, _)) = address(cx, 1, false) else {
-                return Err(bad_arg(1, "fill", "cdata expected"));
-            };
-            let n = super::meta::index_key(cx, 2)
-                .filter(|&n| n >= 0)
-                .ok_or_else(|| bad_arg(2, "fill", "number expected"))?;
-            let c = if lua.type_(3) > t::NIL {
-                super::meta::index_key(cx, 3).unwrap_or(0) as u8
-            } else {
-                0
-            };
+            let dst = ptr_arg(cx, 1, ids::PVOID)?;
+            let n = int_arg(cx, 2)?;
+            if n < 0 {
+                return Err(bad_arg(2, "fill", "length out of range"));
+            }
+            let c = if lua.type_(3) > t::NIL { int_arg(cx, 3)? as u8 } else { 0 };
             if n > 0 && dst.is_null() {
                 return Err(bad_arg(1, "fill", "NULL pointer"));
             }

@@ -60,18 +60,21 @@ pub unsafe fn push_mm(cx: &Cx, ty: CTypeId, key: &[u8]) -> bool {
 /// # Safety
 /// A live state; the metamethod is on top; no Rust value with a destructor is live in
 /// the callers (the call may raise).
-unsafe fn index_via(lua: Lua, obj: c_int, key_idx: c_int) {
+unsafe fn index_via(lua: Lua, obj: c_int, key_idx: c_int) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         if lua.type_(-1) == t::FUNCTION {
             lua.pushvalue(obj);
             lua.pushvalue(key_idx);
             lua.call(2, 1);
+            true
         } else {
             lua.pushvalue(key_idx);
-            lua.gettable(-2);
+            let tag = lua.gettable(-2);
             lua.insert(-2);
             lua.pop(1);
+            // A key missing from an __index table is an error in LuaJIT.
+            tag != t::NIL
         }
     }
 }
@@ -363,8 +366,7 @@ unsafe fn index(cx: &Cx) -> Result<c_int, Error> {
                     }
                 }
             }
-            if push_mm(cx, target, b"__index\0") {
-                index_via(lua, 1, 2);
+            if push_mm(cx, target, b"__index\0") && index_via(lua, 1, 2) {
                 return Ok(1);
             }
             return Err(no_member(cx, target));
@@ -402,8 +404,7 @@ unsafe fn index(cx: &Cx) -> Result<c_int, Error> {
             None => {}
         }
         let ty = cd.ty();
-        if push_mm(cx, ty, b"__index\0") {
-            index_via(lua, 1, 2);
+        if push_mm(cx, ty, b"__index\0") && index_via(lua, 1, 2) {
             return Ok(1);
         }
         Err(no_member(cx, ty))

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let lua = Lua::new();
+    // SAFETY: the stock `lua` interpreter opens every standard library, `debug` included.
+    let lua = unsafe { Lua::unsafe_new() };
     if let Err(e) = ffi_mlua::preload(&lua) {
         eprintln!("lua-ffi: cannot preload ffi: {e}");
         return ExitCode::from(1);
