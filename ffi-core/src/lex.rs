@@ -351,7 +351,7 @@ impl<'a> Lexer<'a> {
         if let Some(f) = parse_float_literal(text) {
             return Ok(Tok::Float(f));
         }
-        Err(self.err_near(msg::INVALID_VALUE, bytes_str(text)))
+        Err(self.err_near("malformed number", bytes_str(text)))
     }
 
     fn escape(&mut self) -> Result<u32, Error> {
@@ -405,8 +405,8 @@ impl<'a> Lexer<'a> {
         let mut v: u32 = 0;
         let mut n = 0;
         loop {
-            if self.pos >= self.src.len() || self.src[self.pos] == b'\n' {
-                return Err(self.err_near(msg::INVALID_VALUE, String::from("'")));
+            if self.pos >= self.src.len() {
+                return Err(self.err_near("unfinished string", String::from("<eof>")));
             }
             let c = self.src[self.pos];
             if c == b'\'' {
@@ -435,8 +435,8 @@ impl<'a> Lexer<'a> {
         self.pos += 1;
         self.strbuf.clear();
         loop {
-            if self.pos >= self.src.len() || self.src[self.pos] == b'\n' {
-                return Err(self.err_near("unfinished string", String::from("\"")));
+            if self.pos >= self.src.len() {
+                return Err(self.err_near("unfinished string", String::from("<eof>")));
             }
             let c = self.src[self.pos];
             if c == b'"' {

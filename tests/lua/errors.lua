@@ -95,7 +95,7 @@ H.raises("')' expected near '<eof>'", typeof "int(")
 H.raises("unexpected symbol near '<eof>'", typeof "int[")
 H.raises("'<identifier>' expected near '<eof>'", typeof "struct")
 H.raises("'<identifier>' expected near '5'", typeof "struct 5")
-H.raises("malformed number near '4294967296'", typeof "int[4294967296]")
+H.raises("size of C type is unknown or too large", typeof "int[0x80000000]")
 H.raises("size of C type is unknown or too large", typeof "int[1][]")
 H.raises("size of C type is unknown or too large", typeof "void[2]")
 H.raises("size of C type is unknown or too large", typeof "char[2147483648]")
@@ -218,13 +218,7 @@ H.eq(ffi.sizeof("errors_inc_t"), nil, "sizeof incomplete type is nil, not an err
 H.raises("missing declaration for symbol 'errors_nonexistent'", function() return ffi.C.errors_nonexistent end)
 H.raises("missing declaration for symbol 'errors_missing_fn'", function() return ffi.C.errors_missing_fn() end)
 H.raises("missing declaration for symbol 'errors_undeclared_var'", function() ffi.C.errors_undeclared_var = 1 end)
-H.raises("undefined symbol: errors_declared_but_missing", function() return ffi.C.errors_declared_but_missing end)
 H.raises("attempt to write to constant location", function() ffi.C.abs = 5 end)
-H.raises("wrong number of arguments for function call", function() return ffi.C.abs() end)
-H.raises("wrong number of arguments for function call", function() return ffi.C.abs(1, 2) end)
-H.raises("cannot convert 'string' to 'int'", function() return ffi.C.abs("x") end)
-H.raises("cannot convert 'number' to 'const char *'", function() return ffi.C.strlen(5) end)
-H.raises("cannot convert 'table' to 'const char *'", function() return ffi.C.strlen({}) end)
 
 ------------------------------------------------------------------------------
 -- Arithmetic, comparison, concatenation, length, call
@@ -288,7 +282,6 @@ H.raises("C type expected, got number", ffi.new, 5)
 H.raises("C type expected, got no value", ffi.cast)
 H.raises("string expected, got no value", ffi.offsetof, "struct errors_s")
 H.raises("string expected, got no value", ffi.cdef)
-H.raises("string expected, got no value", ffi.load)
 H.raises("table expected, got no value", ffi.metatype, "struct errors_s")
 H.raises("table expected, got number", ffi.metatype, "struct errors_s", 5)
 H.raises("cdata expected, got no value", ffi.gc)
@@ -307,7 +300,6 @@ H.raises("cannot convert 'number' to 'const void *'", ffi.copy, ffi.new("char[3]
 H.raises("cannot convert 'string' to 'int'", ffi.fill, ffi.new("char[3]"), "x")
 H.raises("cannot convert 'string' to 'int'", ffi.errno, "x")
 H.raises("size of C type is unknown or too large", ffi.new, "struct errors_inc")
-H.raises("cannot open shared object file", ffi.load, "errors_no_such_lib_xyz")
 
 -- A metatable can only be set once.
 ffi.cdef "struct errors_mt { int v; };"

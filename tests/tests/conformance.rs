@@ -22,8 +22,15 @@ fn name(p: &std::path::Path) -> String {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string()
 }
 
+fn announce_pending() {
+    for p in scripts().iter().filter(|p| is_pending(p)) {
+        println!("!!!! PENDING (not run on this Lua): {} needs C function calls, not implemented yet !!!!", name(p));
+    }
+}
+
 #[test]
 fn conformance_on_this_lua() {
+    announce_pending();
     let res: Vec<_> =
         scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, false))).collect();
     let (passed, failed) = report("mlua", &res);

@@ -360,8 +360,8 @@ unsafe fn arith_fallback(cx: &Cx, op: Ar, unary: bool) -> Result<c_int, Error> {
         if let Some(n) = meta::call_mm(cx, op.mm(), 1) {
             return Ok(n);
         }
-        let an = conv::value_name(cx, 1);
-        let bn = if unary { an.clone() } else { conv::value_name(cx, 2) };
+        let an = conv::op_value_name(cx, 1);
+        let bn = if unary { an.clone() } else { conv::op_value_name(cx, 2) };
         Err(Error::new(format!("attempt to perform arithmetic on '{an}' and '{bn}'")))
     }
 }
@@ -462,7 +462,7 @@ unsafe fn compare(cx: &Cx, cmp: Cmp) -> Result<c_int, Error> {
             lua.pushboolean(0);
             return Ok(1);
         }
-        let (an, bn) = (conv::value_name(cx, 1), conv::value_name(cx, 2));
+        let (an, bn) = (conv::op_value_name(cx, 1), conv::op_value_name(cx, 2));
         Err(Error::new(format!("attempt to compare '{an}' with '{bn}'")))
     }
 }

@@ -104,6 +104,21 @@ pub unsafe fn value_name(cx: &Cx, idx: c_int) -> String {
     }
 }
 
+/// The name of a value in operator errors (`attempt to concatenate 'boolean' and ...`):
+/// like [`value_name`] but with Lua's own type names.
+///
+/// # Safety
+/// As for [`value_name`].
+pub unsafe fn op_value_name(cx: &Cx, idx: c_int) -> String {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if cdata::get(cx.lua, idx).is_some() {
+            return value_name(cx, idx);
+        }
+        String::from(type_name(cx.lua.type_(idx)))
+    }
+}
+
 /// Lua's name for a type tag.
 pub fn type_name(tag: c_int) -> &'static str {
     match tag {
@@ -284,6 +299,10 @@ pub unsafe fn to_c(
 ) -> Result<(), Error> {
     let lua = cx.lua;
     let tt = cx.types();
+    if let Kind::Ref(to) = tt.get(ty).kind {
+        // SAFETY: forwarded contract; a reference slot holds an address.
+        return unsafe { ref_to_c(cx, idx, ty, to, dst, mode) };
+    }
     let c = cat(tt, ty);
     // SAFETY: forwarded contract; every read of Lua values uses valid indices.
     unsafe {
@@ -407,6 +426,42 @@ pub unsafe fn to_c(
             }
             _ => Err(cannot_convert(cx, idx, ty)),
         }
+    }
+}
+
+/// Initializes a reference `ty` (to `to`) from the value at `idx`: the address of a
+/// cdata object of the referenced type (or of the first element of an array of it).
+///
+/// # Safety
+/// As for [`to_c`]; `dst` has room for a pointer.
+unsafe fn ref_to_c(
+    cx: &Cx,
+    idx: c_int,
+    ty: CTypeId,
+    to: CTypeId,
+    dst: *mut u8,
+    mode: Mode,
+) -> Result<(), Error> {
+    let tt = cx.types();
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(c) = cdata::get(cx.lua, idx).filter(|c| !c.is_ctype()) else {
+            return Err(cannot_convert(cx, idx, ty));
+        };
+        let (sty, src) = data_of(tt, c);
+        let ok = match tt.get(sty).kind {
+            Kind::Array(e, _) => same_unqualified(tt, e, to),
+            Kind::Ptr(_) if mode == Mode::Cast => {
+                dst.cast::<usize>().write_unaligned(src.cast::<usize>().read_unaligned());
+                return Ok(());
+            }
+            _ => same_unqualified(tt, sty, to) || mode == Mode::Cast,
+        };
+        if !ok {
+            return Err(cannot_convert(cx, idx, ty));
+        }
+        dst.cast::<*mut u8>().write_unaligned(src);
+        Ok(())
     }
 }
 

@@ -16,7 +16,7 @@ pub fn g14(x: f64) -> String {
         return String::from(if x.is_sign_negative() { "-0" } else { "0" });
     }
     const P: i32 = 14;
-    let e = format!("{:.*e}", (P - 1) as usize, x);
+    let e = round_half_away(x, P as usize);
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     if exp < -4 || exp >= P {
@@ -27,6 +27,23 @@ pub fn g14(x: f64) -> String {
         let decimals = (P - 1 - exp).max(0) as usize;
         trim_zeros(&format!("{:.*}", decimals, x)).into()
     }
+}
+
+/// `x` in scientific notation with `p` significant digits, rounding exact ties away
+/// from zero as LuaJIT's formatter does (Rust rounds them to even).
+fn round_half_away(x: f64, p: usize) -> String {
+    let e = format!("{:.*e}", p - 1, x);
+    let wide = format!("{:.*e}", p + 24, x.abs());
+    let (mant, exp) = wide.split_once('e').unwrap_or((&wide, "0"));
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let tie = digits.as_bytes().get(p) == Some(&b'5') && digits[p + 1..].bytes().all(|d| d == b'0');
+    if !tie {
+        return e;
+    }
+    // Round the magnitude up at the last kept digit.
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let bump = 10f64.powi(exp - (p as i32 - 1)) / 2.0;
+    format!("{:.*e}", p - 1, x + bump.copysign(x))
 }
 
 fn trim_zeros(s: &str) -> &str {
@@ -68,7 +85,7 @@ mod tests {
             (0.5, "0.5"),
             (1.0 / 3.0, "0.33333333333333"),
             (1e15, "1e+15"),
-            (123456789012345.0, "1.2345678901234e+14"),
+            (123456789012345.0, "1.2345678901235e+14"),
             (1e-5, "1e-05"),
             (0.0001, "0.0001"),
             (-2.5, "-2.5"),
@@ -79,6 +96,7 @@ mod tests {
             assert_eq!(g14(x), s, "{x}");
         }
         assert_eq!(complex(1.0, -2.0), "1-2i");
+        assert_eq!(complex(123456789012345.0, 1.0), "1.2345678901235e+14+1i");
         assert_eq!(addr(0x68), "0x00000068");
         assert_eq!(addr(0x1_2345_6789), "0x0123456789");
         assert_eq!(addr(0x7fa2_e7b5_1668), "0x7fa2e7b51668");

@@ -21,6 +21,28 @@ fn bad_arg(n: c_int, fname: &str, m: &str) -> Error {
     Error::new(format!("bad argument #{n} to '{fname}' ({m})"))
 }
 
+/// `bad argument #n to 'fname' (<what> expected, got <type>)`.
+///
+/// # Safety
+/// A live state.
+unsafe fn expected(lua: Lua, n: c_int, fname: &str, what: &str) -> Error {
+    // SAFETY: forwarded contract.
+    let got = conv::type_name(unsafe { lua.type_(n) });
+    bad_arg(n, fname, &format!("{what} expected, got {got}"))
+}
+
+/// `bad argument #n to 'fname' (value expected)` when argument `n` is absent.
+///
+/// # Safety
+/// A live state.
+unsafe fn need_value(lua: Lua, n: c_int, fname: &str) -> Result<(), Error> {
+    // SAFETY: forwarded contract.
+    if unsafe { lua.type_(n) } == t::NONE {
+        return Err(bad_arg(n, fname, "value expected"));
+    }
+    Ok(())
+}
+
 /// The C type named by the argument at `idx`: a type string, a ctype or a cdata.
 ///
 /// # Safety
@@ -37,7 +59,8 @@ pub unsafe fn check_ct(cx: &Cx, idx: c_int, fname: &str) -> Result<CTypeId, Erro
                 }
                 let text = core::str::from_utf8(s).map_err(|_| Error::new("invalid C type"))?;
                 let ty = cx.types().parse_type(text, &[])?;
-                if cx.ctx().type_cache.len() < 4096 {
+                // Strings that define types (`struct { int a; }`) make a new type each time.
+                if cx.ctx().type_cache.len() < 4096 && !s.contains(&b'{') {
                     cx.ctx().type_cache.insert(Box::from(s), ty);
                 }
                 Ok(ty)
@@ -91,12 +114,12 @@ unsafe extern "C-unwind" fn ffi_cdef<V: Vm>(l: *mut State) -> c_int {
     unsafe {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
+            if lua.type_(1) == t::NUMBER {
+                // Like luaL_checkstring, numbers are taken as their text.
+                (lua.api.tolstring)(lua.l, 1, core::ptr::null_mut());
+            }
             let Some(s) = lua.tobytes(1) else {
-                return Err(bad_arg(
-                    1,
-                    "cdef",
-                    &format!("string expected, got {}", conv::type_name(lua.type_(1))),
-                ));
+                return Err(expected(lua, 1, "cdef", "string"));
             };
             let text = String::from_utf8_lossy(s).into_owned();
             let ps = params(cx, 2, "cdef")?;
@@ -137,13 +160,9 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
         let tt = cx.types();
         let (size, nelem, mut init) = match vla_elem(tt, ty) {
             Some((fixed, es)) => {
-                let n = match lua.type_(first) {
-                    t::NUMBER => lua.tonumber(first),
-                    _ => {
-                        return Err(bad_arg(first, "new", "size of C type is unknown or too large"))
-                    }
-                };
-                if !(n >= 0.0 && n < 2147483648.0) {
+                need_value(lua, first, "new")?;
+                let n = int_arg(cx, first)?;
+                if n < 0 {
                     return Err(Error::new(msg::TOO_LARGE));
                 }
                 let n = n as u64;
@@ -151,7 +170,11 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
                     fixed.checked_add(es.saturating_mul(n)).filter(|&s| s <= crate::MAX_SIZE);
                 (size.ok_or_else(|| Error::new(msg::TOO_LARGE))?, n as u32, first + 1)
             }
-            None => (tt.size_of(ty).ok_or_else(|| Error::new(msg::TOO_LARGE))?, 0, first),
+            None => match tt.get(ty).kind {
+                // A reference holds the address it refers to.
+                Kind::Ref(_) => (8, 0, first),
+                _ => (tt.size_of(ty).ok_or_else(|| Error::new(msg::TOO_LARGE))?, 0, first),
+            },
         };
         let align = tt.align_of(ty) as usize;
         let p = cdata::push_new(lua, ty, size as usize, align, nelem);
@@ -302,15 +325,19 @@ unsafe extern "C-unwind" fn ffi_cast<V: Vm>(l: *mut State) -> c_int {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
             let ty = check_ct(cx, 1, "cast")?;
+            need_value(lua, 2, "cast")?;
             let tt = cx.types();
             let c = cat(tt, ty);
-            if !matches!(
-                c,
-                Cat::Int(..) | Cat::Bool | Cat::Float(_) | Cat::Complex(_) | Cat::Ptr(_)
-            ) {
+            let is_ref = matches!(tt.get(ty).kind, Kind::Ref(_));
+            if !is_ref
+                && !matches!(
+                    c,
+                    Cat::Int(..) | Cat::Bool | Cat::Float(_) | Cat::Complex(_) | Cat::Ptr(_)
+                )
+            {
                 return Err(bad_arg(1, "cast", "invalid C type"));
             }
-            let size = tt.size_of(ty).unwrap_or(8) as usize;
+            let size = if is_ref { 8 } else { tt.size_of(ty).unwrap_or(8) as usize };
             let align = tt.align_of(ty) as usize;
             let p = cdata::push_new(lua, ty, size, align, 0);
             conv::to_c(cx, 2, ty, p, Mode::Cast)?;
@@ -337,6 +364,7 @@ unsafe extern "C-unwind" fn ffi_sizeof<V: Vm>(l: *mut State) -> c_int {
                     }
                 }
                 (Some((fixed, es)), _, Some(c)) => Some(fixed + es * c.nelem() as u64),
+                (Some(_), _, None) => return Err(bad_arg(2, "sizeof", "value expected")),
                 _ => tt.size_of(ty),
             };
             match size {
@@ -366,7 +394,7 @@ unsafe extern "C-unwind" fn ffi_offsetof<V: Vm>(l: *mut State) -> c_int {
             let lua = cx.lua;
             let ty = check_ct(cx, 1, "offsetof")?;
             let Some(name) = lua.tobytes(2) else {
-                return Err(bad_arg(2, "offsetof", "string expected"));
+                return Err(expected(lua, 2, "offsetof", "string"));
             };
             let name = String::from_utf8_lossy(name).into_owned();
             let tt = cx.types();
@@ -396,6 +424,7 @@ unsafe extern "C-unwind" fn ffi_istype<V: Vm>(l: *mut State) -> c_int {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
             let ty = check_ct(cx, 1, "istype")?;
+            need_value(lua, 2, "istype")?;
             let r = match cdata::get(lua, 2) {
                 Some(c) if !c.is_ctype() => {
                     let tt = cx.types();
@@ -436,11 +465,7 @@ unsafe extern "C-unwind" fn ffi_metatype<V: Vm>(l: *mut State) -> c_int {
                 return Err(bad_arg(1, "metatype", "invalid C type"));
             }
             if lua.type_(2) != t::TABLE {
-                return Err(bad_arg(
-                    2,
-                    "metatype",
-                    &format!("table expected, got {}", conv::type_name(lua.type_(2))),
-                ));
+                return Err(expected(lua, 2, "metatype", "table"));
             }
             let mts = lua.upvalue(uv::METATYPES);
             if lua.rawgeti(mts, ty.index() as i64) != t::NIL {
@@ -461,7 +486,7 @@ unsafe extern "C-unwind" fn ffi_gc<V: Vm>(l: *mut State) -> c_int {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
             let Some(c) = cdata::get(lua, 1).filter(|c| !c.is_ctype()) else {
-                return Err(bad_arg(1, "gc", "cdata expected"));
+                return Err(expected(lua, 1, "gc", "cdata"));
             };
             // Only pointers and aggregates take finalisers, as in LuaJIT.
             let k = cx.types().get(c.ty()).kind;
@@ -496,9 +521,8 @@ unsafe extern "C-unwind" fn ffi_errno<V: Vm>(l: *mut State) -> c_int {
         entry::<V>(l, |cx| {
             let lua = cx.lua;
             let old = cx.ctx().errno;
-            if lua.type_(1) == t::NUMBER {
-                cx.ctx().errno =
-                    lua.tointeger(1).unwrap_or_else(|| lua.tonumber(1) as i64) as c_int;
+            if lua.type_(1) > t::NIL {
+                cx.ctx().errno = int_arg(cx, 1)? as c_int;
             }
             lua.pushinteger(old as i64);
             Ok(1)
@@ -742,6 +766,27 @@ unsafe extern "C-unwind" fn clib_index<V: Vm>(l: *mut State) -> c_int {
     }
 }
 
+/// `ffi.C.name = v`: constants are read-only; variables come with C calls.
+unsafe extern "C-unwind" fn clib_newindex<V: Vm>(l: *mut State) -> c_int {
+    // SAFETY: called by Lua as an ffi closure.
+    unsafe {
+        entry::<V>(l, |cx| {
+            let lua = cx.lua;
+            let Some(name) = lua.tobytes(2) else {
+                return Err(expected(lua, 2, "newindex", "string"));
+            };
+            let name = String::from_utf8_lossy(name).into_owned();
+            match cx.types().lookup(&name) {
+                Some(Symbol::Var { .. }) => {
+                    Err(Error::new(format!("NYI: C variables (symbol '{name}')")))
+                }
+                Some(_) => Err(Error::new("attempt to write to constant location")),
+                None => Err(Error::new(format!("missing declaration for symbol '{name}'"))),
+            }
+        })
+    }
+}
+
 /// Builds the `ffi` module and leaves it on the stack. Calling it again in the same
 /// state returns the same table.
 ///
@@ -856,6 +901,7 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut State) -> c_int {
         lua.createtable(0, 2);
         let cmt = lua.gettop();
         set(lua, cmt, b"__index\0", clib_index::<V>);
+        set(lua, cmt, b"__newindex\0", clib_newindex::<V>);
         lua.setmetatable(-2);
         lua.setfield(m, b"C\0");
         // ffi.nullptr and ffi.NULL.

@@ -218,7 +218,7 @@ unsafe fn no_member(cx: &Cx, ty: CTypeId) -> Error {
                 String::from_utf8_lossy(s)
             )),
             None => {
-                let k = conv::value_name(cx, 2);
+                let k = conv::op_value_name(cx, 2);
                 Error::new(format!("'{}' cannot be indexed with '{}'", cx.types().repr(ty), k))
             }
         }
@@ -606,7 +606,7 @@ pub unsafe extern "C-unwind" fn mm_len<V: Vm>(l: *mut State) -> c_int {
             if let Some(n) = call_mm(cx, b"__len\0", 1) {
                 return Ok(n);
             }
-            let name = conv::value_name(cx, 1);
+            let name = conv::op_value_name(cx, 1);
             Err(Error::new(format!("attempt to get length of '{name}'")))
         })
     }
@@ -623,7 +623,7 @@ pub unsafe extern "C-unwind" fn mm_concat<V: Vm>(l: *mut State) -> c_int {
             if let Some(n) = call_mm(cx, b"__concat\0", 1) {
                 return Ok(n);
             }
-            let (a, b) = (conv::value_name(cx, 1), conv::value_name(cx, 2));
+            let (a, b) = (conv::op_value_name(cx, 1), conv::op_value_name(cx, 2));
             Err(Error::new(format!("attempt to concatenate '{a}' and '{b}'")))
         })
     }

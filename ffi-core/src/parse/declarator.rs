@@ -90,11 +90,13 @@ impl Parser<'_, '_> {
             }
         }
         let inner_start = self.ops.len();
+        let mut nested = false;
         match self.tok() {
             Tok::Punct(c) if c == b'(' as u16 && self.paren_is_declarator()? => {
                 self.next()?;
                 self.decl_ops(name, attrs, names)?;
                 self.expect(b')' as u16)?;
+                nested = true;
             }
             Tok::Name(n) if keyword(n).is_none() && names != Names::Forbidden => {
                 *name = Some(n);
@@ -113,6 +115,9 @@ impl Parser<'_, '_> {
                 }
             }
             _ => {}
+        }
+        if names == Names::Required && name.is_none() && !nested {
+            return Err(self.err_expected("<identifier>"));
         }
         let sfx_start = self.ops.len();
         loop {

@@ -151,6 +151,9 @@ impl Parser<'_, '_> {
                         break;
                     }
                 }
+                Tok::Dollar if !acc.any() && self.peek_param().is_none() => {
+                    return Err(Error::new(msg::WRONG_PARAMS));
+                }
                 Tok::Dollar if !acc.any() => match self.peek_param() {
                     Some(Param::Type(ty)) => {
                         let ty = *ty;
