@@ -26,8 +26,10 @@ cargo build -p ffi-core --no-default-features
 if cargo tree -p ffi-core -e normal --no-default-features --prefix none | grep -vE '^(ffi-core|hashbrown|foldhash) ' ; then
   echo "ffi-core pulls in a crate that is not known to be no_std"; exit 1
 fi
-echo "== cargo test (workspace)"
+echo "== cargo test (workspace; the ffi module on Lua 5.4)"
 cargo test --workspace 2>&1 | tee target/test-output.txt
+echo "== conformance suite on Lua 5.1"
+cargo test -p ffi-conformance --no-default-features --features lua51 2>&1 | tee -a target/test-output.txt
 # One closing line with the totals of every test binary.
 awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt
 if grep -q "SKIPPED" target/test-output.txt; then

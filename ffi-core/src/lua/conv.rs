@@ -261,7 +261,7 @@ pub fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
     let (f, tq) = (tt.get(from), tt.get(to));
     if matches!(f.kind, Kind::Void) || matches!(tq.kind, Kind::Void) {
         // void * converts to and from anything; const may not be dropped.
-        return !(f.qual.is_const() && !tq.qual.is_const());
+        return !f.qual.is_const() || tq.qual.is_const();
     }
     if f.qual.is_const() && !tq.qual.is_const() {
         return false;
@@ -276,10 +276,8 @@ fn same_unqualified(tt: &CTypeTable, a: CTypeId, b: CTypeId) -> bool {
         (Kind::Int { size: s1, .. }, Kind::Int { size: s2, .. }) => s1 == s2,
         (Kind::Ptr(p), Kind::Ptr(q)) => {
             let (pp, qq) = (tt.get(p), tt.get(q));
-            (pp.qual == qq.qual || matches!(pp.kind, Kind::Void) || matches!(qq.kind, Kind::Void))
-                && (matches!(pp.kind, Kind::Void)
-                    || matches!(qq.kind, Kind::Void)
-                    || same_unqualified(tt, p, q))
+            let void = matches!(pp.kind, Kind::Void) || matches!(qq.kind, Kind::Void);
+            void || (pp.qual == qq.qual && same_unqualified(tt, p, q))
         }
         (Kind::Array(e1, _), Kind::Array(e2, _)) => same_unqualified(tt, e1, e2),
         (k1, k2) => k1 == k2,
@@ -625,6 +623,7 @@ pub unsafe fn init_from_table(
     nelem: u32,
 ) -> Result<(), Error> {
     let lua = cx.lua;
+    // SAFETY: forwarded contract; `idx` is a valid index.
     let idx = unsafe { lua.absindex(idx) };
     let tt = cx.types();
     // SAFETY: forwarded contract; each rawgeti is balanced by a pop.

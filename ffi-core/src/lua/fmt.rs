@@ -19,7 +19,7 @@ pub fn g14(x: f64) -> String {
     let e = round_half_away(x, P as usize);
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= P {
+    if !(-4..P).contains(&exp) {
         let m = trim_zeros(mant);
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{m}e{sign}{:02}", exp.abs())
@@ -42,8 +42,21 @@ fn round_half_away(x: f64, p: usize) -> String {
     }
     // Round the magnitude up at the last kept digit.
     let exp: i32 = exp.parse().unwrap_or(0);
-    let bump = 10f64.powi(exp - (p as i32 - 1)) / 2.0;
+    let bump = pow10(exp - (p as i32 - 1)) / 2.0;
     format!("{:.*e}", p - 1, x + bump.copysign(x))
+}
+
+/// 10^n without `std` (exact for the magnitudes a tie can have).
+fn pow10(n: i32) -> f64 {
+    let mut r = 1.0f64;
+    for _ in 0..n.unsigned_abs().min(400) {
+        r *= 10.0;
+    }
+    if n < 0 {
+        1.0 / r
+    } else {
+        r
+    }
 }
 
 fn trim_zeros(s: &str) -> &str {

@@ -211,7 +211,7 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
                 match c {
                     Cat::Array(e) | Cat::Vector(e) => {
                         let es = tt.size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))? as usize;
-                        let count = if es == 0 { 0 } else { size as usize / es };
+                        let count = (size as usize).checked_div(es).unwrap_or(0);
                         if ninit as usize > count {
                             return Err(Error::new(format!(
                                 "too many initializers for '{}'",
