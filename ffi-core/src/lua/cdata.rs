@@ -3,7 +3,7 @@
 //! ```text
 //!  userdata block (from lua_newuserdata, >= 8-aligned)
 //!  +--------+-------+-------+--------+--------+----------------------------+
-//!  | ty u32 | flags | off   | nelem  | (pad)  | payload (aligned to type)  |
+//!  | magic | ty u32 | flags | off | nelem | (pad) | payload (aligned to type)  |
 //!  +--------+-------+-------+--------+--------+----------------------------+
 //!  ^ block                                     ^ block + off
 //! ```
@@ -19,6 +19,10 @@ use core::ffi::c_int;
 /// The header at the start of every cdata block.
 #[repr(C)]
 pub struct Header {
+    /// [`MAGIC`]: tells our blocks from other userdata of at least the header's size
+    /// (pure Lua cannot create userdata with chosen contents; C libraries' userdata do not
+    /// start with this value).
+    pub magic: u64,
     /// The cdata's C type.
     pub ty: u32,
     /// `CTYPE` for ctype objects.
@@ -29,6 +33,9 @@ pub struct Header {
     pub nelem: u32,
     _pad: u32,
 }
+
+/// The first eight bytes of every cdata block.
+pub const MAGIC: u64 = 0xFF1C_DA7A_5EED_C0DE;
 
 /// The header flag of ctype objects.
 pub const CTYPE: u16 = 1;
@@ -98,6 +105,7 @@ pub unsafe fn push_new(lua: Lua, ty: CTypeId, size: usize, align: usize, nelem: 
         let payload = (base + align - 1) & !(align - 1);
         let off = payload - block as usize;
         block.cast::<Header>().write(Header {
+            magic: MAGIC,
             ty: ty.index(),
             flags: 0,
             off: off as u16,
@@ -108,6 +116,24 @@ pub unsafe fn push_new(lua: Lua, ty: CTypeId, size: usize, align: usize, nelem: 
         lua.pushvalue(lua.upvalue(uv::META));
         lua.setmetatable(-2);
         payload as *mut u8
+    }
+}
+
+/// Gives the cdata at `idx` the metatable variant with `__gc`, so that its finaliser
+/// runs (setting a metatable with `__gc` marks the object for finalisation).
+///
+/// # Safety
+/// A live state inside an ffi closure; `idx` holds a cdata.
+pub unsafe fn make_finalizable(lua: Lua, idx: c_int) {
+    // SAFETY: forwarded contract; the variant is stored in the shared metatable by
+    // `open`.
+    unsafe {
+        let idx = lua.absindex(idx);
+        lua.pushvalue(lua.upvalue(uv::META));
+        lua.pushbytes(b"__ffi_gc_mt");
+        lua.rawget(-2);
+        lua.setmetatable(idx);
+        lua.pop(1);
     }
 }
 
@@ -125,26 +151,25 @@ pub unsafe fn push_ctype(lua: Lua, ty: CTypeId) {
     }
 }
 
-/// The cdata at `idx`, if the value there is one (its metatable is the shared one).
+/// The cdata at `idx`, if the value there is one: a full userdata at least as large as
+/// the header that starts with [`MAGIC`].
 ///
 /// # Safety
 /// A live state inside an ffi closure.
+#[inline(always)]
 pub unsafe fn get(lua: Lua, idx: c_int) -> Option<CdataRef> {
-    // SAFETY: the caller guarantees a live state; only our own userdata (same metatable)
-    // are read as cdata blocks.
+    // SAFETY: the caller guarantees a live state; the block is read only after its size
+    // (lua_rawlen of a full userdata) is known to cover the header.
     unsafe {
-        // Only our userdata carry the shared metatable (other values' metatables, like
-        // the string metatable, fail the comparison).
-        if lua.getmetatable(idx) == 0 {
-            return None;
-        }
-        let same = lua.rawequal(-1, lua.upvalue(uv::META)) != 0;
-        lua.pop(1);
-        if !same {
-            return None;
-        }
         let block = lua.touserdata(idx) as *mut u8;
+        if block.is_null() || lua.rawlen(idx) < HDR {
+            // Light userdata have no length: rawlen gives 0.
+            return None;
+        }
         let hdr = block as *mut Header;
+        if (*hdr).magic != MAGIC {
+            return None;
+        }
         Some(CdataRef { hdr, ptr: block.add((*hdr).off as usize) })
     }
 }

@@ -54,7 +54,14 @@ pub unsafe fn check_ct(cx: &Cx, idx: c_int, fname: &str) -> Result<CTypeId, Erro
         match lua.type_(idx) {
             t::STRING => {
                 let s = lua.tobytes(idx).unwrap_or(&[]);
+                let addr = s.as_ptr() as usize;
+                let slot = (addr >> 4) & 15;
+                let hit = &cx.ctx().type_strs[slot];
+                if hit.0 == addr && &*hit.1 == s {
+                    return Ok(hit.2);
+                }
                 if let Some(&ty) = cx.ctx().type_cache.get(s) {
+                    cx.ctx().type_strs[slot] = (addr, Box::from(s), ty);
                     return Ok(ty);
                 }
                 let text = core::str::from_utf8(s).map_err(|_| Error::new("invalid C type"))?;
@@ -271,6 +278,7 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
             lua.pushvalue(obj);
             lua.insert(-2);
             lua.rawset(fins);
+            super::cdata::make_finalizable(lua, obj);
         }
         lua.settop(obj);
         Ok(1)
@@ -474,6 +482,7 @@ unsafe extern "C-unwind" fn ffi_metatype<V: Vm>(l: *mut State) -> c_int {
             lua.pop(1);
             lua.pushvalue(2);
             lua.rawseti(mts, ty.index() as i64);
+            cx.ctx().metatyped.insert(ty.index());
             cdata::push_ctype(lua, ty);
             Ok(1)
         })
@@ -505,6 +514,9 @@ unsafe extern "C-unwind" fn ffi_gc<V: Vm>(l: *mut State) -> c_int {
                 ));
             }
             lua.settop(2);
+            if tag != t::NIL {
+                super::cdata::make_finalizable(lua, 1);
+            }
             let fins = lua.upvalue(uv::FINALIZERS);
             lua.pushvalue(1);
             lua.pushvalue(2);
@@ -835,7 +847,6 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut State) -> c_int {
         set(lua, meta, b"__call\0", mm_call::<V>);
         set(lua, meta, b"__len\0", mm_len::<V>);
         set(lua, meta, b"__concat\0", mm_concat::<V>);
-        set(lua, meta, b"__gc\0", mm_gc::<V>);
         set(lua, meta, b"__eq\0", mm_eq::<V>);
         set(lua, meta, b"__lt\0", mm_lt::<V>);
         set(lua, meta, b"__le\0", mm_le::<V>);
@@ -862,6 +873,20 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut State) -> c_int {
         lua.setfield(meta, b"__name\0");
         lua.pushbytes(b"ffi");
         lua.setfield(meta, b"__metatable\0");
+        // The variant for cdata with a finaliser: the same closures plus __gc. Only those
+        // objects are finalizable, so plain cdata cost the collector no more than any
+        // userdata; __eq/__lt still work across both (same metamethod values, as 5.1
+        // requires).
+        lua.createtable(0, 32);
+        let gcmt = lua.gettop();
+        lua.pushnil();
+        while lua.next(meta) != 0 {
+            lua.pushvalue(-2);
+            lua.insert(-2);
+            lua.rawset(gcmt);
+        }
+        set(lua, gcmt, b"__gc\0", mm_gc::<V>);
+        lua.setfield(meta, b"__ffi_gc_mt\0");
 
         // The module.
         lua.createtable(0, 32);

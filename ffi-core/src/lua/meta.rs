@@ -36,6 +36,9 @@ pub fn mt_base(tt: &mut CTypeTable, ty: CTypeId) -> CTypeId {
 pub unsafe fn push_mm(cx: &Cx, ty: CTypeId, key: &[u8]) -> bool {
     let lua = cx.lua;
     let base = mt_base(cx.types(), ty);
+    if !cx.ctx().metatyped.contains(&base.index()) {
+        return false;
+    }
     // SAFETY: forwarded contract; pushes are balanced on every path.
     unsafe {
         if lua.rawgeti(lua.upvalue(uv::METATYPES), base.index() as i64) != t::TABLE {
@@ -105,6 +108,19 @@ pub unsafe fn index_key(cx: &Cx, idx: c_int) -> Option<i64> {
             }
             _ => None,
         }
+    }
+}
+
+/// Keeps the key string at index 2 alive while it is in member-cache slot `i` (in the
+/// metatype table, under negative keys that no type id uses).
+///
+/// # Safety
+/// A live state inside an ffi closure with a string at index 2.
+unsafe fn anchor_key(lua: Lua, i: usize) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        lua.pushvalue(2);
+        lua.rawseti(lua.upvalue(uv::METATYPES), -(i as i64) - 1);
     }
 }
 
@@ -179,7 +195,10 @@ fn field_place(
     konst: bool,
 ) -> Result<Option<Place>, Error> {
     let tt = cx.types();
-    if let Some(f) = cx.ctx().fields.lookup(tt, sty, key) {
+    // SAFETY: the key string is at index 2 (field_place is called for __index and
+    // __newindex with a string key).
+    let slot = cx.ctx().fields.slot_for(tt, sty, key, |i| unsafe { anchor_key(cx.lua, i) });
+    if let Some(f) = slot.map(|s| s.info) {
         let fconst = konst || tt.get(f.ty).qual.is_const();
         // The field lies inside the struct at `base`.
         let addr = base.wrapping_add(f.offset as usize);
@@ -318,8 +337,11 @@ unsafe fn fast_place(cx: &Cx) -> Option<(u8, *mut u8)> {
                     }
                     _ => return None,
                 };
-                let key = lua.tobytes(2)?;
-                let slot = cx.ctx().fields.slot_for(tt, sty, key)?;
+                // The type is known: read the string directly.
+                let mut len = 0usize;
+                let kp = (lua.api.tolstring)(lua.l, 2, &mut len);
+                let key = core::slice::from_raw_parts(kp as *const u8, len);
+                let slot = cx.ctx().fields.slot_for(tt, sty, key, |i| anchor_key(lua, i))?;
                 (slot.scalar != 0)
                     .then(|| (slot.scalar, base.wrapping_add(slot.info.offset as usize)))
             }

@@ -31,8 +31,15 @@ pub struct Ctx {
     pub errno: c_int,
     /// Type strings already parsed (`ffi.new("struct point")`).
     pub type_cache: HashMap<Box<[u8]>, crate::ctype::CTypeId>,
+    /// The last type strings looked up, by the address of the Lua string, with their
+    /// text (Lua may reuse an address for another string): `ffi.new("T")` in a loop
+    /// costs a comparison instead of a hash lookup.
+    pub type_strs: [(usize, Box<[u8]>, crate::ctype::CTypeId); 16],
     /// Recent member lookups, keyed by struct type and the address of the Lua key string.
     pub fields: FieldCache,
+    /// Types that have a metatype (metatypes are permanent): most lookups end here
+    /// without touching Lua.
+    pub metatyped: hashbrown::HashSet<u32>,
 }
 
 /// One remembered member lookup.
@@ -40,8 +47,9 @@ pub struct Ctx {
 pub struct FieldSlot {
     /// The struct type (`u32::MAX`: empty).
     pub sty: u32,
-    /// Address of the Lua string used as key (verified against `name` on a hit, since
-    /// Lua may reuse the address for another string).
+    /// Address of the Lua string used as key. The string is anchored (kept alive) by the
+    /// caller while it is in the cache, so its address cannot be reused by another
+    /// string: a hit is a pointer comparison.
     pub key: usize,
     /// The member's name.
     pub name: crate::names::NameId,
@@ -97,33 +105,26 @@ impl FieldCache {
         ((key >> 4) ^ (key >> 12) ^ (sty as usize).wrapping_mul(31)) & 255
     }
 
-    /// The member `key` of struct `sty`.
-    pub fn lookup(
-        &mut self,
-        tt: &CTypeTable,
-        sty: crate::ctype::CTypeId,
-        key: &[u8],
-    ) -> Option<crate::table::FieldInfo> {
-        self.slot_for(tt, sty, key).map(|s| s.info)
-    }
-
-    /// The cache slot for member `key` of struct `sty` (filled on a miss).
+    /// The cache slot for member `key` of struct `sty`; on a miss, fills it and calls
+    /// `anchor(slot)`, which must keep the key string alive while it stays in that slot.
     #[inline]
     pub fn slot_for(
         &mut self,
         tt: &CTypeTable,
         sty: crate::ctype::CTypeId,
         key: &[u8],
+        anchor: impl FnOnce(usize),
     ) -> Option<&FieldSlot> {
         let addr = key.as_ptr() as usize;
         let i = Self::slot(sty.index(), addr);
         let s = &self.slots[i];
-        if s.sty == sty.index() && s.key == addr && tt.names().str(s.name).as_bytes() == key {
+        if s.sty == sty.index() && s.key == addr {
             return Some(&self.slots[i]);
         }
         let name = tt.names().get_bytes(key)?;
         let info = tt.field_by_id(sty, name)?;
         let scalar = if info.bits.is_some() { 0 } else { scalar_code(tt, info.ty) };
+        anchor(i);
         self.slots[i] = FieldSlot { sty: sty.index(), key: addr, name, info, scalar };
         Some(&self.slots[i])
     }
@@ -222,7 +223,9 @@ pub unsafe fn new_ctx<V: Vm>(lua: Lua) -> *mut Ctx {
         types: CTypeTable::new(crate::target::Target::host()),
         errno: 0,
         type_cache: HashMap::new(),
+        type_strs: core::array::from_fn(|_| (0, Box::default(), crate::table::ids::VOID)),
         fields: FieldCache::new(),
+        metatyped: hashbrown::HashSet::new(),
     }));
     // SAFETY: live state; the slot is written before anything can raise past it, so a
     // failed allocation of the metatable leaks at most the context.
