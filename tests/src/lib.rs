@@ -33,10 +33,10 @@ pub fn scripts() -> Vec<PathBuf> {
 }
 
 /// Whether a script may run on `luajit` (scripts about PUC-only extensions are named
-/// `puc_*` or `lua53_*`).
+/// `puc_*`, `lua53_*` or `lua54_*`).
 pub fn runs_on_luajit(p: &Path) -> bool {
     let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !(n.starts_with("puc_") || n.starts_with("lua53_"))
+    !(n.starts_with("puc_") || n.starts_with("lua53_") || n.starts_with("lua54_"))
 }
 
 /// Whether a script applies to this build's Lua (`lua53_*` need 5.3+; `calls_*` wait
@@ -46,7 +46,9 @@ pub fn runs_here(p: &Path) -> bool {
     if is_pending(p) {
         return false;
     }
-    !n.starts_with("lua53_") || !cfg!(any(feature = "lua51", feature = "lua52"))
+    let old = cfg!(any(feature = "lua51", feature = "lua52"));
+    let pre54 = old || cfg!(feature = "lua53");
+    !(n.starts_with("lua53_") && old || n.starts_with("lua54_") && pre54)
 }
 
 /// Scripts whose feature is not implemented yet (C calls): run on luajit only.
