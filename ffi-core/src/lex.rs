@@ -50,12 +50,44 @@ keywords! {
     Alignas = "_Alignas",
 }
 
-/// Interns the keywords first, so that their ids are `0..KW_STRS.len()`.
+/// Attribute names the parser acts on, each in its two spellings; interned right after
+/// the keywords so that an attribute is recognised by its id.
+const ATTR_STRS: &[&str] = &[
+    "aligned",
+    "__aligned__",
+    "packed",
+    "__packed__",
+    "mode",
+    "__mode__",
+    "vector_size",
+    "__vector_size__",
+    "cdecl",
+    "__cdecl__",
+    "stdcall",
+    "__stdcall__",
+    "fastcall",
+    "__fastcall__",
+    "thiscall",
+    "__thiscall__",
+    "ms_abi",
+    "__ms_abi__",
+    "sysv_abi",
+    "__sysv_abi__",
+];
+
+/// Interns the keywords first, so that their ids are `0..KW_STRS.len()`, then the
+/// attribute names.
 pub(crate) fn intern_keywords(n: &mut Names) {
-    for (i, s) in KW_STRS.iter().enumerate() {
+    for (i, s) in KW_STRS.iter().chain(ATTR_STRS).enumerate() {
         let id = n.intern(s);
         debug_assert_eq!(id.index() as usize, i);
     }
+}
+
+/// Which of the known attributes a name is (index into the pairs of `ATTR_STRS`).
+pub(crate) fn attr_index(n: NameId) -> Option<usize> {
+    let i = (n.index() as usize).checked_sub(KW_STRS.len())?;
+    (i < ATTR_STRS.len()).then_some(i / 2)
 }
 
 /// The keyword a name stands for, if any.

@@ -36,7 +36,12 @@ pub struct Names {
 impl Names {
     /// An empty interner.
     pub fn new() -> Self {
-        Self::default()
+        Names {
+            buf: String::with_capacity(8 * 1024),
+            spans: Vec::with_capacity(512),
+            table: HashTable::with_capacity(512),
+            hasher: Default::default(),
+        }
     }
 
     fn hash(&self, s: &[u8]) -> u64 {
@@ -99,6 +104,64 @@ impl Names {
     /// Whether no name is interned.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+}
+
+/// A map keyed by [`NameId`], stored as a vector indexed by the (dense) id: lookups
+/// are an index, not a hash.
+#[derive(Clone, Default)]
+pub struct NameMap<V> {
+    slots: Vec<Option<V>>,
+    len: usize,
+}
+
+impl<V: Copy> NameMap<V> {
+    /// An empty map with room for `n` names.
+    pub fn with_capacity(n: usize) -> Self {
+        NameMap { slots: Vec::with_capacity(n), len: 0 }
+    }
+
+    /// The value for `k`.
+    #[inline]
+    pub fn get(&self, k: &NameId) -> Option<&V> {
+        self.slots.get(k.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// Sets the value for `k`, returning the old one.
+    pub fn insert(&mut self, k: NameId, v: V) -> Option<V> {
+        let i = k.0 as usize;
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, None);
+        }
+        let old = self.slots[i].replace(v);
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    /// Removes the value for `k`.
+    pub fn remove(&mut self, k: &NameId) -> Option<V> {
+        let old = self.slots.get_mut(k.0 as usize).and_then(Option::take);
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// How many names have a value.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no name has a value.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The entries, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (NameId, &V)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| (NameId(i as u32), v)))
     }
 }
 

@@ -16,11 +16,11 @@
 
 use crate::ctype::*;
 use crate::error::{msg, Error};
-use crate::names::{NameId, Names};
+use crate::names::{NameId, NameMap, Names};
 use crate::target::Target;
 use alloc::vec::Vec;
 use core::hash::BuildHasher;
-use hashbrown::{HashMap, HashTable};
+use hashbrown::HashTable;
 
 /// Ids of the predefined types, the same in every table.
 pub mod ids {
@@ -99,8 +99,9 @@ pub struct FieldInfo {
 enum Undo {
     Sym(NameId, Option<Symbol>),
     Tag(NameId, Option<CTypeId>),
-    Agg(AggId, AggDef),
-    Enum(EnumId, EnumDef),
+    // Boxed: the journal gets an entry per declaration, most of them small.
+    Agg(AggId, alloc::boxed::Box<AggDef>),
+    Enum(EnumId, alloc::boxed::Box<EnumDef>),
     TypeSize(CTypeId, Option<u64>, u32),
 }
 
@@ -126,8 +127,8 @@ pub struct CTypeTable {
     funcs: Vec<FuncDef>,
     /// (hash, function index).
     func_intern: HashTable<(u64, u32)>,
-    symbols: HashMap<NameId, Symbol>,
-    tags: HashMap<NameId, CTypeId>,
+    symbols: NameMap<Symbol>,
+    tags: NameMap<CTypeId>,
     hasher: hashbrown::DefaultHashBuilder,
     undo: Vec<Undo>,
     in_tx: bool,
@@ -139,14 +140,15 @@ impl CTypeTable {
         let mut t = CTypeTable {
             target,
             names: Names::new(),
-            types: Vec::with_capacity(256),
-            intern: HashTable::with_capacity(256),
-            aggs: Vec::new(),
-            enums: Vec::new(),
-            funcs: Vec::new(),
-            func_intern: HashTable::new(),
-            symbols: HashMap::new(),
-            tags: HashMap::new(),
+            // Room for a typical header's worth of declarations without regrowing.
+            types: Vec::with_capacity(512),
+            intern: HashTable::with_capacity(512),
+            aggs: Vec::with_capacity(64),
+            enums: Vec::with_capacity(32),
+            funcs: Vec::with_capacity(256),
+            func_intern: HashTable::with_capacity(256),
+            symbols: NameMap::with_capacity(1024),
+            tags: NameMap::with_capacity(1024),
             hasher: Default::default(),
             undo: Vec::new(),
             in_tx: false,
@@ -303,12 +305,12 @@ impl CTypeTable {
 
     /// Every symbol of the ordinary namespace (unordered).
     pub fn symbols(&self) -> impl Iterator<Item = (&str, Symbol)> + '_ {
-        self.symbols.iter().map(|(n, s)| (self.names.str(*n), *s))
+        self.symbols.iter().map(|(n, s)| (self.names.str(n), *s))
     }
 
     /// Every struct, union and enum tag (unordered).
     pub fn tags(&self) -> impl Iterator<Item = (&str, CTypeId)> + '_ {
-        self.tags.iter().map(|(n, t)| (self.names.str(*n), *t))
+        self.tags.iter().map(|(n, t)| (self.names.str(n), *t))
     }
 
     /// The unqualified, naturally aligned form of a type.
@@ -531,7 +533,7 @@ impl CTypeTable {
         if self.in_tx {
             let mut o = old;
             o.variants = Vec::new();
-            self.undo.push(Undo::Agg(a, o));
+            self.undo.push(Undo::Agg(a, alloc::boxed::Box::new(o)));
         }
         self.refresh_variants(self.aggs[a.0 as usize].variants.clone());
     }
@@ -543,7 +545,7 @@ impl CTypeTable {
         if self.in_tx {
             let mut o = old;
             o.variants = Vec::new();
-            self.undo.push(Undo::Enum(e, o));
+            self.undo.push(Undo::Enum(e, alloc::boxed::Box::new(o)));
         }
         self.refresh_variants(self.enums[e.0 as usize].variants.clone());
     }
@@ -614,12 +616,12 @@ impl CTypeTable {
                 Some(Undo::Agg(a, mut def)) => {
                     let slot = &mut self.aggs[a.0 as usize];
                     def.variants = core::mem::take(&mut slot.variants);
-                    *slot = def;
+                    *slot = *def;
                 }
                 Some(Undo::Enum(e, mut def)) => {
                     let slot = &mut self.enums[e.0 as usize];
                     def.variants = core::mem::take(&mut slot.variants);
-                    *slot = def;
+                    *slot = *def;
                 }
                 Some(Undo::TypeSize(v, s, a)) => {
                     let rec = &mut self.types[v.0 as usize];

@@ -41,7 +41,11 @@ fn finalisers_run_once_at_close() {
     .unwrap();
     assert_eq!(count.load(Ordering::SeqCst), 0, "nothing is collected while referenced");
     drop(lua); // lua_close
-    assert_eq!(count.load(Ordering::SeqCst), 101, "100 ffi.gc finalisers and 1 metatype __gc, once each");
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        101,
+        "100 ffi.gc finalisers and 1 metatype __gc, once each"
+    );
 }
 
 #[test]
@@ -72,12 +76,11 @@ fn many_states_each_with_own_types() {
         ffi_mlua::preload(&a).unwrap();
         ffi_mlua::preload(&b).unwrap();
         a.load(r#"require("ffi").cdef "struct only_in_a { int x; };""#).exec().unwrap();
-        let in_b: bool = b
-            .load(r#"return (pcall(require("ffi").typeof, "struct only_in_a"))"#)
-            .eval()
-            .unwrap();
+        let in_b: bool =
+            b.load(r#"return (pcall(require("ffi").typeof, "struct only_in_a"))"#).eval().unwrap();
         assert!(!in_b);
-        let size: i64 = a.load(r#"return require("ffi").sizeof("struct only_in_a")"#).eval().unwrap();
+        let size: i64 =
+            a.load(r#"return require("ffi").sizeof("struct only_in_a")"#).eval().unwrap();
         assert_eq!(size, 4);
     }
 }

@@ -119,4 +119,28 @@ H.eq(arr[1] // 3, 6, "integer arithmetic on an element")
 H.eq(math.type(ffi.cast("int *", arr)[2]), "integer", "element through a pointer")
 H.eq(math.type(ffi.new("short[1]", 5)[0]), "integer", "short element is an integer")
 
+
+-- Metatype bitwise metamethods and __idiv on structs (5.3+).
+ffi.cdef "struct lua53_bits { unsigned int v; };"
+local B = ffi.metatype("struct lua53_bits", {
+  __band = function(a, b) return ffi.new("struct lua53_bits", a.v & b.v) end,
+  __bor = function(a, b) return ffi.new("struct lua53_bits", a.v | b.v) end,
+  __bxor = function(a, b) return ffi.new("struct lua53_bits", a.v ~ b.v) end,
+  __shl = function(a, n) return ffi.new("struct lua53_bits", a.v << n) end,
+  __shr = function(a, n) return ffi.new("struct lua53_bits", a.v >> n) end,
+  __bnot = function(a) return ffi.new("struct lua53_bits", ~a.v & 0xffffffff) end,
+  __idiv = function(a, n) return ffi.new("struct lua53_bits", a.v // n) end,
+})
+local x, y = B(12), B(10)
+H.eq((x & y).v, 8, "metatype __band")
+H.eq((x | y).v, 14, "metatype __bor")
+H.eq((x ~ y).v, 6, "metatype __bxor")
+H.eq((x << 2).v, 48, "metatype __shl")
+H.eq((x >> 2).v, 3, "metatype __shr")
+H.eq((~x).v, 0xfffffff3, "metatype __bnot")
+H.eq((x // 5).v, 2, "metatype __idiv")
+H.raises("attempt to perform arithmetic on 'struct lua53_plain' and 'number'", function()
+  ffi.cdef "struct lua53_plain { int v; };"
+  return ffi.new("struct lua53_plain") & 1
+end)
 H.done()

@@ -121,19 +121,17 @@ impl Parser<'_, '_> {
     /// What the current identifier (or keyword) names as an attribute (`__x__` = `x`).
     fn attr_kind(&self) -> Option<AttrKind> {
         let Tok::Name(n) = self.tok() else { return None };
-        let s = self.t.names.str(n);
-        let s = s.strip_prefix("__").and_then(|s| s.strip_suffix("__")).unwrap_or(s);
-        Some(match s {
-            "aligned" => AttrKind::Aligned,
-            "packed" => AttrKind::Packed,
-            "mode" => AttrKind::Mode,
-            "vector_size" => AttrKind::VectorSize,
-            "cdecl" => AttrKind::Conv(CallConv::Cdecl),
-            "stdcall" => AttrKind::Conv(CallConv::Stdcall),
-            "fastcall" => AttrKind::Conv(CallConv::Fastcall),
-            "thiscall" => AttrKind::Conv(CallConv::Thiscall),
-            "ms_abi" => AttrKind::Conv(CallConv::MsAbi),
-            "sysv_abi" => AttrKind::Conv(CallConv::SysvAbi),
+        Some(match crate::lex::attr_index(n) {
+            Some(0) => AttrKind::Aligned,
+            Some(1) => AttrKind::Packed,
+            Some(2) => AttrKind::Mode,
+            Some(3) => AttrKind::VectorSize,
+            Some(4) => AttrKind::Conv(CallConv::Cdecl),
+            Some(5) => AttrKind::Conv(CallConv::Stdcall),
+            Some(6) => AttrKind::Conv(CallConv::Fastcall),
+            Some(7) => AttrKind::Conv(CallConv::Thiscall),
+            Some(8) => AttrKind::Conv(CallConv::MsAbi),
+            Some(9) => AttrKind::Conv(CallConv::SysvAbi),
             _ => AttrKind::Other,
         })
     }
