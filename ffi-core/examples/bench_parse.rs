@@ -6,8 +6,11 @@
 //! times LuaJIT's `ffi.cdef` of the same text in the same run (fresh process per
 //! sample, timed inside Lua with `os.clock`) and prints the ratio.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use ffi_core::{ids, CTypeTable, Kind, Qual, Target};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const TEN: &[&str] = &[
@@ -24,18 +27,9 @@ const TEN: &[&str] = &[
 ];
 
 fn preprocess(headers: &[&str]) -> String {
-    let src: String = headers.iter().map(|h| format!("#include <{h}>\n")).collect();
-    let mut child = Command::new("cc")
-        .args(["-E", "-P", "-x", "c", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("cc");
-    use std::io::Write;
-    child.stdin.take().expect("stdin").write_all(src.as_bytes()).expect("write");
-    let out = child.wait_with_output().expect("cc output");
-    assert!(out.status.success(), "preprocessing failed (install zlib1g-dev libsqlite3-dev)");
-    String::from_utf8(out.stdout).expect("utf8")
+    let cc = common::cc().expect("a C compiler");
+    common::preprocess(&cc, headers)
+        .expect("preprocessing failed (install zlib1g-dev libsqlite3-dev)")
 }
 
 /// Median and minimum seconds of `f` over `n` runs.

@@ -146,6 +146,34 @@ unsafe fn enum_string(cx: &Cx, sidx: c_int, other: Option<CdataRef>) -> Result<O
     }
 }
 
+/// Both operands (the first twice for unary operators), with a string next to an enum
+/// cdata replaced by that enum's constant.
+///
+/// # Safety
+/// A live state inside an ffi closure.
+#[allow(clippy::type_complexity)]
+unsafe fn operands(
+    cx: &Cx,
+    unary: bool,
+) -> Result<(Op, Option<CdataRef>, Op, Option<CdataRef>), Error> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let (mut a, ca) = operand(cx, 1);
+        let (mut b, cb) = if unary { (a, ca) } else { operand(cx, 2) };
+        if let Op::Str = a {
+            if let Some(v) = enum_string(cx, 1, cb)? {
+                a = Op::Lua(Num::I(v, true));
+            }
+        }
+        if let Op::Str = b {
+            if let Some(v) = enum_string(cx, 2, ca)? {
+                b = Op::Lua(Num::I(v, true));
+            }
+        }
+        Ok((a, ca, b, cb))
+    }
+}
+
 fn to64(op: Op) -> Option<(i64, bool)> {
     match op {
         Op::I64(v, u) => Some((v, u)),
@@ -289,18 +317,7 @@ unsafe fn arith(cx: &Cx, op: Ar) -> Result<c_int, Error> {
     // SAFETY: called from an ffi closure with the operands at 1 and 2.
     unsafe {
         let unary = matches!(op, Ar::Unm | Ar::Bnot);
-        let (mut a, ca) = operand(cx, 1);
-        let (mut b, cb) = if unary { (a, ca) } else { operand(cx, 2) };
-        if let Op::Str = a {
-            if let Some(v) = enum_string(cx, 1, cb)? {
-                a = Op::Lua(Num::I(v, true));
-            }
-        }
-        if let Op::Str = b {
-            if let Some(v) = enum_string(cx, 2, ca)? {
-                b = Op::Lua(Num::I(v, true));
-            }
-        }
+        let (a, ca, b, cb) = operands(cx, unary)?;
         // Pointer arithmetic and difference.
         match (op, a, b) {
             (Ar::Add | Ar::Sub, Op::Ptr(e, p), Op::I64(..) | Op::Lua(_))
@@ -397,18 +414,7 @@ unsafe fn compare(cx: &Cx, cmp: Cmp) -> Result<c_int, Error> {
     let lua = cx.lua;
     // SAFETY: called from an ffi closure with the operands at 1 and 2.
     unsafe {
-        let (mut a, ca) = operand(cx, 1);
-        let (mut b, cb) = operand(cx, 2);
-        if let Op::Str = a {
-            if let Some(v) = enum_string(cx, 1, cb)? {
-                a = Op::Lua(Num::I(v, true));
-            }
-        }
-        if let Op::Str = b {
-            if let Some(v) = enum_string(cx, 2, ca)? {
-                b = Op::Lua(Num::I(v, true));
-            }
-        }
+        let (a, ca, b, cb) = operands(cx, false)?;
         if let (Some(x), Some(y)) = (ca, cb) {
             if x.is_ctype() && y.is_ctype() && cmp == Cmp::Eq {
                 lua.pushboolean((x.ctype_target() == y.ctype_target()) as c_int);

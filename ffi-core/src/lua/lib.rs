@@ -714,13 +714,24 @@ unsafe extern "C-unwind" fn ffi_tonumber<V: Vm>(l: *mut State) -> c_int {
                 }
                 return Ok(1);
             }
-            let n = lua.gettop();
-            lua.pushvalue(lua.upvalue(uv::COUNT + 1));
-            lua.insert(1);
-            lua.call(n, 1);
-            Ok(1)
+            Ok(call_original(lua))
         })
     }
+}
+
+/// Calls the wrapped original function (upvalue COUNT+1) with all arguments; one result.
+///
+/// # Safety
+/// A live state inside a wrapper closure; no Rust value with a destructor is live.
+unsafe fn call_original(lua: Lua) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let n = lua.gettop();
+        lua.pushvalue(lua.upvalue(uv::COUNT + 1));
+        lua.insert(1);
+        lua.call(n, 1);
+    }
+    1
 }
 
 /// `ffi.type`: "cdata" for cdata, the original `type` otherwise.
@@ -733,11 +744,7 @@ unsafe extern "C-unwind" fn ffi_type<V: Vm>(l: *mut State) -> c_int {
                 lua.pushbytes(b"cdata");
                 return Ok(1);
             }
-            let n = lua.gettop();
-            lua.pushvalue(lua.upvalue(uv::COUNT + 1));
-            lua.insert(1);
-            lua.call(n, 1);
-            Ok(1)
+            Ok(call_original(lua))
         })
     }
 }
