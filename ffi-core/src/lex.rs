@@ -223,6 +223,8 @@ impl<'a> Lexer<'a> {
     }
 
     /// `#pragma ...`, `#line N`, `# N "file"`; anything else is an error, as in LuaJIT.
+    #[cold]
+    #[inline(never)]
     fn directive(&mut self, _names: &mut Names) -> Result<(), Error> {
         let dline = self.line;
         self.pos += 1;
@@ -362,6 +364,8 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn number(&mut self) -> Result<Tok, Error> {
         let s = self.pos;
         while let Some(&c) = self.src.get(self.pos) {
@@ -432,6 +436,8 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    #[cold]
+    #[inline(never)]
     fn char_lit(&mut self) -> Result<Tok, Error> {
         self.pos += 1;
         let mut v: u32 = 0;
@@ -463,6 +469,8 @@ impl<'a> Lexer<'a> {
         Ok(Tok::Int(val as u64, false, false))
     }
 
+    #[cold]
+    #[inline(never)]
     fn string_lit(&mut self) -> Result<Tok, Error> {
         self.pos += 1;
         self.strbuf.clear();

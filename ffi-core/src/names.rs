@@ -66,9 +66,14 @@ impl Names {
             return NameId(i);
         }
         let start = self.buf.len() as u32;
-        match core::str::from_utf8(s) {
-            Ok(v) => self.buf.push_str(v),
-            Err(_) => self.buf.push_str(&String::from_utf8_lossy(s)),
+        if s.is_ascii() {
+            // SAFETY: ASCII bytes are valid UTF-8.
+            self.buf.push_str(unsafe { core::str::from_utf8_unchecked(s) });
+        } else {
+            match core::str::from_utf8(s) {
+                Ok(v) => self.buf.push_str(v),
+                Err(_) => self.buf.push_str(&String::from_utf8_lossy(s)),
+            }
         }
         let id = self.spans.len() as u32;
         self.spans.push((start, self.buf.len() as u32));

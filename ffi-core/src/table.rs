@@ -19,7 +19,6 @@ use crate::error::{msg, Error};
 use crate::names::{NameId, NameMap, Names};
 use crate::target::Target;
 use alloc::vec::Vec;
-use core::hash::BuildHasher;
 use hashbrown::HashTable;
 
 /// Ids of the predefined types, the same in every table.
@@ -67,6 +66,56 @@ pub mod ids {
     pub const CCHAR: CTypeId = CTypeId(19);
     /// `const char *`
     pub const PCCHAR: CTypeId = CTypeId(20);
+}
+
+/// A cheap, well-mixed 64-bit hash step (multiply and fold).
+#[inline(always)]
+fn mix(h: u64, v: u64) -> u64 {
+    let m = (h ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    m ^ (m >> 29)
+}
+
+/// The interning hash of a type key: its parts packed into words and mixed (much cheaper
+/// than the derived `Hash` through a general-purpose hasher).
+#[inline]
+fn type_hash(kind: Kind, qual: Qual, align_attr: u32) -> u64 {
+    let (tag, a, b): (u64, u64, u64) = match kind {
+        Kind::Void => (0, 0, 0),
+        Kind::Bool => (1, 0, 0),
+        Kind::Int { size, signed, long } => {
+            (2, size as u64 | (signed as u64) << 8 | (long as u64) << 9, 0)
+        }
+        Kind::Float(f) => (3, f as u64, 0),
+        Kind::Complex(f) => (4, f as u64, 0),
+        Kind::Ptr(t) => (5, t.0 as u64, 0),
+        Kind::Ref(t) => (6, t.0 as u64, 0),
+        Kind::Array(e, len) => (
+            7,
+            e.0 as u64,
+            match len {
+                ArrayLen::Fixed(n) => n,
+                ArrayLen::Unsized => u64::MAX,
+                ArrayLen::Vla => u64::MAX - 1,
+            },
+        ),
+        Kind::Vector(e, n) => (8, e.0 as u64, n as u64),
+        Kind::Struct(a) => (9, a.0 as u64, 0),
+        Kind::Enum(e) => (10, e.0 as u64, 0),
+        Kind::Func(f) => (11, f.0 as u64, 0),
+        Kind::Opaque(o) => (12, o as u64, 0),
+    };
+    mix(mix(mix(tag | (qual.0 as u64) << 8 | (align_attr as u64) << 16, a), b), 0x1234_5678)
+}
+
+/// The interning hash of a function signature.
+#[inline]
+fn func_hash(ret: CTypeId, params: &[CTypeId], variadic: bool, conv: CallConv) -> u64 {
+    let mut h =
+        mix(ret.0 as u64 | (variadic as u64) << 32 | (conv as u64) << 40, params.len() as u64);
+    for p in params {
+        h = mix(h, p.0 as u64);
+    }
+    h
 }
 
 /// Types larger than this are rejected, as in LuaJIT.
@@ -129,7 +178,6 @@ pub struct CTypeTable {
     func_intern: HashTable<(u64, u32)>,
     symbols: NameMap<Symbol>,
     tags: NameMap<CTypeId>,
-    hasher: hashbrown::DefaultHashBuilder,
     undo: Vec<Undo>,
     in_tx: bool,
 }
@@ -149,7 +197,6 @@ impl CTypeTable {
             func_intern: HashTable::with_capacity(256),
             symbols: NameMap::with_capacity(1024),
             tags: NameMap::with_capacity(1024),
-            hasher: Default::default(),
             undo: Vec::new(),
             in_tx: false,
         };
@@ -364,7 +411,7 @@ impl CTypeTable {
         align_attr: u32,
     ) -> Result<CTypeId, Error> {
         let key = (kind, qual, align_attr);
-        let h = self.hasher.hash_one(key);
+        let h = type_hash(kind, qual, align_attr);
         let types = &self.types;
         if let Some(&(_, i)) =
             self.intern.find(h, |&(hh, i)| hh == h && types[i as usize].key() == key)
@@ -457,7 +504,7 @@ impl CTypeTable {
         conv: CallConv,
     ) -> CTypeId {
         // Hashes exactly as `FuncDef` derives it: its fields in order.
-        let h = self.hasher.hash_one((ret, params, variadic, conv));
+        let h = func_hash(ret, params, variadic, conv);
         let funcs = &self.funcs;
         let found = self.func_intern.find(h, |&(hh, i)| {
             let f = &funcs[i as usize];
@@ -471,13 +518,19 @@ impl CTypeTable {
             Some(&(_, i)) => {
                 self.intern_kind(Kind::Func(FuncId(i)), Qual::NONE, 0).unwrap_or(ids::VOID)
             }
-            None => self.func_type(FuncDef { ret, params: params.to_vec(), variadic, conv }),
+            None => {
+                self.func_type_hashed(FuncDef { ret, params: params.to_vec(), variadic, conv }, h)
+            }
         }
     }
 
     /// Interns a function signature and returns its function type.
     pub fn func_type(&mut self, def: FuncDef) -> CTypeId {
-        let h = self.hasher.hash_one(&def);
+        let h = func_hash(def.ret, &def.params, def.variadic, def.conv);
+        self.func_type_hashed(def, h)
+    }
+
+    fn func_type_hashed(&mut self, def: FuncDef, h: u64) -> CTypeId {
         let funcs = &self.funcs;
         let fid = if let Some(&(_, i)) =
             self.func_intern.find(h, |&(hh, i)| hh == h && funcs[i as usize] == def)
@@ -633,7 +686,7 @@ impl CTypeTable {
         }
         for i in (m.types..self.types.len()).rev() {
             let key = self.types[i].key();
-            let h = self.hasher.hash_one(key);
+            let h = type_hash(key.0, key.1, key.2);
             if let Ok(e) = self.intern.find_entry(h, |&(_, j)| j as usize == i) {
                 e.remove();
             }
@@ -650,7 +703,8 @@ impl CTypeTable {
         }
         self.types.truncate(m.types);
         for i in (m.funcs..self.funcs.len()).rev() {
-            let h = self.hasher.hash_one(&self.funcs[i]);
+            let f = &self.funcs[i];
+            let h = func_hash(f.ret, &f.params, f.variadic, f.conv);
             if let Ok(e) = self.func_intern.find_entry(h, |&(_, j)| j as usize == i) {
                 e.remove();
             }
