@@ -64,14 +64,23 @@ fn luajit_cdef_seconds(path: &std::path::Path, samples: usize) -> Option<(f64, f
     Some((v[samples / 2], v[0]))
 }
 
-/// One cold sample: parse `path` once in this fresh process, print the seconds taken.
+/// Process CPU time in seconds: the clock behind C's `clock()` and so luajit's
+/// `os.clock()`, so both sides are timed alike (preemption on a busy machine not counted).
+fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+/// One cold sample: parse `path` once in this fresh process, print the CPU seconds taken.
 fn once(path: &str) {
     let text = std::fs::read_to_string(path).expect("read");
     // The table exists before timing starts, as LuaJIT's state does (`require "ffi"`).
     let mut table = CTypeTable::new(Target::SYSV_X64);
-    let t = Instant::now();
+    let t = cpu_seconds();
     table.cdef(&text).expect("parse");
-    let dt = t.elapsed().as_secs_f64();
+    let dt = cpu_seconds() - t;
     std::hint::black_box(&table);
     println!("{dt:.9}");
 }
@@ -178,7 +187,7 @@ fn main() {
 
     let path = std::env::temp_dir().join(format!("ffi-bench-ten-{}.h", std::process::id()));
     std::fs::write(&path, &ten).expect("write");
-    // Cold runs: a fresh process per sample for both, timed around the cdef call only.
+    // Cold runs: a fresh process per sample for both, CPU time around the cdef call only.
     let (cold_med, cold_min) = cold_seconds(&path, 31);
     println!(
         "  cold (fresh process each, like luajit below): median {:.3} ms, min {:.3} ms = {:.1} MB/s",

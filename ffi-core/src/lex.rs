@@ -173,44 +173,71 @@ impl<'a> Lexer<'a> {
     }
 
     /// Skips white space and comments; handles `#` lines.
+    /// Skips white space and comments; handles `#` lines. The common case (blanks and
+    /// newlines before a token) stays in one tight loop over local variables.
+    #[inline(always)]
     fn skip_ws(&mut self, names: &mut Names) -> Result<(), Error> {
-        loop {
-            // Fast path: runs of blanks.
-            let rest = &self.src[self.pos.min(self.src.len())..];
-            self.pos += rest.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(rest.len());
-            let c = self.peekc(0);
-            match c {
-                b'\n' => {
+        let src = self.src;
+        let mut pos = self.pos;
+        while let Some(&c) = src.get(pos) {
+            match WS_CLASS[c as usize] {
+                0 => break,
+                1 => pos += 1,
+                2 => {
+                    pos += 1;
                     self.line = self.line.saturating_add(1);
-                    self.pos += 1;
                     self.at_line_start = true;
                 }
-                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.pos += 1,
-                b'/' if self.peekc(1) == b'*' => {
-                    self.pos += 2;
-                    loop {
-                        if self.pos >= self.src.len() {
-                            break;
-                        }
-                        let c = self.src[self.pos];
-                        if c == b'*' && self.peekc(1) == b'/' {
-                            self.pos += 2;
-                            break;
-                        }
-                        if c == b'\n' {
-                            self.line = self.line.saturating_add(1);
-                        }
-                        self.pos += 1;
+                _ => {
+                    // A slash that may start a comment, or a `#`.
+                    self.pos = pos;
+                    if !self.skip_special(names)? {
+                        return Ok(());
                     }
+                    pos = self.pos;
                 }
-                b'/' if self.peekc(1) == b'/' => {
-                    while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
-                }
-                b'#' if self.at_line_start => self.directive(names)?,
-                _ => return Ok(()),
             }
+        }
+        self.pos = pos;
+        Ok(())
+    }
+
+    /// Comments and directives; returns false at a token (a lone `/`, or `#` not at the
+    /// start of a line).
+    #[cold]
+    #[inline(never)]
+    fn skip_special(&mut self, names: &mut Names) -> Result<bool, Error> {
+        let c = self.peekc(0);
+        match c {
+            b'/' if self.peekc(1) == b'*' => {
+                self.pos += 2;
+                loop {
+                    if self.pos >= self.src.len() {
+                        break;
+                    }
+                    let c = self.src[self.pos];
+                    if c == b'*' && self.peekc(1) == b'/' {
+                        self.pos += 2;
+                        break;
+                    }
+                    if c == b'\n' {
+                        self.line = self.line.saturating_add(1);
+                    }
+                    self.pos += 1;
+                }
+                Ok(true)
+            }
+            b'/' if self.peekc(1) == b'/' => {
+                while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
+                    self.pos += 1;
+                }
+                Ok(true)
+            }
+            b'#' if self.at_line_start => {
+                self.directive(names)?;
+                Ok(true)
+            }
+            _ => Ok(false),
         }
     }
 
@@ -560,6 +587,20 @@ const fn ident_table(digits: bool) -> [bool; 256] {
     }
     t
 }
+
+/// White-space classes: 0 token, 1 blank, 2 newline, 3 `/` or `#` (maybe special).
+static WS_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[0x0b] = 1;
+    t[0x0c] = 1;
+    t[b'\n' as usize] = 2;
+    t[b'/' as usize] = 3;
+    t[b'#' as usize] = 3;
+    t
+};
 
 /// Bytes that start an identifier (letters, `_`, and bytes >= 0x80 as in LuaJIT).
 static IDENT_START: [bool; 256] = ident_table(false);

@@ -22,7 +22,7 @@ impl NameId {
 }
 
 /// A string interner with a single copy of each string.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Names {
     /// All names, back to back (one allocation instead of one per name).
     buf: String,
@@ -31,6 +31,32 @@ pub struct Names {
     /// (hash, index): the stored hash makes growing the table cheap.
     table: HashTable<(u64, u32)>,
     hasher: hashbrown::DefaultHashBuilder,
+    /// A direct-mapped cache in front of `table`, keyed by the first eight bytes and the
+    /// length: identifiers repeat and are short, so most lookups end here.
+    recent: alloc::boxed::Box<[(u64, u32, u32); RECENT]>,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names::new()
+    }
+}
+
+/// Size of the recent-name cache.
+const RECENT: usize = 1024;
+
+/// The first eight bytes of `s` (zero-padded) as a word.
+#[inline(always)]
+fn head_word(s: &[u8]) -> u64 {
+    if s.len() >= 8 {
+        u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]])
+    } else {
+        let mut w = 0u64;
+        for (i, &b) in s.iter().enumerate() {
+            w |= (b as u64) << (8 * i);
+        }
+        w
+    }
 }
 
 impl Names {
@@ -41,6 +67,7 @@ impl Names {
             spans: Vec::with_capacity(512),
             table: HashTable::with_capacity(512),
             hasher: Default::default(),
+            recent: alloc::boxed::Box::new([(0, u32::MAX, 0); RECENT]),
         }
     }
 
@@ -56,6 +83,22 @@ impl Names {
     /// Interns a byte string that the caller guarantees is UTF-8 (identifiers are ASCII,
     /// but any UTF-8 is accepted).
     pub(crate) fn intern_bytes(&mut self, s: &[u8]) -> NameId {
+        let w = head_word(s);
+        let slot =
+            ((w ^ (s.len() as u64) << 59).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+        let (rw, rlen, rid) = self.recent[slot];
+        if rw == w
+            && rlen as usize == s.len()
+            && (s.len() <= 8 || self.str(NameId(rid)).as_bytes() == s)
+        {
+            return NameId(rid);
+        }
+        let id = self.intern_slow(s);
+        self.recent[slot] = (w, s.len() as u32, id.0);
+        id
+    }
+
+    fn intern_slow(&mut self, s: &[u8]) -> NameId {
         let h = self.hash(s);
         let (buf, spans) = (&self.buf, &self.spans);
         let name = |i: u32| {

@@ -171,6 +171,9 @@ pub struct CTypeTable {
     types: Vec<CType>,
     /// (hash, type index).
     intern: HashTable<(u64, u32)>,
+    /// Recently interned types by hash (direct-mapped, verified against the key): the
+    /// same pointer and qualified types are asked for again and again.
+    recent: alloc::boxed::Box<[(u64, u32); 256]>,
     aggs: Vec<AggDef>,
     enums: Vec<EnumDef>,
     funcs: Vec<FuncDef>,
@@ -191,6 +194,7 @@ impl CTypeTable {
             // Room for a typical header's worth of declarations without regrowing.
             types: Vec::with_capacity(512),
             intern: HashTable::with_capacity(512),
+            recent: alloc::boxed::Box::new([(0, u32::MAX); 256]),
             aggs: Vec::with_capacity(64),
             enums: Vec::with_capacity(32),
             funcs: Vec::with_capacity(256),
@@ -412,10 +416,16 @@ impl CTypeTable {
     ) -> Result<CTypeId, Error> {
         let key = (kind, qual, align_attr);
         let h = type_hash(kind, qual, align_attr);
+        let slot = (h >> 56) as usize;
+        let (rh, rid) = self.recent[slot];
+        if rh == h && (rid as usize) < self.types.len() && self.types[rid as usize].key() == key {
+            return Ok(CTypeId(rid));
+        }
         let types = &self.types;
         if let Some(&(_, i)) =
             self.intern.find(h, |&(hh, i)| hh == h && types[i as usize].key() == key)
         {
+            self.recent[slot] = (h, i);
             return Ok(CTypeId(i));
         }
         let (size, nat_align) = self.natural_layout(kind)?;
@@ -702,6 +712,8 @@ impl CTypeTable {
             }
         }
         self.types.truncate(m.types);
+        // Cached ids may be gone (and reused later): forget them all.
+        self.recent.fill((0, u32::MAX));
         for i in (m.funcs..self.funcs.len()).rev() {
             let f = &self.funcs[i];
             let h = func_hash(f.ret, &f.params, f.variadic, f.conv);

@@ -72,8 +72,34 @@ pub(crate) fn clamp_align(a: u64) -> u32 {
 
 impl Parser<'_, '_> {
     /// Parses any attributes, asm labels and calling-convention keywords at the current
-    /// position.
+    /// position. Inlined check: usually there are none.
+    #[inline(always)]
     pub(crate) fn attributes(&mut self, a: &mut Attrs) -> Result<(), Error> {
+        match self.kw() {
+            Some(
+                Kw::Attribute
+                | Kw::Attribute2
+                | Kw::Declspec
+                | Kw::Asm
+                | Kw::Asm2
+                | Kw::Asm3
+                | Kw::Cdecl
+                | Kw::Cdecl2
+                | Kw::Stdcall
+                | Kw::Stdcall2
+                | Kw::Fastcall
+                | Kw::Fastcall2
+                | Kw::Thiscall
+                | Kw::Extension
+                | Kw::Ptr32
+                | Kw::Ptr64,
+            ) => self.attributes_slow(a),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn attributes_slow(&mut self, a: &mut Attrs) -> Result<(), Error> {
         loop {
             match self.kw() {
                 Some(Kw::Attribute | Kw::Attribute2) => {
