@@ -45,6 +45,33 @@ fn time(n: usize, mut f: impl FnMut()) -> (f64, f64) {
     (v[n / 2], v[0])
 }
 
+/// One luajit sample: CPU seconds of `ffi.cdef` of the file in a fresh luajit.
+fn luajit_once(path: &std::path::Path) -> Option<f64> {
+    let script = format!(
+        "local ffi = require 'ffi'\nlocal f = assert(io.open([[{}]], 'rb'))\nlocal s = f:read('*a')\nf:close()\n\
+         local t = os.clock()\nffi.cdef(s)\nio.write(string.format('%.9f', os.clock() - t))\n",
+        path.display()
+    );
+    let out = Command::new("luajit").arg("-e").arg(&script).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().ok()
+}
+
+/// One ffi-core sample in a fresh process.
+fn ours_once(path: &std::path::Path) -> f64 {
+    let exe = std::env::current_exe().expect("current exe");
+    let out = Command::new(&exe).arg("--once").arg(path).output().expect("self");
+    String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().expect("seconds")
+}
+
+fn median_min(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (v[v.len() / 2], v[0])
+}
+
+#[allow(dead_code)]
 fn luajit_cdef_seconds(path: &std::path::Path, samples: usize) -> Option<(f64, f64)> {
     let script = format!(
         "local ffi = require 'ffi'\nlocal f = assert(io.open([[{}]], 'rb'))\nlocal s = f:read('*a')\nf:close()\n\
@@ -86,6 +113,7 @@ fn once(path: &str) {
 }
 
 /// Median and minimum of `samples` cold runs (a fresh process each, like luajit's).
+#[allow(dead_code)]
 fn cold_seconds(path: &std::path::Path, samples: usize) -> (f64, f64) {
     let exe = std::env::current_exe().expect("current exe");
     let mut v: Vec<f64> = (0..samples)
@@ -187,33 +215,38 @@ fn main() {
 
     let path = std::env::temp_dir().join(format!("ffi-bench-ten-{}.h", std::process::id()));
     std::fs::write(&path, &ten).expect("write");
-    // Cold runs: a fresh process per sample for both, CPU time around the cdef call only.
-    let (cold_med, cold_min) = cold_seconds(&path, 31);
+    // Cold runs: a fresh process per sample for both sides, CPU time around the cdef call
+    // only, the two sides alternating sample by sample (drift hits both alike).
+    let have_luajit = luajit_once(&path).is_some();
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..41 {
+        ours.push(ours_once(&path));
+        if have_luajit {
+            theirs.push(luajit_once(&path).unwrap_or(f64::NAN));
+        }
+    }
+    let (cold_med, cold_min) = median_min(ours);
     println!(
-        "  cold (fresh process each, like luajit below): median {:.3} ms, min {:.3} ms = {:.1} MB/s",
+        "  cold (fresh process each, alternating with luajit): median {:.3} ms, min {:.3} ms = {:.1} MB/s",
         cold_med * 1e3,
         cold_min * 1e3,
         mb(&ten) / cold_med
     );
-    match luajit_cdef_seconds(&path, 31) {
-        Some((lj_med, lj_min)) => {
-            println!(
-                "  luajit ffi.cdef, same text: median {:.3} ms, min {:.3} ms = {:.1} MB/s",
-                lj_med * 1e3,
-                lj_min * 1e3,
-                mb(&ten) / lj_med
-            );
-            println!(
-                "  ratio (luajit time / ffi-core time, cold medians): {:.2}x {}",
-                lj_med / cold_med,
-                if cold_med <= lj_med {
-                    "(ffi-core is at least as fast)"
-                } else {
-                    "(ffi-core is SLOWER)"
-                }
-            );
-        }
-        None => println!("  !!!! luajit not found: the LuaJIT comparison was SKIPPED !!!!"),
+    if have_luajit {
+        let (lj_med, lj_min) = median_min(theirs);
+        println!(
+            "  luajit ffi.cdef, same text: median {:.3} ms, min {:.3} ms = {:.1} MB/s",
+            lj_med * 1e3,
+            lj_min * 1e3,
+            mb(&ten) / lj_med
+        );
+        println!(
+            "  ratio (luajit time / ffi-core time, cold medians): {:.2}x {}",
+            lj_med / cold_med,
+            if cold_med <= lj_med { "(ffi-core is at least as fast)" } else { "(ffi-core is SLOWER)" }
+        );
+    } else {
+        println!("  !!!! luajit not found: the LuaJIT comparison was SKIPPED !!!!");
     }
     let _ = std::fs::remove_file(&path);
 }

@@ -134,12 +134,26 @@ unsafe extern "C-unwind" fn i64_add(l: *mut lua_State) -> c_int {
     }
 }
 
-static HELLO: &[u8] = b"hello, world\0";
+const CHARS_MT: &[u8] = b"bench.chars\0";
 
-unsafe extern "C-unwind" fn short_string(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua; HELLO is NUL-terminated.
+/// A 16-byte char buffer userdata holding "hello, world".
+unsafe extern "C-unwind" fn chars_new(l: *mut lua_State) -> c_int {
+    // SAFETY: called by Lua; the buffer is written before use and NUL-terminated.
     unsafe {
-        lua_pushstring(l, HELLO.as_ptr() as *const c_char);
+        let p = lua_newuserdata(l, 16) as *mut u8;
+        std::ptr::copy_nonoverlapping(c"hello, world".as_ptr() as *const u8, p, 13);
+        luaL_getmetatable(l, CHARS_MT.as_ptr() as *const c_char);
+        lua_setmetatable(l, -2);
+        1
+    }
+}
+
+/// The C string in a char buffer userdata, as a Lua string (what `ffi.string` does).
+unsafe extern "C-unwind" fn chars_string(l: *mut lua_State) -> c_int {
+    // SAFETY: called by Lua with a char buffer userdata, which is NUL-terminated.
+    unsafe {
+        let p = luaL_checkudata(l, 1, CHARS_MT.as_ptr() as *const c_char);
+        lua_pushstring(l, p as *const c_char);
         1
     }
 }
@@ -160,6 +174,8 @@ unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
         lua_pushcfunction(l, array_newindex);
         lua_setfield(l, -2, c"__newindex".as_ptr());
         lua_pop(l, 1);
+        luaL_newmetatable(l, CHARS_MT.as_ptr() as *const c_char);
+        lua_pop(l, 1);
         luaL_newmetatable(l, I64_MT.as_ptr() as *const c_char);
         lua_pushcfunction(l, i64_add);
         lua_setfield(l, -2, c"__add".as_ptr());
@@ -169,7 +185,8 @@ unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
             (c"point", point_new as lua_CFunction),
             (c"array", array_new),
             (c"i64", i64_new),
-            (c"hello", short_string),
+            (c"chars", chars_new),
+            (c"string", chars_string),
         ] {
             lua_pushcfunction(l, f);
             lua_setfield(l, -2, name.as_ptr());
@@ -182,21 +199,25 @@ const SCRIPT: &str = r#"
 local ffi = require "ffi"
 local B = ...
 ffi.cdef "struct point { double x, y; };"
-local N = tonumber(os.getenv("BENCH_N") or "") or 2000000
+local N = tonumber(os.getenv("BENCH_N") or "") or 1000000
 local clock = os.clock
 
--- ffi and binding rounds alternate (7 each, a full collection before each), and the
--- best round of each counts: drift and GC state hit both sides alike.
+-- ffi and binding alternate every CHUNK iterations inside each round (so a slow
+-- period of the machine hits both alike); 15 rounds, a full collection before each, and
+-- the best round of each side counts.
+local CHUNK = 10000
 local function pair(f, g)
-  f(N // 20 + 1); g(N // 20 + 1)
+  f(CHUNK); g(CHUNK)
   local bf, bg = math.huge, math.huge
-  for _ = 1, 7 do
+  for _ = 1, 15 do
     collectgarbage(); collectgarbage()
-    local t = clock(); f(N); local d = clock() - t
-    if d < bf then bf = d end
-    collectgarbage(); collectgarbage()
-    t = clock(); g(N); d = clock() - t
-    if d < bg then bg = d end
+    local tf, tg = 0, 0
+    for _ = 1, N / CHUNK do
+      local t0 = clock(); f(CHUNK); local t1 = clock(); g(CHUNK); local t2 = clock()
+      tf = tf + (t1 - t0); tg = tg + (t2 - t1)
+    end
+    if tf < bf then bf = tf end
+    if tg < bg then bg = tg end
   end
   return bf / N * 1e9, bg / N * 1e9
 end
@@ -243,9 +264,10 @@ do
 end
 do
   local s = ffi.new("char[13]", "hello, world")
+  local c = B.chars()
   row("ffi.string(short)",
     function(n) for _ = 1, n do local z = ffi.string(s) end end,
-    function(n) for _ = 1, n do local z = B.hello() end end)
+    function(n) for _ = 1, n do local z = B.string(c) end end)
 end
 return rows
 "#;
@@ -253,18 +275,14 @@ return rows
 fn main() {
     let lua = mlua::Lua::new();
     ffi_mlua::preload(&lua).expect("preload");
-    let script = if cfg!(feature = "lua51") {
-        SCRIPT.replace("N // 20", "math.floor(N / 20)")
-    } else {
-        SCRIPT.to_string()
-    };
+    let script = SCRIPT;
     // SAFETY: open_binding is a well-formed lua_CFunction for this Lua.
     let binding: mlua::Table =
         unsafe { lua.create_c_function(open_binding) }.and_then(|f| f.call(())).expect("binding");
-    let rows: Vec<mlua::Table> = lua.load(&script).call(binding).expect("bench script");
+    let rows: Vec<mlua::Table> = lua.load(script).call(binding).expect("bench script");
     let vm: String = lua.globals().get("_VERSION").unwrap_or_default();
     println!(
-        "{vm}: ns/op (best of 7 alternating rounds), ffi vs hand-written lua_CFunction binding in the same process"
+        "{vm}: ns/op (best of 15 rounds, sides interleaved every 10k), ffi vs hand-written lua_CFunction binding in the same process"
     );
     println!("{:<36} {:>10} {:>10} {:>7}", "operation", "ffi", "binding", "ratio");
     for r in rows {

@@ -3,7 +3,7 @@
 //! ```text
 //!  userdata block (from lua_newuserdata, >= 8-aligned)
 //!  +--------+-------+-------+--------+--------+----------------------------+
-//!  | magic | ty u32 | flags | off | nelem | (pad) | payload (aligned to type)  |
+//!  | magic u32 | ty u32 | flags u16 | off u16 | nelem u32 | payload (aligned to type) |
 //!  +--------+-------+-------+--------+--------+----------------------------+
 //!  ^ block                                     ^ block + off
 //! ```
@@ -22,7 +22,7 @@ pub struct Header {
     /// [`MAGIC`]: tells our blocks from other userdata of at least the header's size
     /// (pure Lua cannot create userdata with chosen contents; C libraries' userdata do not
     /// start with this value).
-    pub magic: u64,
+    pub magic: u32,
     /// The cdata's C type.
     pub ty: u32,
     /// `CTYPE` for ctype objects.
@@ -31,11 +31,10 @@ pub struct Header {
     pub off: u16,
     /// Element count of a variable-length array or struct (0 otherwise).
     pub nelem: u32,
-    _pad: u32,
 }
 
-/// The first eight bytes of every cdata block.
-pub const MAGIC: u64 = 0xFF1C_DA7A_5EED_C0DE;
+/// The first four bytes of every cdata block.
+pub const MAGIC: u32 = 0xFF1C_DA7A;
 
 /// The header flag of ctype objects.
 pub const CTYPE: u16 = 1;
@@ -110,7 +109,6 @@ pub unsafe fn push_new(lua: Lua, ty: CTypeId, size: usize, align: usize, nelem: 
             flags: 0,
             off: off as u16,
             nelem,
-            _pad: 0,
         });
         core::ptr::write_bytes(payload as *mut u8, 0, size);
         lua.pushvalue(lua.upvalue(uv::META));

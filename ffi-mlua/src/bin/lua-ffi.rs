@@ -38,8 +38,18 @@ fn main() -> ExitCode {
     // `arg` as in the stock interpreter: arg[0] is the script, arg[-1] the interpreter.
     let set_arg = || -> mlua::Result<()> {
         let t = lua.create_table()?;
-        for (i, a) in args.iter().enumerate() {
-            t.set(i as i64 - script_idx as i64, a.as_str())?;
+        if script_idx == 1 {
+            for (i, a) in args.iter().enumerate() {
+                t.set(i as i64 - 1, a.as_str())?;
+            }
+        } else {
+            // No script file: the interpreter is arg[0], the arguments after the chunk
+            // are arg[1..], and the options come before (negative indices).
+            t.set(0, args[0].as_str())?;
+            t.set(-1, "-e")?;
+            for (i, a) in args.iter().enumerate().skip(3) {
+                t.set(i as i64 - 2, a.as_str())?;
+            }
         }
         lua.globals().set("arg", t)
     };
