@@ -243,7 +243,11 @@ fn main() {
         println!(
             "  ratio (luajit time / ffi-core time, cold medians): {:.2}x {}",
             lj_med / cold_med,
-            if cold_med <= lj_med { "(ffi-core is at least as fast)" } else { "(ffi-core is SLOWER)" }
+            if cold_med <= lj_med {
+                "(ffi-core is at least as fast)"
+            } else {
+                "(ffi-core is SLOWER)"
+            }
         );
     } else {
         println!("  !!!! luajit not found: the LuaJIT comparison was SKIPPED !!!!");

@@ -75,26 +75,11 @@ impl Parser<'_, '_> {
     /// position. Inlined check: usually there are none.
     #[inline(always)]
     pub(crate) fn attributes(&mut self, a: &mut Attrs) -> Result<(), Error> {
-        match self.kw() {
-            Some(
-                Kw::Attribute
-                | Kw::Attribute2
-                | Kw::Declspec
-                | Kw::Asm
-                | Kw::Asm2
-                | Kw::Asm3
-                | Kw::Cdecl
-                | Kw::Cdecl2
-                | Kw::Stdcall
-                | Kw::Stdcall2
-                | Kw::Fastcall
-                | Kw::Fastcall2
-                | Kw::Thiscall
-                | Kw::Extension
-                | Kw::Ptr32
-                | Kw::Ptr64,
-            ) => self.attributes_slow(a),
-            _ => Ok(()),
+        let k = self.kw();
+        if super::declarator::is_decl_attr(k) || matches!(k, Some(Kw::Asm | Kw::Asm2 | Kw::Asm3)) {
+            self.attributes_slow(a)
+        } else {
+            Ok(())
         }
     }
 
