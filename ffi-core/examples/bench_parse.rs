@@ -27,9 +27,7 @@ const TEN: &[&str] = &[
 ];
 
 fn preprocess(headers: &[&str]) -> String {
-    let cc = common::cc().expect("a C compiler");
-    common::preprocess(&cc, headers)
-        .expect("preprocessing failed (install zlib1g-dev libsqlite3-dev)")
+    common::preprocess_or_fail(&common::cc().expect("a C compiler"), headers)
 }
 
 /// Median and minimum seconds of `f` over `n` runs.
@@ -71,26 +69,6 @@ fn median_min(mut v: Vec<f64>) -> (f64, f64) {
     (v[v.len() / 2], v[0])
 }
 
-#[allow(dead_code)]
-fn luajit_cdef_seconds(path: &std::path::Path, samples: usize) -> Option<(f64, f64)> {
-    let script = format!(
-        "local ffi = require 'ffi'\nlocal f = assert(io.open([[{}]], 'rb'))\nlocal s = f:read('*a')\nf:close()\n\
-         local t = os.clock()\nffi.cdef(s)\nio.write(string.format('%.9f', os.clock() - t))\n",
-        path.display()
-    );
-    let mut v = Vec::new();
-    for _ in 0..samples {
-        let out = Command::new("luajit").arg("-e").arg(&script).output().ok()?;
-        if !out.status.success() {
-            eprintln!("luajit failed: {}", String::from_utf8_lossy(&out.stderr));
-            return None;
-        }
-        v.push(String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().ok()?);
-    }
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    Some((v[samples / 2], v[0]))
-}
-
 /// Process CPU time in seconds: the clock behind C's `clock()` and so luajit's
 /// `os.clock()`, so both sides are timed alike (preemption on a busy machine not counted).
 fn cpu_seconds() -> f64 {
@@ -110,20 +88,6 @@ fn once(path: &str) {
     let dt = cpu_seconds() - t;
     std::hint::black_box(&table);
     println!("{dt:.9}");
-}
-
-/// Median and minimum of `samples` cold runs (a fresh process each, like luajit's).
-#[allow(dead_code)]
-fn cold_seconds(path: &std::path::Path, samples: usize) -> (f64, f64) {
-    let exe = std::env::current_exe().expect("current exe");
-    let mut v: Vec<f64> = (0..samples)
-        .map(|_| {
-            let out = Command::new(&exe).arg("--once").arg(path).output().expect("self");
-            String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().expect("seconds")
-        })
-        .collect();
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    (v[samples / 2], v[0])
 }
 
 fn main() {

@@ -392,11 +392,6 @@ impl CTypeTable {
         self.intern_kind(Kind::Ref(id), Qual::NONE, 0).unwrap_or(ids::PVOID)
     }
 
-    /// [`unqualified`](Self::unqualified) under the name the conversion code uses.
-    pub fn unqualified_id(&mut self, id: CTypeId) -> CTypeId {
-        self.unqualified(id)
-    }
-
     /// `T *`.
     pub fn ptr_to(&mut self, id: CTypeId) -> CTypeId {
         self.intern_kind(Kind::Ptr(id), Qual::NONE, 0).unwrap_or(ids::PVOID)

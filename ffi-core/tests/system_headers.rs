@@ -23,17 +23,11 @@ const HEADERS: &[&str] = &[
     "sqlite3.h",
 ];
 
-fn preprocess_or_fail(cc: &str, hs: &[&str]) -> String {
-    common::preprocess(cc, hs).unwrap_or_else(|| {
-        panic!("could not preprocess {hs:?}: install gcc, zlib1g-dev and libsqlite3-dev (the test script does)")
-    })
-}
-
 #[test]
 fn each_header_parses_in_one_call() {
     let Some(cc) = common::cc() else { return };
     for h in HEADERS {
-        let src = preprocess_or_fail(&cc, &[h]);
+        let src = common::preprocess_or_fail(&cc, &[h]);
         let mut t = CTypeTable::new(Target::SYSV_X64);
         if let Err(e) = t.cdef(&src) {
             panic!("<{h}> ({} bytes) failed: {e}", src.len());
@@ -47,7 +41,7 @@ fn each_header_parses_in_one_call() {
 #[test]
 fn all_headers_together_and_selected_types_match_gcc() {
     let Some(cc) = common::cc() else { return };
-    let src = preprocess_or_fail(&cc, HEADERS);
+    let src = common::preprocess_or_fail(&cc, HEADERS);
     let mut t = CTypeTable::new(Target::SYSV_X64);
     t.cdef(&src).unwrap_or_else(|e| panic!("all headers together failed: {e}"));
     // Functions and their redirects are there.
@@ -136,7 +130,7 @@ fn all_headers_together_and_selected_types_match_gcc() {
 fn unrepresentable_types_fail_only_when_used() {
     let Some(cc) = common::cc() else { return };
     // math.h declares _Float128 functions; the declarations are fine, the type is opaque.
-    let src = preprocess_or_fail(&cc, &["math.h"]);
+    let src = common::preprocess_or_fail(&cc, &["math.h"]);
     let mut t = CTypeTable::new(Target::SYSV_X64);
     t.cdef(&src).expect("math.h");
     let f = t.parse_type("_Float128", &[]).expect("_Float128 is a known type");

@@ -560,7 +560,7 @@ unsafe fn cdata_to_c(
                 Cat::Array(_) | Cat::Struct(_) | Cat::Vector(_),
                 Cat::Array(_) | Cat::Struct(_) | Cat::Vector(_),
             ) => {
-                let same = tt.unqualified_id(sty) == tt.unqualified_id(ty)
+                let same = tt.unqualified(sty) == tt.unqualified(ty)
                     || (matches!((sc, dc), (Cat::Array(_), Cat::Array(_)))
                         && same_unqualified(tt, sty, ty));
                 if !same {
@@ -638,7 +638,9 @@ pub unsafe fn init_from_table(
                     Kind::Array(_, ArrayLen::Fixed(n)) => n as usize,
                     Kind::Vector(_, n) => n as usize,
                     _ if nelem != u32::MAX => nelem as usize,
-                    _ => usize::MAX,
+                    // A flexible (`[]`) or unsized trailing array has no storage of its
+                    // own: no elements may be written (LuaJIT writes past the object).
+                    _ => 0,
                 };
                 let fixed =
                     !matches!(tt.get(ty).kind, Kind::Array(_, ArrayLen::Vla | ArrayLen::Unsized));
@@ -697,7 +699,7 @@ pub unsafe fn init_from_table(
                             continue;
                         }
                     }
-                    let r = store_field(cx, -1, f, dst);
+                    let r = store_member(cx, -1, f, dst, nelem);
                     lua.pop(1);
                     r?;
                     if agg.is_union {
@@ -708,6 +710,31 @@ pub unsafe fn init_from_table(
             }
             _ => Err(cannot_convert(cx, idx, ty)),
         }
+    }
+}
+
+/// Stores the Lua value at `idx` into member `f` of an object being initialized whose
+/// variable part has `nelem` elements (`u32::MAX`: none). A table for the trailing `[?]`
+/// array of a variable-length struct fills up to `nelem` elements; every other member
+/// goes through [`store_field`].
+///
+/// # Safety
+/// As for [`to_c`]; `base` is the object's payload.
+pub unsafe fn store_member(
+    cx: &Cx,
+    idx: c_int,
+    f: &Field,
+    base: *mut u8,
+    nelem: u32,
+) -> Result<(), Error> {
+    let trailing =
+        matches!(cx.types().get(f.ty).kind, Kind::Array(_, ArrayLen::Vla | ArrayLen::Unsized));
+    // SAFETY: forwarded contract; the trailing array's storage is `nelem` elements.
+    unsafe {
+        if trailing && cx.lua.type_(idx) == t::TABLE {
+            return init_from_table(cx, idx, f.ty, base.add(f.offset as usize), nelem);
+        }
+        store_field(cx, idx, f, base)
     }
 }
 
@@ -791,7 +818,7 @@ pub unsafe fn push_value(cx: &Cx, ty: CTypeId, src: *const u8) -> Result<(), Err
             Cat::Bool => lua.pushboolean((src.read() != 0) as c_int),
             // 64-bit integers and enums are boxed (LuaJIT reads enum values as cdata).
             Cat::Int(size, _) if size == 8 || matches!(tt.get(ty).kind, Kind::Enum(_)) => {
-                let u = tt.unqualified_id(ty);
+                let u = tt.unqualified(ty);
                 let p = cdata::push_new(lua, u, size as usize, size as usize, 0);
                 core::ptr::copy_nonoverlapping(src, p, size as usize);
             }
@@ -804,7 +831,7 @@ pub unsafe fn push_value(cx: &Cx, ty: CTypeId, src: *const u8) -> Result<(), Err
                 _ => lua.pushnil(),
             },
             Cat::Ptr(_) | Cat::Complex(_) => {
-                let u = tt.unqualified_id(ty);
+                let u = tt.unqualified(ty);
                 let size = tt.size_of(u).unwrap_or(8) as usize;
                 let p = cdata::push_new(lua, u, size, tt.align_of(u) as usize, 0);
                 core::ptr::copy_nonoverlapping(src, p, size);

@@ -259,7 +259,13 @@ pub unsafe fn new_from_args(cx: &Cx, ty: CTypeId, first: c_int) -> Result<c_int,
                             )));
                         }
                         for f in named.iter().take(ninit as usize) {
-                            conv::store_field(cx, init, f, p)?;
+                            conv::store_member(
+                                cx,
+                                init,
+                                f,
+                                p,
+                                if nelem > 0 { nelem } else { u32::MAX },
+                            )?;
                             init += 1;
                         }
                     }
@@ -368,10 +374,10 @@ unsafe extern "C-unwind" fn ffi_sizeof<V: Vm>(l: *mut State) -> c_int {
                     if n < 0.0 {
                         None
                     } else {
-                        Some(fixed + es * n as u64)
+                        es.checked_mul(n as u64).and_then(|v| v.checked_add(fixed))
                     }
                 }
-                (Some((fixed, es)), _, Some(c)) => Some(fixed + es * c.nelem() as u64),
+                (Some((fixed, es)), _, Some(c)) => Some(fixed + es * c.nelem() as u64), // allocated, so it fits
                 (Some(_), _, None) => return Err(bad_arg(2, "sizeof", "value expected")),
                 _ => tt.size_of(ty),
             };

@@ -54,6 +54,13 @@ pub fn compile_and_run(cc: &str, dir: &Path, name: &str, src: &str, flags: &[&st
     String::from_utf8(run.stdout).expect("utf8 output")
 }
 
+/// [`preprocess`], failing with the packages to install when a header is missing.
+pub fn preprocess_or_fail(cc: &str, hs: &[&str]) -> String {
+    preprocess(cc, hs).unwrap_or_else(|| {
+        panic!("could not preprocess {hs:?}: install gcc, zlib1g-dev and libsqlite3-dev (the test script does)")
+    })
+}
+
 /// Runs the system preprocessor on `#include <header>` lines; `None` if a header is
 /// missing.
 pub fn preprocess(cc: &str, includes: &[&str]) -> Option<String> {
