@@ -226,7 +226,7 @@ pub struct BitPos {
 }
 
 /// A struct or union member.
-#[derive(Clone, Debug)]
+#[derive(Copy, Clone, Debug)]
 pub struct Field {
     /// Its name; `None` for an anonymous (transparent) struct/union member or an unnamed
     /// bitfield.

@@ -1,8 +1,11 @@
 //! # ffi-core
 //!
-//! The core of a LuaJIT-compatible `ffi` module for PUC Lua 5.1–5.5: the C type
-//! system, the declaration parser behind `ffi.cdef`/`ffi.typeof`, and struct layout for
-//! x86-64 SysV and Win64. It is `#![no_std]` + `alloc`; the `std` feature only adds
+//! The core of a LuaJIT-compatible `ffi` module for PUC Lua 5.1–5.5: the C type system,
+//! the declaration parser behind `ffi.cdef`/`ffi.typeof`, struct layout for x86-64 SysV
+//! and Win64, and the whole `ffi` library written once against a table of Lua operations
+//! ([`luaapi::LuaApi`]) that an adapter fills for its Lua version. It is `#![no_std]` +
+//! `alloc`; the `std` feature adds the host services ([`luaapi::Host::STD`]: code memory,
+//! shared libraries, `errno`), panic catching at the Lua boundary, and
 //! `std::error::Error` for [`Error`].
 //!
 //! ```
@@ -19,9 +22,24 @@
 //! assert_eq!(t.repr_full(f), "int (*)(int, double)");
 //! ```
 //!
-//! Module map: [`ctype`] (the type records), [`table`] (interning, namespaces,
-//! transactions), [`target`] (ABI facts), `lex` and `parse` (the C front end), `layout`
-//! (struct layout), `repr` (printing).
+//! ## Module map
+//!
+//! Arrows point down: a module uses only those below it.
+//!
+//! ```text
+//!   lua/            the ffi library over a Lua state: error boundary, ffi.*, cdata
+//!   (abi/, emit/)   next: ABI classification and the x86-64 code emitter for C calls
+//!                   and callbacks (docs/design.md, "Where the next work goes")
+//!      │
+//!   luaapi/         the LuaApi table: normalised Lua operations, the raw C API per
+//!                   version and its shims, host services (code memory, libraries, errno)
+//!   cvalue          C values without Lua: type classes, scalar kinds, loads and stores
+//!   table, ctype,   the C type model, interning table, parser, layout, printing
+//!   parse, lex,
+//!   layout, repr,
+//!   names, target,
+//!   error
+//! ```
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -31,10 +49,14 @@ extern crate alloc;
 extern crate std;
 
 pub mod ctype;
+pub mod cvalue;
 pub mod error;
+#[cfg(feature = "std")]
+mod host_std;
 mod layout;
 mod lex;
 pub mod lua;
+pub mod luaapi;
 pub mod names;
 mod parse;
 mod repr;
@@ -48,4 +70,4 @@ pub use ctype::{
 pub use error::Error;
 pub use names::{NameId, Names};
 pub use table::{ids, CTypeTable, FieldInfo, Param, MAX_SIZE};
-pub use target::{BitfieldRules, Os, Target};
+pub use target::{BitfieldRules, CallAbi, Os, Target};

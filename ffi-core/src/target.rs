@@ -32,6 +32,18 @@ pub enum BitfieldRules {
     Msvc,
 }
 
+/// The calling convention C functions use on a target (how arguments and results are
+/// passed; see the x86-64 psABI and Microsoft's x64 calling convention).
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
+pub enum CallAbi {
+    /// x86-64 System V: INTEGER/SSE/MEMORY eightbytes in six integer and eight vector
+    /// registers.
+    SysV,
+    /// Win64: four positional register slots with shadow space, aggregates other than
+    /// 1/2/4/8 bytes by reference.
+    Win64,
+}
+
 /// ABI facts for one C target.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
 pub struct Target {
@@ -51,6 +63,8 @@ pub struct Target {
     pub os: Os,
     /// `ffi.arch`.
     pub arch: &'static str,
+    /// The default calling convention of C functions.
+    pub call_abi: CallAbi,
 }
 
 impl Target {
@@ -64,6 +78,7 @@ impl Target {
         bitfields: BitfieldRules::Gcc,
         os: Os::Linux,
         arch: "x64",
+        call_abi: CallAbi::SysV,
     };
 
     /// x86-64 Windows: LLP64, 8-byte `long double`, MSVC bitfields.
@@ -76,6 +91,7 @@ impl Target {
         bitfields: BitfieldRules::Msvc,
         os: Os::Windows,
         arch: "x64",
+        call_abi: CallAbi::Win64,
     };
 
     /// The target this crate was compiled for (x86-64 SysV or Win64; other hosts get the

@@ -17,6 +17,10 @@
 //!     .unwrap();
 //! assert_eq!(n, 19);
 //! ```
+//!
+//! The ffi context of a state (its C types and caches) is kept in mlua's app data, which
+//! mlua drops after `lua_close`: ffi keeps working inside every finaliser, even those of
+//! objects made before `require "ffi"`.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -40,16 +44,37 @@ impl Default for Options {
     }
 }
 
-/// The `luaopen_ffi` function for this Lua, as an mlua function.
-pub fn loader(lua: &Lua) -> Result<Function> {
-    // SAFETY: `open::<MluaVm>` is a lua_CFunction for the Lua version mlua links; it
-    // follows the Lua C API contract.
+/// Owns a state's ffi context until mlua drops its app data, after `lua_close`.
+struct ContextKeeper(#[allow(dead_code)] ffi_core::lua::ContextOwner);
+
+/// Opens the `ffi` module in `lua` (once; later calls return the same table) and hands
+/// its context to mlua's app data.
+fn open_module(lua: &Lua) -> Result<Table> {
+    let open: ffi_core::luaapi::CFunction = ffi_core::lua::open::<MluaVm>;
+    // SAFETY: the same function type with mlua's opaque state type for ffi-core's.
+    let open =
+        unsafe { std::mem::transmute::<ffi_core::luaapi::CFunction, mlua::lua_CFunction>(open) };
+    // SAFETY: `open::<MluaVm>` is a lua_CFunction for the Lua version mlua links.
+    let open = unsafe { lua.create_c_function(open)? };
+    let module: Table = open.call(())?;
+    let mut owner = None;
+    // SAFETY: `exec_raw` runs the closure with this state, in protected mode with room on
+    // the stack; the owner is stored in app data, which mlua drops after lua_close.
     unsafe {
-        lua.create_c_function(std::mem::transmute::<
-            ffi_core::lua::api::CFunction,
-            mlua::lua_CFunction,
-        >(ffi_core::lua::open::<MluaVm>))
+        lua.exec_raw::<()>((), |l| {
+            owner = ffi_core::lua::claim_context::<MluaVm>(l as *mut ffi_core::luaapi::lua_State);
+        })?;
     }
+    if let Some(owner) = owner {
+        lua.set_app_data(ContextKeeper(owner));
+    }
+    Ok(module)
+}
+
+/// The `luaopen_ffi` function for this Lua, as an mlua function (it opens the module
+/// with default options the first time and returns it).
+pub fn loader(lua: &Lua) -> Result<Function> {
+    lua.create_function(|lua, ()| open(lua))
 }
 
 /// Opens the `ffi` module with default options and returns it (also stored as
@@ -60,7 +85,7 @@ pub fn open(lua: &Lua) -> Result<Table> {
 
 /// Opens the `ffi` module with `opts`.
 pub fn open_with(lua: &Lua, opts: Options) -> Result<Table> {
-    let m: Table = loader(lua)?.call(())?;
+    let m = open_module(lua)?;
     if opts.patch_tonumber {
         lua.globals().set("tonumber", m.get::<Function>("tonumber")?)?;
     }
@@ -74,7 +99,7 @@ pub fn open_with(lua: &Lua, opts: Options) -> Result<Table> {
 
 /// Makes `require "ffi"` work (opening the module on first use, with default options).
 pub fn preload(lua: &Lua) -> Result<()> {
-    let f = lua.create_function(|lua, ()| open(lua))?;
+    let f = loader(lua)?;
     let preload: Table = lua.globals().get::<Table>("package")?.get("preload")?;
     preload.set("ffi", f)
 }

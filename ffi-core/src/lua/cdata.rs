@@ -2,172 +2,261 @@
 //!
 //! ```text
 //!  userdata block (from lua_newuserdata, >= 8-aligned)
-//!  +--------+-------+-------+--------+--------+----------------------------+
-//!  | magic u32 | ty u32 | flags u16 | off u16 | nelem u32 | payload (aligned to type) |
-//!  +--------+-------+-------+--------+--------+----------------------------+
-//!  ^ block                                     ^ block + off
+//!  +-----------+--------+-----------+---------+-----------+--------------------------+
+//!  | magic u32 | ty u32 | flags u16 | off u16 | nelem u32 | payload, aligned to type |
+//!  +-----------+--------+-----------+---------+-----------+--------------------------+
+//!  ^ block                                                  ^ block + off
 //! ```
 //!
-//! Every cdata shares one metatable (upvalue 2 of every ffi closure), so `__eq` and
-//! `__lt` work between any two cdata on every VM. A ctype object is a cdata with the
-//! `CTYPE` flag whose payload is the id of the type it stands for.
+//! Every cdata shares one metatable (or its variant with `__gc`), so `__eq` and `__lt`
+//! work between any two cdata on every VM. A ctype object is a cdata with the `CTYPE` flag
+//! whose payload is the id of the type it stands for.
+//!
+//! [`Cdata::get`] recognises a block by its size and magic number, and checks the type
+//! ids it holds against the type table once, so nothing later indexes the table with an
+//! id a foreign userdata made up.
 
-use super::api::Lua;
-use crate::ctype::CTypeId;
+use super::frame::FrameStack;
+use super::upvalues;
+use crate::ctype::{CTypeId, Kind};
+use crate::luaapi::Lua;
+use crate::table::CTypeTable;
 use core::ffi::c_int;
 
 /// The header at the start of every cdata block.
 #[repr(C)]
-pub struct Header {
+struct Header {
     /// [`MAGIC`]: tells our blocks from other userdata of at least the header's size
     /// (pure Lua cannot create userdata with chosen contents; C libraries' userdata do not
     /// start with this value).
-    pub magic: u32,
+    magic: u32,
     /// The cdata's C type.
-    pub ty: u32,
+    ty: u32,
     /// `CTYPE` for ctype objects.
-    pub flags: u16,
+    flags: u16,
     /// Offset of the payload from the block start.
-    pub off: u16,
+    off: u16,
     /// Element count of a variable-length array or struct (0 otherwise).
-    pub nelem: u32,
+    nelem: u32,
 }
 
 /// The first four bytes of every cdata block.
-pub const MAGIC: u32 = 0xFF1C_DA7A;
+const MAGIC: u32 = 0xFF1C_DA7A;
 
 /// The header flag of ctype objects.
-pub const CTYPE: u16 = 1;
+const CTYPE: u16 = 1;
 
-const HDR: usize = core::mem::size_of::<Header>();
+const HEADER: usize = core::mem::size_of::<Header>();
 
-/// Upvalue numbers shared by all ffi closures.
-pub mod uv {
-    /// The per-state context (light userdata).
-    pub const CTX: i32 = 1;
-    /// The shared cdata metatable.
-    pub const META: i32 = 2;
-    /// ctype id -> metatable of `ffi.metatype`.
-    pub const METATYPES: i32 = 3;
-    /// cdata -> finaliser (weak keys).
-    pub const FINALIZERS: i32 = 4;
-    /// How many upvalues every closure has.
-    pub const COUNT: i32 = 4;
-}
-
-/// A cdata found on the stack.
+/// A cdata found on the Lua stack, with its header already checked.
 #[derive(Copy, Clone)]
-pub struct CdataRef {
-    /// The header.
-    pub hdr: *mut Header,
-    /// The payload.
-    pub ptr: *mut u8,
+pub(crate) struct Cdata {
+    header: *mut Header,
+    payload: *mut u8,
+    ty: CTypeId,
 }
 
-impl CdataRef {
-    /// Its C type.
+impl Cdata {
+    /// The cdata at `idx`, if the value there is a full userdata of at least the header's
+    /// size that starts with [`MAGIC`] and whose type ids are below `ntypes`.
+    #[inline(always)]
+    pub fn get(stack: &FrameStack, idx: c_int, ntypes: usize) -> Option<Cdata> {
+        let block = stack.userdata(idx) as *mut u8;
+        if block.is_null() {
+            return None;
+        }
+        // A light userdata has no length (0), so it is never taken for a cdata.
+        let len = stack.len(idx);
+        if len < HEADER {
+            return None;
+        }
+        let header = block as *mut Header;
+        // SAFETY: a full userdata block of `len` >= HEADER bytes starts with a header-sized
+        // region (userdata blocks are at least 8-aligned, enough for Header).
+        let h = unsafe { header.read() };
+        let off = h.off as usize;
+        if h.magic != MAGIC || h.ty as usize >= ntypes || off < HEADER || off > len {
+            return None;
+        }
+        // SAFETY: `off` <= `len`: the payload pointer stays inside the block.
+        let payload = unsafe { block.add(off) };
+        if h.flags & CTYPE != 0 {
+            // SAFETY: a ctype object's payload holds a u32 when the block has room for it.
+            let target =
+                (off + 4 <= len).then(|| unsafe { payload.cast::<u32>().read_unaligned() });
+            if !target.is_some_and(|t| (t as usize) < ntypes) {
+                return None;
+            }
+        }
+        Some(Cdata { header, payload, ty: CTypeId::from_index(h.ty) })
+    }
+
+    /// Its C type (for a ctype object, the type of the object itself; see
+    /// [`named_type`](Self::named_type)).
+    #[inline(always)]
     pub fn ty(self) -> CTypeId {
-        // SAFETY: `hdr` points to the header of a live cdata block (checked by `get`).
-        CTypeId::from_index(unsafe { (*self.hdr).ty })
+        self.ty
     }
+
     /// Whether it is a ctype object.
+    #[inline(always)]
     pub fn is_ctype(self) -> bool {
-        // SAFETY: as above.
-        unsafe { (*self.hdr).flags & CTYPE != 0 }
+        // SAFETY: `header` points to the header of a live cdata block (checked by `get`);
+        // the block stays alive while it is on the stack of the current call.
+        let flags = unsafe { (*self.header).flags };
+        flags & CTYPE != 0
     }
+
     /// The element count of a VLA/VLS cdata.
     pub fn nelem(self) -> u32 {
-        // SAFETY: as above.
-        unsafe { (*self.hdr).nelem }
+        // SAFETY: as for `is_ctype`.
+        unsafe { (*self.header).nelem }
     }
-    /// For a ctype object: the type it stands for.
+
+    /// The payload.
+    #[inline(always)]
+    pub fn payload(self) -> *mut u8 {
+        self.payload
+    }
+
+    /// For a ctype object: the type it stands for (checked by `get`).
     pub fn ctype_target(self) -> CTypeId {
-        // SAFETY: the payload of a ctype object holds a u32, written by `push_ctype`.
-        CTypeId::from_index(unsafe { (self.ptr as *const u32).read() })
+        // SAFETY: a ctype object's payload holds a u32, checked by `get`.
+        CTypeId::from_index(unsafe { self.payload.cast::<u32>().read_unaligned() })
+    }
+
+    /// The type a ctype object stands for, or the type of any other cdata.
+    pub fn named_type(self) -> CTypeId {
+        if self.is_ctype() {
+            self.ctype_target()
+        } else {
+            self.ty
+        }
+    }
+
+    /// Where its value is: the payload, or for a reference the address it holds (with the
+    /// referenced type).
+    #[inline(always)]
+    pub fn data(self, tt: &CTypeTable) -> (CTypeId, *mut u8) {
+        match tt.get(self.ty).kind {
+            // SAFETY: a reference cdata's payload holds the referenced address.
+            Kind::Ref(to) => (to, unsafe { self.payload.cast::<*mut u8>().read() }),
+            _ => (self.ty, self.payload),
+        }
     }
 }
 
-/// Pushes a new cdata of type `ty` with `size` payload bytes aligned to `align`, zeroed.
-/// Returns its payload.
+/// A value to be boxed in a new cdata (a 64-bit integer, pointer, complex number,
+/// reference or ctype object): at most 16 payload bytes.
+#[derive(Copy, Clone)]
+pub(crate) struct Boxed {
+    /// The new cdata's type.
+    pub ty: CTypeId,
+    /// Payload bytes used.
+    pub len: u8,
+    /// Payload alignment.
+    pub align: u8,
+    /// Whether the new cdata is a ctype object.
+    pub ctype: bool,
+    /// The payload.
+    pub bytes: [u8; 16],
+}
+
+impl Boxed {
+    /// A cdata of type `ty` holding a copy of `len` bytes at `src` (`len` <= 16).
+    ///
+    /// # Safety
+    /// `src` is readable for `len` bytes.
+    pub unsafe fn copy(ty: CTypeId, src: *const u8, len: usize, align: usize) -> Boxed {
+        let len = len.min(16);
+        let mut bytes = [0u8; 16];
+        // SAFETY: the caller guarantees `len` readable bytes; `bytes` holds 16.
+        unsafe { core::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), len) };
+        Boxed { ty, len: len as u8, align: align.clamp(1, 16) as u8, ctype: false, bytes }
+    }
+
+    /// A 64-bit integer of type `ty`.
+    pub fn int64(ty: CTypeId, v: i64) -> Boxed {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&v.to_ne_bytes());
+        Boxed { ty, len: 8, align: 8, ctype: false, bytes }
+    }
+
+    /// A pointer or reference of type `ty` holding address `p`.
+    pub fn address(ty: CTypeId, p: usize) -> Boxed {
+        Boxed::int64(ty, p as i64)
+    }
+
+    /// The ctype object for `ty`.
+    pub fn ctype(ty: CTypeId) -> Boxed {
+        let mut bytes = [0u8; 16];
+        bytes[..4].copy_from_slice(&ty.index().to_ne_bytes());
+        Boxed { ty, len: 4, align: 4, ctype: true, bytes }
+    }
+}
+
+/// Pushes a new cdata of type `ty` with `size` payload bytes aligned to `align`, zeroed,
+/// with the shared metatable. Returns its payload.
 ///
 /// # Safety
-/// A live state inside an ffi closure (upvalue META is the cdata metatable). May raise
-/// (out of memory).
-pub unsafe fn push_new(lua: Lua, ty: CTypeId, size: usize, align: usize, nelem: u32) -> *mut u8 {
+/// A live state inside an ffi closure (upvalues as in [`upvalues`]) with two free stack
+/// slots. Raises on allocation failure.
+pub(crate) unsafe fn push_new(
+    lua: Lua,
+    ty: CTypeId,
+    size: usize,
+    align: usize,
+    nelem: u32,
+) -> *mut u8 {
     let align = align.clamp(1, 4096);
     let extra = align.saturating_sub(8);
-    // SAFETY: the caller guarantees a live state; the block is at least HDR + size +
-    // extra bytes, so the aligned payload fits.
-    unsafe {
-        let block = lua.newuserdata(HDR + size + extra) as *mut u8;
-        let base = block as usize + HDR;
-        let payload = (base + align - 1) & !(align - 1);
-        let off = payload - block as usize;
-        block.cast::<Header>().write(Header {
-            magic: MAGIC,
-            ty: ty.index(),
-            flags: 0,
-            off: off as u16,
-            nelem,
-        });
-        core::ptr::write_bytes(payload as *mut u8, 0, size);
-        lua.pushvalue(lua.upvalue(uv::META));
-        lua.setmetatable(-2);
-        payload as *mut u8
-    }
+    // SAFETY: the caller's contract (a free slot); raises on allocation failure, with
+    // nothing owned here.
+    let block = unsafe { lua.newuserdata(HEADER + size + extra) } as *mut u8;
+    let base = block as usize + HEADER;
+    let payload = (base + align - 1) & !(align - 1);
+    let off = payload - block as usize;
+    let header = Header { magic: MAGIC, ty: ty.index(), flags: 0, off: off as u16, nelem };
+    // SAFETY: the block has HEADER + size + extra bytes and is at least 8-aligned, so the
+    // header fits at its start.
+    unsafe { block.cast::<Header>().write(header) };
+    // SAFETY: `payload` is aligned within the block with `size` bytes after it (the
+    // `extra` bytes cover the alignment gap).
+    unsafe { core::ptr::write_bytes(payload as *mut u8, 0, size) };
+    // SAFETY: a free slot; upvalue CDATA_MT is the shared cdata metatable.
+    unsafe { lua.pushvalue(lua.upvalue(upvalues::CDATA_MT)) };
+    // SAFETY: the new block is below its metatable on top.
+    unsafe { lua.setmetatable(-2) };
+    payload as *mut u8
 }
 
-/// Gives the cdata at `idx` the metatable variant with `__gc`, so that its finaliser
-/// runs (setting a metatable with `__gc` marks the object for finalisation).
-///
-/// # Safety
-/// A live state inside an ffi closure; `idx` holds a cdata.
-pub unsafe fn make_finalizable(lua: Lua, idx: c_int) {
-    // SAFETY: forwarded contract; the variant is stored in the shared metatable by
-    // `open`.
-    unsafe {
-        let idx = lua.absindex(idx);
-        lua.pushvalue(lua.upvalue(uv::META));
-        lua.pushbytes(b"__ffi_gc_mt");
-        lua.rawget(-2);
-        lua.setmetatable(idx);
-        lua.pop(1);
-    }
-}
-
-/// Pushes a ctype object for `ty`.
+/// Pushes the cdata `b` describes.
 ///
 /// # Safety
 /// As for [`push_new`].
-pub unsafe fn push_ctype(lua: Lua, ty: CTypeId) {
-    // SAFETY: as for push_new; the payload has room for a u32.
-    unsafe {
-        let p = push_new(lua, ty, 4, 4, 0);
-        (p as *mut u32).write(ty.index());
-        let hdr = lua.touserdata(-1) as *mut Header;
-        (*hdr).flags |= CTYPE;
+pub(crate) unsafe fn push_boxed(lua: Lua, b: &Boxed) {
+    // SAFETY: the caller's contract.
+    let p = unsafe { push_new(lua, b.ty, b.len as usize, b.align as usize, 0) };
+    // SAFETY: the new payload has `b.len` bytes; `b.bytes` has at least as many.
+    unsafe { core::ptr::copy_nonoverlapping(b.bytes.as_ptr(), p, b.len as usize) };
+    if b.ctype {
+        // SAFETY: the new cdata is on top.
+        let header = unsafe { lua.touserdata(-1) } as *mut Header;
+        // SAFETY: `push_new` wrote the header at the block start.
+        unsafe { (*header).flags |= CTYPE };
     }
 }
 
-/// The cdata at `idx`, if the value there is one: a full userdata at least as large as
-/// the header that starts with [`MAGIC`].
+/// Gives the cdata at `idx` the metatable variant with `__gc`, so that its finaliser runs
+/// (setting a metatable with `__gc` marks the object for finalisation).
 ///
 /// # Safety
-/// A live state inside an ffi closure.
-#[inline(always)]
-pub unsafe fn get(lua: Lua, idx: c_int) -> Option<CdataRef> {
-    // SAFETY: the caller guarantees a live state; the block is read only after its size
-    // (lua_rawlen of a full userdata) is known to cover the header.
-    unsafe {
-        let block = lua.touserdata(idx) as *mut u8;
-        if block.is_null() || lua.rawlen(idx) < HDR {
-            // Light userdata have no length: rawlen gives 0.
-            return None;
-        }
-        let hdr = block as *mut Header;
-        if (*hdr).magic != MAGIC {
-            return None;
-        }
-        Some(CdataRef { hdr, ptr: block.add((*hdr).off as usize) })
-    }
+/// A live state inside an ffi closure; `idx` holds a cdata; one free stack slot.
+pub(crate) unsafe fn make_finalizable(lua: Lua, idx: c_int) {
+    // SAFETY: the caller's contract: `idx` is valid.
+    let idx = unsafe { lua.absindex(idx) };
+    // SAFETY: a free slot; upvalue GC_MT is the metatable variant with __gc.
+    unsafe { lua.pushvalue(lua.upvalue(upvalues::GC_MT)) };
+    // SAFETY: `idx` holds a cdata; its new metatable is on top.
+    unsafe { lua.setmetatable(idx) };
 }

@@ -1,19 +1,39 @@
-//! The `ffi` library over a Lua state, written once against the [`api::LuaApi`] table.
+//! The `ffi` library over a Lua state, written once against the [`crate::luaapi`] table.
 //!
-//! Modules: [`api`] (the table and a thin unsafe handle), [`state`] (per-state context,
-//! entry wrapper, error raising), [`cdata`] (object layout), [`conv`] (Lua <-> C
-//! conversions and initializers), [`meta`] (indexing, tostring, call, gc), [`arith`]
-//! (arithmetic and comparisons), [`lib`] (the `ffi.*` functions and `open`), [`fmt`]
-//! (number formatting).
+//! Modules, from the entry point down:
+//!
+//! | module | holds |
+//! |---|---|
+//! | `open` | `open` (the loader), the shared metatables, the list of entry points |
+//! | `frame` | the error boundary: `run`, bodies, outcomes and actions, `raise` |
+//! | `library` | the `ffi.*` functions |
+//! | `clib` | `ffi.C` |
+//! | `index` | `__index`/`__newindex`: the one resolver for `obj[key]` |
+//! | `meta` | metatype dispatch, `__tostring`, `__call`, `__len`, `__concat`, `__close`, `__gc` |
+//! | `arith` | arithmetic and comparison metamethods |
+//! | `convert` | Lua <-> C conversions |
+//! | `init` | table initializers and member stores |
+//! | `cdata` | the cdata object layout |
+//! | `context` | the per-state context and who frees it |
+//! | `upvalues` | what every ffi closure carries |
+//! | `fmt` | number formatting for `tostring` |
+//!
+//! Adapters need only [`open`], [`patch_globals`] and, to let the context outlive every
+//! finaliser, [`claim_context`]; the rest is private to the crate.
 
-pub mod api;
-pub mod arith;
-pub mod cdata;
-pub mod conv;
-pub mod fmt;
-pub mod lib;
-pub mod meta;
-pub mod state;
+mod arith;
+mod cdata;
+mod clib;
+mod context;
+mod convert;
+mod fmt;
+pub(crate) mod frame;
+mod index;
+mod init;
+mod library;
+mod meta;
+mod open;
+mod upvalues;
 
-pub use api::{LuaApi, Vm};
-pub use lib::{open, patch_globals};
+pub use context::{claim_context, ContextOwner};
+pub use open::{open, patch_globals};

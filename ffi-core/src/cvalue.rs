@@ -1,0 +1,505 @@
+//! C values without Lua: how a C type is classified for conversions ([`TypeClass`]), the
+//! scalar kinds that load and store directly ([`ScalarKind`]), numbers in transit
+//! ([`Num`]), and reading and writing scalars, complex numbers and bitfields in memory.
+//!
+//! Conversions follow C on x86-64 as LuaJIT performs them: doubles go to integers by
+//! truncation with `cvttsd2si`'s answer (`i64::MIN`) for NaN and out-of-range values;
+//! `uint64_t` from a double at or above 2^63 subtracts 2^64 first; narrower integers take
+//! the low bits of the 64-bit value; `bool` is "not zero". Loads and stores are unaligned
+//! (members of packed structs may be misaligned). The call marshaller reuses all of it.
+
+use crate::ctype::{AggId, BitPos, CTypeId, FloatKind, Kind};
+use crate::table::CTypeTable;
+
+/// What kind of C type a conversion's source or destination is.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum TypeClass {
+    /// An integer of `size` bytes, `signed` or not (plain integers and enums).
+    Int(u8, bool),
+    /// `bool`.
+    Bool,
+    /// `float` (4) or `double` (8; `long double` is stored as a double).
+    Float(u8),
+    /// A complex number with `float` (4) or `double` (8) parts.
+    Complex(u8),
+    /// A pointer to the given type.
+    Ptr(CTypeId),
+    /// An array of the given element type.
+    Array(CTypeId),
+    /// A struct or union.
+    Struct(AggId),
+    /// A vector of the given element type.
+    Vector(CTypeId),
+    /// A function.
+    Func,
+    /// Anything else: `void`, references (resolved by callers), opaque types.
+    Other,
+}
+
+impl TypeClass {
+    /// The class of `ty`.
+    pub fn of(tt: &CTypeTable, ty: CTypeId) -> TypeClass {
+        match tt.get(ty).kind {
+            Kind::Int { size, signed, .. } => TypeClass::Int(size, signed),
+            Kind::Enum(e) => {
+                let d = tt.enum_def(e);
+                TypeClass::Int(d.size, d.signed)
+            }
+            Kind::Bool => TypeClass::Bool,
+            Kind::Float(FloatKind::Float) => TypeClass::Float(4),
+            Kind::Float(_) => TypeClass::Float(8),
+            Kind::Complex(FloatKind::Float) => TypeClass::Complex(4),
+            Kind::Complex(_) => TypeClass::Complex(8),
+            Kind::Ptr(to) => TypeClass::Ptr(to),
+            Kind::Array(e, _) => TypeClass::Array(e),
+            Kind::Struct(a) => TypeClass::Struct(a),
+            Kind::Vector(e, _) => TypeClass::Vector(e),
+            Kind::Func(_) => TypeClass::Func,
+            _ => TypeClass::Other,
+        }
+    }
+
+    /// Whether values of this class are numbers (integers, `bool`, floating point).
+    pub fn is_number(self) -> bool {
+        matches!(self, TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_))
+    }
+}
+
+/// A number on its way between Lua and C.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub enum Num {
+    /// An integer as 64 bits, with whether it is signed (`Int(-1, false)` is 2^64-1).
+    Int(i64, bool),
+    /// A floating-point value.
+    Float(f64),
+}
+
+impl Num {
+    /// The value as a C `int64_t` conversion gives it.
+    pub fn to_i64(self) -> i64 {
+        match self {
+            Num::Int(v, _) => v,
+            Num::Float(f) => d2i64(f),
+        }
+    }
+
+    /// The value as a C `uint64_t` conversion gives it.
+    pub fn to_u64(self) -> u64 {
+        match self {
+            Num::Int(v, _) => v as u64,
+            Num::Float(f) => d2u64(f),
+        }
+    }
+
+    /// The value as a C `double` conversion gives it.
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Num::Int(v, true) => v as f64,
+            Num::Int(v, false) => v as u64 as f64,
+            Num::Float(f) => f,
+        }
+    }
+
+    /// Whether the value is not zero (C's conversion to `bool`).
+    pub fn is_nonzero(self) -> bool {
+        match self {
+            Num::Int(v, _) => v != 0,
+            Num::Float(f) => f != 0.0,
+        }
+    }
+}
+
+/// The scalar types that load and store directly. The numbering is fixed (`repr(u8)`) so
+/// that caches and generated code can hold a kind in a byte.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum ScalarKind {
+    /// `double` (also `long double`, stored as a double).
+    F64 = 1,
+    /// `float`.
+    F32 = 2,
+    /// `int8_t` / `char`.
+    I8 = 3,
+    /// `uint8_t`.
+    U8 = 4,
+    /// `int16_t`.
+    I16 = 5,
+    /// `uint16_t`.
+    U16 = 6,
+    /// `int32_t`.
+    I32 = 7,
+    /// `uint32_t`.
+    U32 = 8,
+    /// `bool` (one byte, 0 or 1).
+    Bool = 9,
+    /// `int64_t`.
+    I64 = 10,
+    /// `uint64_t`.
+    U64 = 11,
+}
+
+impl ScalarKind {
+    /// The kind of a numeric class (`None` for pointers, aggregates, complex ...).
+    pub fn from_class(c: TypeClass) -> Option<ScalarKind> {
+        Some(match c {
+            TypeClass::Float(4) => ScalarKind::F32,
+            TypeClass::Float(_) => ScalarKind::F64,
+            TypeClass::Int(1, true) => ScalarKind::I8,
+            TypeClass::Int(1, false) => ScalarKind::U8,
+            TypeClass::Int(2, true) => ScalarKind::I16,
+            TypeClass::Int(2, false) => ScalarKind::U16,
+            TypeClass::Int(4, true) => ScalarKind::I32,
+            TypeClass::Int(4, false) => ScalarKind::U32,
+            TypeClass::Int(_, true) => ScalarKind::I64,
+            TypeClass::Int(_, false) => ScalarKind::U64,
+            TypeClass::Bool => ScalarKind::Bool,
+            _ => return None,
+        })
+    }
+
+    /// The kind of `ty` when a value of it reads as a plain Lua number or boolean and
+    /// stores from one: not 64-bit (those are boxed), not an enum (those read as cdata and
+    /// take strings). Qualifiers do not matter here.
+    pub fn unboxed(tt: &CTypeTable, ty: CTypeId) -> Option<ScalarKind> {
+        match tt.get(ty).kind {
+            Kind::Int { .. } | Kind::Float(_) | Kind::Bool => {
+                ScalarKind::from_class(TypeClass::of(tt, ty)).filter(|k| k.is_unboxed())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether values of this kind are plain Lua values (everything but 64-bit integers).
+    pub fn is_unboxed(self) -> bool {
+        !matches!(self, ScalarKind::I64 | ScalarKind::U64)
+    }
+
+    /// Size in bytes.
+    pub fn size(self) -> usize {
+        match self {
+            ScalarKind::I8 | ScalarKind::U8 | ScalarKind::Bool => 1,
+            ScalarKind::I16 | ScalarKind::U16 => 2,
+            ScalarKind::F32 | ScalarKind::I32 | ScalarKind::U32 => 4,
+            ScalarKind::F64 | ScalarKind::I64 | ScalarKind::U64 => 8,
+        }
+    }
+
+    /// Reads the value at `p`.
+    ///
+    /// # Safety
+    /// `p` is readable for [`size`](Self::size) bytes (any alignment).
+    #[inline(always)]
+    pub unsafe fn load(self, p: *const u8) -> Num {
+        // SAFETY: the caller guarantees the bytes are readable; reads are unaligned.
+        unsafe {
+            match self {
+                ScalarKind::F64 => Num::Float(p.cast::<f64>().read_unaligned()),
+                ScalarKind::F32 => Num::Float(p.cast::<f32>().read_unaligned() as f64),
+                ScalarKind::I8 => Num::Int(p.cast::<i8>().read() as i64, true),
+                ScalarKind::U8 => Num::Int(p.read() as i64, false),
+                ScalarKind::I16 => Num::Int(p.cast::<i16>().read_unaligned() as i64, true),
+                ScalarKind::U16 => Num::Int(p.cast::<u16>().read_unaligned() as i64, false),
+                ScalarKind::I32 => Num::Int(p.cast::<i32>().read_unaligned() as i64, true),
+                ScalarKind::U32 => Num::Int(p.cast::<u32>().read_unaligned() as i64, false),
+                // The raw byte, as C reads a `bool` it did not write itself.
+                ScalarKind::Bool => Num::Int(p.read() as i64, false),
+                ScalarKind::I64 => Num::Int(p.cast::<i64>().read_unaligned(), true),
+                ScalarKind::U64 => Num::Int(p.cast::<i64>().read_unaligned(), false),
+            }
+        }
+    }
+
+    /// Writes `n` converted to this kind at `p`.
+    ///
+    /// # Safety
+    /// `p` is writable for [`size`](Self::size) bytes (any alignment).
+    #[inline(always)]
+    pub unsafe fn store(self, p: *mut u8, n: Num) {
+        // SAFETY: the caller guarantees the bytes are writable; writes are unaligned.
+        unsafe {
+            match self {
+                ScalarKind::F64 => p.cast::<f64>().write_unaligned(n.to_f64()),
+                ScalarKind::F32 => p.cast::<f32>().write_unaligned(n.to_f64() as f32),
+                ScalarKind::I8 | ScalarKind::U8 => p.write(n.to_i64() as u8),
+                ScalarKind::I16 | ScalarKind::U16 => {
+                    p.cast::<u16>().write_unaligned(n.to_i64() as u16)
+                }
+                ScalarKind::I32 | ScalarKind::U32 => {
+                    p.cast::<u32>().write_unaligned(n.to_i64() as u32)
+                }
+                ScalarKind::Bool => p.write(n.is_nonzero() as u8),
+                ScalarKind::I64 => p.cast::<i64>().write_unaligned(n.to_i64()),
+                ScalarKind::U64 => p.cast::<u64>().write_unaligned(n.to_u64()),
+            }
+        }
+    }
+}
+
+/// Reads a number of class `c` at `p`: integers, `bool`, floats, and the real part of a
+/// complex number. `None` for other classes.
+///
+/// # Safety
+/// `p` holds a value of the class.
+pub unsafe fn load_num(c: TypeClass, p: *const u8) -> Option<Num> {
+    match c {
+        // SAFETY: the caller guarantees a complex of this part size at `p`.
+        TypeClass::Complex(part) => Some(Num::Float(unsafe { load_complex(part, p) }.0)),
+        // SAFETY: the caller guarantees a value of this kind at `p`.
+        _ => ScalarKind::from_class(c).map(|k| unsafe { k.load(p) }),
+    }
+}
+
+/// Writes `n` to a destination of class `c`: integers, `bool` and floats convert; a
+/// complex number gets `n` as its real part and 0 as its imaginary part. Other classes
+/// are left alone.
+///
+/// # Safety
+/// `p` is writable for the class's size.
+pub unsafe fn store_num(c: TypeClass, p: *mut u8, n: Num) {
+    match c {
+        // SAFETY: the caller guarantees room for a complex of this part size.
+        TypeClass::Complex(part) => unsafe { store_complex(part, p, n.to_f64(), 0.0) },
+        _ => {
+            if let Some(k) = ScalarKind::from_class(c) {
+                // SAFETY: the caller guarantees room for a value of this kind.
+                unsafe { k.store(p, n) }
+            }
+        }
+    }
+}
+
+/// Reads a complex number with `float` (4) or `double` (8) parts.
+///
+/// # Safety
+/// `p` holds such a complex number.
+pub unsafe fn load_complex(part: u8, p: *const u8) -> (f64, f64) {
+    // SAFETY: the caller guarantees two parts of this size at `p`.
+    unsafe {
+        if part == 4 {
+            (
+                p.cast::<f32>().read_unaligned() as f64,
+                p.add(4).cast::<f32>().read_unaligned() as f64,
+            )
+        } else {
+            (p.cast::<f64>().read_unaligned(), p.add(8).cast::<f64>().read_unaligned())
+        }
+    }
+}
+
+/// Writes a complex number with `float` (4) or `double` (8) parts.
+///
+/// # Safety
+/// `p` is writable for such a complex number.
+pub unsafe fn store_complex(part: u8, p: *mut u8, re: f64, im: f64) {
+    // SAFETY: the caller guarantees room for two parts of this size at `p`.
+    unsafe {
+        if part == 4 {
+            p.cast::<f32>().write_unaligned(re as f32);
+            p.add(4).cast::<f32>().write_unaligned(im as f32);
+        } else {
+            p.cast::<f64>().write_unaligned(re);
+            p.add(8).cast::<f64>().write_unaligned(im);
+        }
+    }
+}
+
+/// Bytes a bitfield's bits span from its container's address (at most 16).
+fn bit_bytes(b: BitPos) -> usize {
+    ((b.shift + b.width).div_ceil(8) as usize).min(16)
+}
+
+/// Reads a bitfield, sign-extending a signed one.
+///
+/// # Safety
+/// The bitfield's bytes (from `p`, as [`BitPos`] places them) are readable.
+pub unsafe fn load_bits(signed: bool, p: *const u8, b: BitPos) -> i64 {
+    let mut buf = [0u8; 16];
+    // SAFETY: the caller guarantees the bitfield's bytes are readable.
+    unsafe { core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), bit_bytes(b)) };
+    let raw = (u128::from_le_bytes(buf) >> b.shift.min(127)) as u64;
+    let w = b.width.min(64);
+    if w == 64 {
+        return raw as i64;
+    }
+    let v = raw & ((1u64 << w) - 1);
+    if signed && w > 0 && (v >> (w - 1)) & 1 == 1 {
+        (v | !((1u64 << w) - 1)) as i64
+    } else {
+        v as i64
+    }
+}
+
+/// Writes the low `b.width` bits of `v` into a bitfield, leaving the bits around it.
+///
+/// # Safety
+/// The bitfield's bytes (from `p`, as [`BitPos`] places them) are readable and writable.
+pub unsafe fn store_bits(p: *mut u8, b: BitPos, v: u64) {
+    let n = bit_bytes(b);
+    let mut buf = [0u8; 16];
+    // SAFETY: the caller guarantees the bitfield's bytes are readable and writable.
+    unsafe { core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), n) };
+    let cur = u128::from_le_bytes(buf);
+    let shift = b.shift.min(127);
+    let mask: u128 = if b.width >= 128 { !0 } else { ((1u128 << b.width) - 1) << shift };
+    let out = ((cur & !mask) | (((v as u128) << shift) & mask)).to_le_bytes();
+    // SAFETY: as above.
+    unsafe { core::ptr::copy_nonoverlapping(out.as_ptr(), p, n) };
+}
+
+/// A double to `int64_t` as x86-64's `cvttsd2si` does: truncation, and `i64::MIN` for NaN
+/// and values out of range.
+pub fn d2i64(n: f64) -> i64 {
+    if n.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n) {
+        i64::MIN
+    } else {
+        n as i64
+    }
+}
+
+/// A double to `uint64_t` as LuaJIT does on x86-64: values at or above 2^63 are first
+/// brought down by 2^64.
+pub fn d2u64(n: f64) -> u64 {
+    if n >= 9.223_372_036_854_776e18 {
+        d2i64(n - 1.844_674_407_370_955_2e19) as u64
+    } else {
+        d2i64(n) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::Target;
+
+    const ALL: [ScalarKind; 11] = [
+        ScalarKind::F64,
+        ScalarKind::F32,
+        ScalarKind::I8,
+        ScalarKind::U8,
+        ScalarKind::I16,
+        ScalarKind::U16,
+        ScalarKind::I32,
+        ScalarKind::U32,
+        ScalarKind::Bool,
+        ScalarKind::I64,
+        ScalarKind::U64,
+    ];
+
+    #[test]
+    fn kinds_have_fixed_codes_and_sizes() {
+        for (i, k) in ALL.iter().enumerate() {
+            assert_eq!(*k as u8, i as u8 + 1);
+        }
+        let sizes: [usize; 11] = ALL.map(|k| k.size());
+        assert_eq!(sizes, [8, 4, 1, 1, 2, 2, 4, 4, 1, 8, 8]);
+    }
+
+    #[test]
+    fn store_then_load_round_trips_at_every_offset() {
+        for k in ALL {
+            for off in 0..8 {
+                let mut buf = [0xAAu8; 24];
+                let p = buf.as_mut_ptr().wrapping_add(off);
+                // SAFETY: 24 bytes leave room for any 8-byte value at offsets 0..8.
+                let back = unsafe {
+                    k.store(p, Num::Int(-2, true));
+                    k.load(p)
+                };
+                let want = match k {
+                    ScalarKind::F64 | ScalarKind::F32 => Num::Float(-2.0),
+                    ScalarKind::I8 | ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => {
+                        Num::Int(-2, true)
+                    }
+                    ScalarKind::U8 => Num::Int(254, false),
+                    ScalarKind::U16 => Num::Int(65534, false),
+                    ScalarKind::U32 => Num::Int(4_294_967_294, false),
+                    ScalarKind::U64 => Num::Int(-2, false),
+                    ScalarKind::Bool => Num::Int(1, false),
+                };
+                assert_eq!(back, want, "{k:?} at offset {off}");
+                // Bytes outside the value are untouched.
+                assert!(buf[..off].iter().all(|&b| b == 0xAA));
+                assert!(buf[off + k.size()..].iter().all(|&b| b == 0xAA));
+            }
+        }
+    }
+
+    #[test]
+    fn conversions_follow_c_on_x86_64() {
+        let mut b = [0u8; 8];
+        let p = b.as_mut_ptr();
+        // SAFETY: `b` has room for every kind.
+        unsafe {
+            ScalarKind::I32.store(p, Num::Float(-3.9));
+            assert_eq!(ScalarKind::I32.load(p), Num::Int(-3, true), "truncation");
+            ScalarKind::I32.store(p, Num::Float(f64::NAN));
+            assert_eq!(ScalarKind::I32.load(p), Num::Int(0, true), "low bits of i64::MIN");
+            ScalarKind::U8.store(p, Num::Int(0x1234, true));
+            assert_eq!(ScalarKind::U8.load(p), Num::Int(0x34, false), "low bits");
+            ScalarKind::Bool.store(p, Num::Float(0.25));
+            assert_eq!(ScalarKind::Bool.load(p), Num::Int(1, false));
+            ScalarKind::Bool.store(p, Num::Float(-0.0));
+            assert_eq!(ScalarKind::Bool.load(p), Num::Int(0, false));
+            ScalarKind::U64.store(p, Num::Float(1.8446744073709552e19 - 4096.0));
+            assert_eq!(ScalarKind::U64.load(p), Num::Int(-4096, false), "above 2^63");
+            ScalarKind::F64.store(p, Num::Int(-1, false));
+            assert_eq!(ScalarKind::F64.load(p), Num::Float(1.8446744073709552e19), "unsigned");
+            ScalarKind::F32.store(p, Num::Float(0.1));
+            assert_eq!(ScalarKind::F32.load(p), Num::Float(0.1f32 as f64));
+        }
+        assert_eq!(d2i64(1e19), i64::MIN);
+        assert_eq!(d2i64(-9.223372036854775808e18), i64::MIN);
+        assert_eq!(d2u64(-1.0), u64::MAX);
+    }
+
+    #[test]
+    fn classes_and_unboxed_kinds_from_the_type_table() {
+        let mut t = CTypeTable::new(Target::SYSV_X64);
+        t.cdef("enum e { A = -1 }; struct s { int x; };").unwrap();
+        let ty = |t: &mut CTypeTable, s: &str| t.parse_type(s, &[]).unwrap();
+        let (e, s, u64t, cd, ci) = (
+            ty(&mut t, "enum e"),
+            ty(&mut t, "struct s"),
+            ty(&mut t, "uint64_t"),
+            ty(&mut t, "const double"),
+            ty(&mut t, "complex float"),
+        );
+        assert_eq!(TypeClass::of(&t, e), TypeClass::Int(4, true));
+        assert!(matches!(TypeClass::of(&t, s), TypeClass::Struct(_)));
+        assert_eq!(TypeClass::of(&t, ci), TypeClass::Complex(4));
+        assert_eq!(ScalarKind::unboxed(&t, e), None, "enums read as cdata");
+        assert_eq!(ScalarKind::unboxed(&t, u64t), None, "64-bit integers are boxed");
+        assert_eq!(ScalarKind::unboxed(&t, cd), Some(ScalarKind::F64));
+        assert_eq!(ScalarKind::from_class(TypeClass::of(&t, u64t)), Some(ScalarKind::U64));
+    }
+
+    #[test]
+    fn complex_and_bitfields() {
+        let mut b = [0u8; 16];
+        // SAFETY: 16 bytes hold a complex double and every bitfield below.
+        unsafe {
+            store_complex(4, b.as_mut_ptr(), 1.5, -2.0);
+            assert_eq!(load_complex(4, b.as_ptr()), (1.5, -2.0));
+            assert_eq!(load_num(TypeClass::Complex(4), b.as_ptr()), Some(Num::Float(1.5)));
+            store_num(TypeClass::Complex(8), b.as_mut_ptr(), Num::Int(3, true));
+            assert_eq!(load_complex(8, b.as_ptr()), (3.0, 0.0));
+
+            let mut w = [0xFFu8; 8];
+            let bits = BitPos { shift: 13, width: 7 };
+            store_bits(w.as_mut_ptr(), bits, 0b1000001);
+            assert_eq!(load_bits(false, w.as_ptr(), bits), 0b1000001);
+            assert_eq!(load_bits(true, w.as_ptr(), bits), -63, "sign-extended");
+            // Neighbouring bits keep their ones.
+            assert_eq!(w[0], 0xFF);
+            assert_eq!(w[1] & 0x1F, 0x1F);
+            assert_eq!(w[2] >> 4, 0xF);
+            // A field straddling a 64-bit boundary.
+            let wide = BitPos { shift: 60, width: 8 };
+            let mut z = [0u8; 16];
+            store_bits(z.as_mut_ptr(), wide, 0xA5);
+            assert_eq!(load_bits(false, z.as_ptr(), wide), 0xA5);
+            assert_eq!(z[7], 0x50);
+            assert_eq!(z[8], 0x0A);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The host services on a `std` platform ([`Host::STD`]): code memory from `memmap2`
+//! (anonymous mappings flipped with `mprotect`), shared libraries from `libloading`
+//! (`dlopen`/`dlsym`), `errno` from `libc`.
+//!
+//! Every function is `extern "C"` and catches nothing: none of them can panic (no
+//! indexing, no `unwrap`), so nothing unwinds out of them.
+
+use crate::luaapi::{CodeRegion, Host, HostError};
+use core::ffi::{c_char, c_int, c_void, CStr};
+use std::boxed::Box;
+
+impl Host {
+    /// The services of the process this crate runs in.
+    pub const STD: Host = Host {
+        code_map,
+        code_protect,
+        code_unmap,
+        lib_open,
+        lib_default,
+        lib_symbol,
+        lib_close,
+        errno_location,
+        thread_id,
+        fatal,
+    };
+}
+
+/// The mapping behind a [`CodeRegion`]'s handle.
+enum Mapping {
+    Writable(memmap2::MmapMut),
+    Executable(memmap2::Mmap),
+    /// Only while a flip is in progress (or after a failed one).
+    Gone,
+}
+
+unsafe extern "C" fn code_map(len: usize, region: *mut CodeRegion) -> c_int {
+    let Ok(mut m) = memmap2::MmapOptions::new().len(len.max(1)).map_anon() else { return 0 };
+    let (ptr, len) = (m.as_mut_ptr(), m.len());
+    let handle = Box::into_raw(Box::new(Mapping::Writable(m))) as *mut c_void;
+    // SAFETY: the caller passes a writable region.
+    unsafe { region.write(CodeRegion { ptr, len, handle }) };
+    1
+}
+
+unsafe extern "C" fn code_protect(region: *mut CodeRegion, executable: c_int) -> c_int {
+    // SAFETY: the caller passes a region from `code_map`, whose handle is our Box.
+    let slot = unsafe { &mut *((*region).handle as *mut Mapping) };
+    let next = match (core::mem::replace(slot, Mapping::Gone), executable != 0) {
+        (Mapping::Writable(m), true) => m.make_exec().map(Mapping::Executable),
+        (Mapping::Executable(m), false) => m.make_mut().map(Mapping::Writable),
+        (same, _) => Ok(same),
+    };
+    match next {
+        Ok(m) => {
+            *slot = m;
+            1
+        }
+        // The mapping is gone (memmap2 unmaps it on failure); the region is dead.
+        Err(_) => 0,
+    }
+}
+
+unsafe extern "C" fn code_unmap(region: *mut CodeRegion) {
+    // SAFETY: the caller passes a region from `code_map`, whose handle is our Box, once.
+    unsafe {
+        let h = (*region).handle as *mut Mapping;
+        if !h.is_null() {
+            drop(Box::from_raw(h));
+            (*region).handle = core::ptr::null_mut();
+        }
+    }
+}
+
+#[cfg(unix)]
+unsafe extern "C" fn lib_open(
+    path: *const c_char,
+    global: c_int,
+    err: *mut HostError,
+) -> *mut c_void {
+    use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_LAZY, RTLD_LOCAL};
+    // SAFETY: the caller passes a NUL-terminated path.
+    let path = unsafe { CStr::from_ptr(path) };
+    let flags = RTLD_LAZY | if global != 0 { RTLD_GLOBAL } else { RTLD_LOCAL };
+    let os: &std::ffi::OsStr = std::os::unix::ffi::OsStrExt::from_bytes(path.to_bytes());
+    // SAFETY: loading runs the library's initialisers, which the caller accepts.
+    match unsafe { Library::open(Some(os), flags) } {
+        Ok(lib) => lib.into_raw(),
+        Err(e) => {
+            // SAFETY: the caller passes a writable error buffer.
+            unsafe { (*err).set(&dl_message(&e)) };
+            core::ptr::null_mut()
+        }
+    }
+}
+
+/// The `dlerror()` text inside a libloading error (without libloading's own prefix).
+#[cfg(unix)]
+fn dl_message(e: &libloading::Error) -> std::string::String {
+    use std::error::Error as _;
+    match e.source() {
+        Some(inner) => std::format!("{inner}"),
+        None => std::format!("{e}"),
+    }
+}
+
+#[cfg(unix)]
+unsafe extern "C" fn lib_default() -> *mut c_void {
+    libloading::os::unix::Library::this().into_raw()
+}
+
+#[cfg(unix)]
+unsafe extern "C" fn lib_symbol(lib: *mut c_void, name: *const c_char) -> *mut c_void {
+    // SAFETY: `lib` is a live handle from `lib_open`/`lib_default` (borrowed: it is turned
+    // back into a raw handle without closing) and `name` is NUL-terminated.
+    unsafe {
+        let l = libloading::os::unix::Library::from_raw(lib);
+        let name = CStr::from_ptr(name).to_bytes_with_nul();
+        let p = match l.get::<*mut c_void>(name) {
+            Ok(sym) => sym.into_raw(),
+            Err(_) => core::ptr::null_mut(),
+        };
+        let _ = l.into_raw();
+        p
+    }
+}
+
+#[cfg(unix)]
+unsafe extern "C" fn lib_close(lib: *mut c_void) {
+    // SAFETY: the caller passes a handle from `lib_open`, once.
+    let _ = unsafe { libloading::os::unix::Library::from_raw(lib) }.close();
+}
+
+#[cfg(not(unix))]
+unsafe extern "C" fn lib_open(_: *const c_char, _: c_int, err: *mut HostError) -> *mut c_void {
+    // SAFETY: the caller passes a writable error buffer.
+    unsafe { (*err).set("shared libraries are not supported on this OS yet") };
+    core::ptr::null_mut()
+}
+
+#[cfg(not(unix))]
+unsafe extern "C" fn lib_default() -> *mut c_void {
+    core::ptr::null_mut()
+}
+
+#[cfg(not(unix))]
+unsafe extern "C" fn lib_symbol(_: *mut c_void, _: *const c_char) -> *mut c_void {
+    core::ptr::null_mut()
+}
+
+#[cfg(not(unix))]
+unsafe extern "C" fn lib_close(_: *mut c_void) {}
+
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "emscripten"))]
+unsafe extern "C" fn errno_location() -> *mut c_int {
+    // SAFETY: a plain libc query.
+    unsafe { libc::__errno_location() }
+}
+
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd", target_os = "dragonfly"))]
+unsafe extern "C" fn errno_location() -> *mut c_int {
+    // SAFETY: a plain libc query.
+    unsafe { libc::__error() }
+}
+
+#[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
+unsafe extern "C" fn errno_location() -> *mut c_int {
+    // SAFETY: a plain libc query.
+    unsafe { libc::__errno() }
+}
+
+#[cfg(windows)]
+unsafe extern "C" fn errno_location() -> *mut c_int {
+    extern "C" {
+        fn _errno() -> *mut c_int;
+    }
+    // SAFETY: the CRT's per-thread errno.
+    unsafe { _errno() }
+}
+
+unsafe extern "C" fn thread_id() -> usize {
+    std::thread_local!(static MARK: u8 = const { 0 });
+    MARK.with(|m| m as *const u8 as usize)
+}
+
+unsafe extern "C" fn fatal(msg: *const u8, len: usize) -> ! {
+    // SAFETY: the caller passes `len` readable bytes.
+    let bytes = unsafe { core::slice::from_raw_parts(msg, len) };
+    {
+        use std::io::Write as _;
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(b"ffi: fatal: ");
+        let _ = err.write_all(bytes);
+        let _ = err.write_all(b"\n");
+        let _ = err.flush();
+    }
+    std::process::abort()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_pages_flip_between_writable_and_executable() {
+        let h = Host::STD;
+        // SAFETY: the region is used only as documented: written while writable, run
+        // while executable.
+        unsafe {
+            let mut r = h.map_code(100).expect("map");
+            assert!(r.len >= 100 && r.ptr as usize % 4096 == 0);
+            // x86-64: mov eax, 42; ret
+            #[cfg(target_arch = "x86_64")]
+            {
+                let code = [0xB8, 42, 0, 0, 0, 0xC3];
+                core::ptr::copy_nonoverlapping(code.as_ptr(), r.ptr, code.len());
+                assert!(h.protect_code(&mut r, true));
+                let f: extern "C" fn() -> c_int = core::mem::transmute(r.ptr);
+                assert_eq!(f(), 42);
+                assert!(h.protect_code(&mut r, false));
+                r.ptr.add(1).write(7);
+                assert!(h.protect_code(&mut r, true));
+                let f: extern "C" fn() -> c_int = core::mem::transmute(r.ptr);
+                assert_eq!(f(), 7);
+            }
+            h.unmap_code(r);
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn libraries_and_symbols() {
+        let h = Host::STD;
+        // SAFETY: libm's initialisers are harmless; `cos` has this signature.
+        unsafe {
+            let m = h.open_library(c"libm.so.6", false).expect("libm");
+            let cos = h.symbol(m, c"cos").expect("cos");
+            let cos: extern "C" fn(f64) -> f64 = core::mem::transmute(cos);
+            assert_eq!(cos(0.0), 1.0);
+            assert!(h.symbol(m, c"no_such_symbol_here").is_none());
+            (h.lib_close)(m);
+            let dflt = (h.lib_default)();
+            assert!(h.symbol(dflt, c"strlen").is_some(), "libc is in the default namespace");
+            let err = h.open_library(c"/no/such/lib.so", false).unwrap_err();
+            assert!(err.as_str().contains("/no/such/lib.so"), "{}", err.as_str());
+        }
+    }
+
+    #[test]
+    fn errno_is_per_thread() {
+        let h = Host::STD;
+        h.set_errno(1234);
+        assert_eq!(h.errno(), 1234);
+        let other = std::thread::spawn(move || {
+            h.set_errno(7);
+            (h.errno(), h.current_thread())
+        })
+        .join()
+        .unwrap();
+        assert_eq!(other.0, 7);
+        assert_eq!(h.errno(), 1234, "another thread's errno is its own");
+        assert_ne!(other.1, h.current_thread());
+    }
+
+    #[test]
+    fn error_text_is_truncated_on_a_char_boundary() {
+        let mut e = HostError::new();
+        let long = "é".repeat(200);
+        e.set(&long);
+        assert!(e.len <= 256 && e.as_str().chars().all(|c| c == 'é'));
+    }
+}

@@ -1,0 +1,519 @@
+//! Conversions between Lua values and C data, with LuaJIT's rules
+//! (`doc/ext_ffi_semantics.html`, "Conversions from Lua objects to C types" and "C types
+//! to Lua objects"). Table initializers are in [`super::init`]; the memory side (loads,
+//! stores, number conversions) is the Lua-free [`crate::cvalue`].
+
+use super::cdata::{Boxed, Cdata};
+use super::frame::{Action, Frame, Next, Outcome, Raise};
+use crate::ctype::{ArrayLen, CTypeId, EnumId, Kind};
+use crate::cvalue::{self, Num, TypeClass};
+use crate::error::Error;
+use crate::luaapi::LuaType;
+use crate::table::CTypeTable;
+use alloc::format;
+use alloc::string::String;
+use core::ffi::c_int;
+
+/// How a conversion is requested.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Assignment, initializer, argument: the "compat" rules.
+    Implicit,
+    /// `ffi.cast`: the "cast" rules.
+    Cast,
+}
+
+/// The type with a reference removed.
+pub(crate) fn deref_ty(tt: &CTypeTable, ty: CTypeId) -> CTypeId {
+    match tt.get(ty).kind {
+        Kind::Ref(to) => to,
+        _ => ty,
+    }
+}
+
+/// The C type name LuaJIT shows for a Lua value in "cannot convert" messages.
+pub(crate) fn value_name(frame: &mut Frame, idx: c_int) -> String {
+    if let Some(c) = frame.cdata(idx) {
+        return frame.types().repr(c.named_type());
+    }
+    let t = frame.stack.type_of(idx);
+    // LuaJIT names a Lua boolean by the C type it converts through.
+    String::from(if t == LuaType::Boolean { "bool" } else { t.name() })
+}
+
+/// The name of a value in operator errors (`attempt to concatenate 'boolean' and ...`):
+/// like [`value_name`] but with Lua's own type names.
+pub(crate) fn op_value_name(frame: &mut Frame, idx: c_int) -> String {
+    if frame.cdata(idx).is_some() {
+        return value_name(frame, idx);
+    }
+    String::from(frame.stack.type_of(idx).name())
+}
+
+/// `cannot convert 'from' to 'to'`.
+pub(crate) fn cannot_convert(frame: &mut Frame, idx: c_int, to: CTypeId) -> Raise {
+    let from = value_name(frame, idx);
+    Error::new(format!("cannot convert '{}' to '{}'", from, frame.types().repr(to))).into()
+}
+
+/// `ffi.istype` for pointers: the pointees are the same type ignoring qualifiers and the
+/// signedness of integers (no `void *` wildcard).
+pub(crate) fn ptr_istype(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
+    same_unqualified(tt, from, to)
+}
+
+/// Whether a pointer to `from` may be implicitly converted to a pointer to `to`.
+pub(crate) fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
+    let (f, t) = (tt.get(from), tt.get(to));
+    if matches!(f.kind, Kind::Void) || matches!(t.kind, Kind::Void) {
+        // void * converts to and from anything; const may not be dropped.
+        return !f.qual.is_const() || t.qual.is_const();
+    }
+    if f.qual.is_const() && !t.qual.is_const() {
+        return false;
+    }
+    same_unqualified(tt, from, to)
+}
+
+/// Whether two types are the same but for qualifiers (integers: the same size).
+pub(crate) fn same_unqualified(tt: &CTypeTable, a: CTypeId, b: CTypeId) -> bool {
+    let (x, y) = (tt.get(a), tt.get(b));
+    match (x.kind, y.kind) {
+        // Integers of the same size are compatible whatever their signedness (LuaJIT).
+        (Kind::Int { size: s1, .. }, Kind::Int { size: s2, .. }) => s1 == s2,
+        (Kind::Ptr(p), Kind::Ptr(q)) => {
+            let (pp, qq) = (tt.get(p), tt.get(q));
+            let void = matches!(pp.kind, Kind::Void) || matches!(qq.kind, Kind::Void);
+            void || (pp.qual == qq.qual && same_unqualified(tt, p, q))
+        }
+        (Kind::Array(e1, _), Kind::Array(e2, _)) => same_unqualified(tt, e1, e2),
+        (k1, k2) => k1 == k2,
+    }
+}
+
+/// The value of enum constant `s` of enum `e`.
+pub(crate) fn enum_value(tt: &CTypeTable, e: EnumId, s: &[u8]) -> Option<i64> {
+    let d = tt.enum_def(e);
+    d.consts.iter().find(|(n, _)| tt.names().str(*n).as_bytes() == s).map(|&(_, v)| v)
+}
+
+/// Converts the Lua value at `idx` to C type `ty` at `dst`.
+///
+/// # Safety
+/// `dst` is writable for the size of `ty` (for a reference: of a pointer).
+pub(crate) unsafe fn to_c(
+    frame: &mut Frame,
+    idx: c_int,
+    ty: CTypeId,
+    dst: *mut u8,
+    mode: Mode,
+) -> Result<(), Raise> {
+    // SAFETY: the caller's contract.
+    unsafe { to_c_nested(frame, idx, ty, dst, mode, 0) }
+}
+
+/// [`to_c`] inside `depth` nested table initializers.
+///
+/// # Safety
+/// As for [`to_c`].
+pub(crate) unsafe fn to_c_nested(
+    frame: &mut Frame,
+    idx: c_int,
+    ty: CTypeId,
+    dst: *mut u8,
+    mode: Mode,
+    depth: u32,
+) -> Result<(), Raise> {
+    let tt = frame.context.types();
+    if let Kind::Ref(to) = tt.get(ty).kind {
+        // SAFETY: the caller's contract; a reference slot holds an address.
+        return unsafe { ref_to_c(frame, idx, ty, to, dst, mode) };
+    }
+    let class = TypeClass::of(tt, ty);
+    match frame.stack.type_of(idx) {
+        LuaType::Number => {
+            let n = frame.stack.num(idx);
+            match class {
+                TypeClass::Int(..)
+                | TypeClass::Bool
+                | TypeClass::Float(_)
+                | TypeClass::Complex(_) => {
+                    // SAFETY: `dst` is writable for `ty`, whose class this is.
+                    unsafe { cvalue::store_num(class, dst, n) }
+                }
+                // SAFETY: `dst` is writable for a pointer.
+                TypeClass::Ptr(_) if mode == Mode::Cast => unsafe {
+                    dst.cast::<u64>().write_unaligned(n.to_u64())
+                },
+                TypeClass::Vector(e) if TypeClass::of(tt, e).is_number() => {
+                    // A single number fills a vector (valarrays take scalars).
+                    let es = tt.size_of(e).unwrap_or(0) as usize;
+                    let total = tt.size_of(ty).unwrap_or(0) as usize;
+                    let ec = TypeClass::of(tt, e);
+                    let mut o = 0;
+                    while es > 0 && o + es <= total {
+                        // SAFETY: element `o / es` lies within the vector at `dst`.
+                        unsafe { cvalue::store_num(ec, dst.add(o), n) };
+                        o += es;
+                    }
+                }
+                _ => return Err(cannot_convert(frame, idx, ty)),
+            }
+            Ok(())
+        }
+        LuaType::Boolean => {
+            let b = frame.stack.boolean(idx);
+            match class {
+                TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_) => {
+                    // SAFETY: `dst` is writable for `ty`, whose class this is.
+                    unsafe { cvalue::store_num(class, dst, Num::Int(b as i64, false)) }
+                }
+                _ => return Err(cannot_convert(frame, idx, ty)),
+            }
+            Ok(())
+        }
+        LuaType::Nil => match class {
+            TypeClass::Ptr(_) => {
+                // SAFETY: `dst` is writable for a pointer.
+                unsafe { dst.cast::<usize>().write_unaligned(0) };
+                Ok(())
+            }
+            TypeClass::Int(..) | TypeClass::Bool if mode == Mode::Cast => {
+                // SAFETY: `dst` is writable for `ty`, whose class this is.
+                unsafe { cvalue::store_num(class, dst, Num::Int(0, true)) };
+                Ok(())
+            }
+            _ => Err(cannot_convert(frame, idx, ty)),
+        },
+        LuaType::String => {
+            let bytes = frame.stack.string(idx).unwrap_or(&[]);
+            match class {
+                TypeClass::Ptr(to) => {
+                    let pt = tt.get(to);
+                    let charlike = matches!(pt.kind, Kind::Int { size: 1, .. } | Kind::Void);
+                    if !(charlike && (pt.qual.is_const() || mode == Mode::Cast)) {
+                        return Err(cannot_convert(frame, idx, ty));
+                    }
+                    // SAFETY: `dst` is writable for a pointer.
+                    unsafe { dst.cast::<*const u8>().write_unaligned(bytes.as_ptr()) };
+                    Ok(())
+                }
+                TypeClass::Array(e)
+                    if matches!(TypeClass::of(tt, e), TypeClass::Int(1, _) | TypeClass::Bool) =>
+                {
+                    let cap = match tt.get(ty).kind {
+                        Kind::Array(_, ArrayLen::Fixed(n)) => n as usize,
+                        _ => bytes.len() + 1,
+                    };
+                    let n = bytes.len().min(cap);
+                    // SAFETY: `dst` is writable for the array (`cap` bytes), and `n` <= both.
+                    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n) };
+                    if n < cap {
+                        // SAFETY: `n` < `cap`: within the array.
+                        unsafe { dst.add(n).write(0) };
+                    }
+                    Ok(())
+                }
+                TypeClass::Int(..) => {
+                    let value = match tt.get(ty).kind {
+                        Kind::Enum(e) => enum_value(tt, e, bytes),
+                        _ => None,
+                    };
+                    let Some(v) = value else { return Err(cannot_convert(frame, idx, ty)) };
+                    // SAFETY: `dst` is writable for `ty`, whose class this is.
+                    unsafe { cvalue::store_num(class, dst, Num::Int(v, true)) };
+                    Ok(())
+                }
+                _ => Err(cannot_convert(frame, idx, ty)),
+            }
+        }
+        LuaType::Table => match class {
+            TypeClass::Array(_)
+            | TypeClass::Struct(_)
+            | TypeClass::Complex(_)
+            | TypeClass::Vector(_)
+                if mode == Mode::Implicit =>
+            {
+                // Members the table does not name are zero, as in a fresh object.
+                if let Some(n) = tt.size_of(ty) {
+                    // SAFETY: `dst` is writable for `ty`'s size.
+                    unsafe { core::ptr::write_bytes(dst, 0, n as usize) };
+                }
+                // SAFETY: `dst` is writable for `ty` (a fixed-size aggregate here).
+                unsafe { super::init::init_from_table(frame, idx, ty, dst, u32::MAX, depth + 1) }
+            }
+            _ => Err(cannot_convert(frame, idx, ty)),
+        },
+        LuaType::LightUserdata | LuaType::Userdata => {
+            if let Some(cd) = frame.cdata(idx) {
+                // SAFETY: the caller's contract; `cd` is the cdata at `idx`.
+                return unsafe { cdata_to_c(frame, idx, cd, ty, dst, mode) };
+            }
+            match class {
+                TypeClass::Ptr(_) => {
+                    let p = frame.stack.userdata(idx);
+                    // SAFETY: `dst` is writable for a pointer.
+                    unsafe { dst.cast::<*mut core::ffi::c_void>().write_unaligned(p) };
+                    Ok(())
+                }
+                _ => Err(cannot_convert(frame, idx, ty)),
+            }
+        }
+        _ => Err(cannot_convert(frame, idx, ty)),
+    }
+}
+
+/// Initializes a reference `ty` (to `to`) from the value at `idx`: the address of a
+/// cdata object of the referenced type (or of the first element of an array of it).
+///
+/// # Safety
+/// `dst` is writable for a pointer.
+unsafe fn ref_to_c(
+    frame: &mut Frame,
+    idx: c_int,
+    ty: CTypeId,
+    to: CTypeId,
+    dst: *mut u8,
+    mode: Mode,
+) -> Result<(), Raise> {
+    let Some(c) = frame.cdata(idx).filter(|c| !c.is_ctype()) else {
+        return Err(cannot_convert(frame, idx, ty));
+    };
+    let tt = frame.types();
+    let (sty, src) = c.data(tt);
+    let ok = match tt.get(sty).kind {
+        Kind::Array(e, _) => same_unqualified(tt, e, to),
+        Kind::Ptr(_) if mode == Mode::Cast => {
+            // SAFETY: a pointer cdata's value is an address.
+            let addr = unsafe { src.cast::<usize>().read_unaligned() };
+            // SAFETY: `dst` is writable for a pointer.
+            unsafe { dst.cast::<usize>().write_unaligned(addr) };
+            return Ok(());
+        }
+        _ => same_unqualified(tt, sty, to) || mode == Mode::Cast,
+    };
+    if !ok {
+        return Err(cannot_convert(frame, idx, ty));
+    }
+    // SAFETY: `dst` is writable for a pointer.
+    unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
+    Ok(())
+}
+
+/// Converts a cdata to C type `ty`.
+///
+/// # Safety
+/// As for [`to_c`]; `cd` is the cdata at `idx`.
+unsafe fn cdata_to_c(
+    frame: &mut Frame,
+    idx: c_int,
+    cd: Cdata,
+    ty: CTypeId,
+    dst: *mut u8,
+    mode: Mode,
+) -> Result<(), Raise> {
+    if cd.is_ctype() {
+        return Err(cannot_convert(frame, idx, ty));
+    }
+    let tt = frame.types();
+    let (sty, src) = cd.data(tt);
+    let (sc, dc) = (TypeClass::of(tt, sty), TypeClass::of(tt, ty));
+    let implicit = mode == Mode::Implicit;
+    // Throughout: `src` holds a value of `sty` (the cdata's payload or the memory its
+    // reference names) and `dst` is writable for `ty` (the caller's contract).
+    let ok = match (sc, dc) {
+        (
+            TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_),
+            TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_) | TypeClass::Complex(_),
+        ) => {
+            // SAFETY: see above.
+            let n = unsafe { cvalue::load_num(sc, src) }.unwrap_or(Num::Int(0, true));
+            // SAFETY: see above.
+            unsafe { cvalue::store_num(dc, dst, n) };
+            true
+        }
+        (TypeClass::Complex(a), TypeClass::Complex(b)) => {
+            // SAFETY: see above.
+            let (re, im) = unsafe { cvalue::load_complex(a, src) };
+            // SAFETY: see above.
+            unsafe { cvalue::store_complex(b, dst, re, im) };
+            true
+        }
+        (TypeClass::Complex(a), TypeClass::Int(..) | TypeClass::Float(_) | TypeClass::Bool)
+            if !implicit =>
+        {
+            // SAFETY: see above.
+            let (re, _) = unsafe { cvalue::load_complex(a, src) };
+            // SAFETY: see above.
+            unsafe { cvalue::store_num(dc, dst, Num::Float(re)) };
+            true
+        }
+        (TypeClass::Ptr(from), TypeClass::Ptr(to)) => {
+            let ok = !implicit || ptr_compatible(tt, from, to);
+            if ok {
+                // SAFETY: see above (both are pointers).
+                unsafe { core::ptr::copy_nonoverlapping(src, dst, 8) };
+            }
+            ok
+        }
+        (TypeClass::Array(e), TypeClass::Ptr(to)) => {
+            let ok = !implicit || ptr_compatible(tt, e, to);
+            if ok {
+                // SAFETY: see above (`dst` holds a pointer).
+                unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
+            }
+            ok
+        }
+        (TypeClass::Struct(_), TypeClass::Ptr(to)) => {
+            let ok = !implicit || ptr_compatible(tt, sty, to);
+            if ok {
+                // SAFETY: see above (`dst` holds a pointer).
+                unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
+            }
+            ok
+        }
+        (TypeClass::Func, TypeClass::Ptr(to)) => {
+            let ok = !implicit || ptr_compatible(tt, sty, to);
+            if ok {
+                // SAFETY: see above: a function cdata holds its address.
+                unsafe { core::ptr::copy_nonoverlapping(src, dst, 8) };
+            }
+            ok
+        }
+        (TypeClass::Ptr(_) | TypeClass::Func, TypeClass::Int(..)) if !implicit => {
+            // SAFETY: see above: the value is an address.
+            let v = unsafe { src.cast::<u64>().read_unaligned() };
+            // SAFETY: see above.
+            unsafe { cvalue::store_num(dc, dst, Num::Int(v as i64, false)) };
+            true
+        }
+        (TypeClass::Array(_), TypeClass::Int(..)) if !implicit => {
+            // SAFETY: see above.
+            unsafe { cvalue::store_num(dc, dst, Num::Int(src as i64, false)) };
+            true
+        }
+        (TypeClass::Int(..), TypeClass::Ptr(_)) if !implicit => {
+            // SAFETY: see above.
+            let n = unsafe { cvalue::load_num(sc, src) }.unwrap_or(Num::Int(0, true));
+            // SAFETY: see above (`dst` holds a pointer).
+            unsafe { dst.cast::<u64>().write_unaligned(n.to_u64()) };
+            true
+        }
+        (
+            TypeClass::Array(_) | TypeClass::Struct(_) | TypeClass::Vector(_),
+            TypeClass::Array(_) | TypeClass::Struct(_) | TypeClass::Vector(_),
+        ) => {
+            let same = tt.unqualified(sty) == tt.unqualified(ty)
+                || (matches!((sc, dc), (TypeClass::Array(_), TypeClass::Array(_)))
+                    && same_unqualified(tt, sty, ty));
+            if same {
+                let n = tt.size_of(ty).or(tt.size_of(sty)).unwrap_or(0) as usize;
+                // SAFETY: see above; both are objects of this (same) type's size.
+                unsafe { core::ptr::copy(src, dst, n) };
+            }
+            same
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(cannot_convert(frame, idx, ty))
+    }
+}
+
+/// How a C value becomes a Lua value.
+pub(crate) enum ToLua {
+    /// Already pushed (a number, integer or boolean).
+    Pushed,
+    /// Needs a new cdata (a 64-bit integer, enum, pointer, complex number, or a reference
+    /// to an aggregate).
+    Box(Boxed),
+}
+
+/// The Lua value of the C value of type `ty` at `src` (LuaJIT's "C types to Lua
+/// objects"): numbers for scalars up to 32 bits and floats, booleans, boxed cdata for
+/// 64-bit integers, enums, pointers and complex numbers, references for aggregates.
+/// Numbers and booleans are pushed at once.
+///
+/// # Safety
+/// `src` is readable for the type (an aggregate's address is only taken, not read).
+pub(crate) unsafe fn to_lua(
+    frame: &mut Frame,
+    ty: CTypeId,
+    src: *const u8,
+) -> Result<ToLua, Raise> {
+    let tt = frame.context.types();
+    let ty = deref_ty(tt, ty);
+    let class = TypeClass::of(tt, ty);
+    Ok(match class {
+        TypeClass::Bool => {
+            // SAFETY: `src` holds a bool (the caller's contract).
+            let b = unsafe { src.read() } != 0;
+            frame.stack.push_boolean(b);
+            ToLua::Pushed
+        }
+        // 64-bit integers and enums are boxed (LuaJIT reads enum values as cdata).
+        TypeClass::Int(size, _) if size == 8 || matches!(tt.get(ty).kind, Kind::Enum(_)) => {
+            let u = tt.unqualified(ty);
+            // SAFETY: `src` holds `size` bytes (the caller's contract).
+            ToLua::Box(unsafe { Boxed::copy(u, src, size as usize, size as usize) })
+        }
+        TypeClass::Int(..) | TypeClass::Float(_) => {
+            // SAFETY: `src` holds a value of this class (the caller's contract).
+            match unsafe { cvalue::load_num(class, src) } {
+                Some(Num::Int(v, _)) => frame.stack.push_integer(v),
+                Some(Num::Float(f)) => frame.stack.push_number(f),
+                None => frame.stack.push_nil(),
+            }
+            ToLua::Pushed
+        }
+        TypeClass::Ptr(_) | TypeClass::Complex(_) => {
+            let u = tt.unqualified(ty);
+            let size = tt.size_of(u).unwrap_or(8) as usize;
+            // SAFETY: `src` holds a value of the type's size (the caller's contract).
+            ToLua::Box(unsafe { Boxed::copy(u, src, size, tt.align_of(u) as usize) })
+        }
+        TypeClass::Array(_) | TypeClass::Struct(_) | TypeClass::Vector(_) | TypeClass::Func => {
+            ToLua::Box(Boxed::address(tt.ref_to(ty), src as usize))
+        }
+        TypeClass::Other => {
+            return Err(
+                Error::new(format!("cannot convert '{}' to 'lua object'", tt.repr(ty))).into()
+            );
+        }
+    })
+}
+
+/// Returns the Lua value of the C value at `src` as the body's one result.
+///
+/// # Safety
+/// As for [`to_lua`].
+pub(crate) unsafe fn return_value(
+    frame: &mut Frame,
+    ty: CTypeId,
+    src: *const u8,
+) -> Result<Outcome, Raise> {
+    // SAFETY: the caller's contract.
+    Ok(match unsafe { to_lua(frame, ty, src)? } {
+        ToLua::Pushed => Outcome::Return(1),
+        ToLua::Box(b) => Outcome::Then(Action::Box(b), Next::Return(1)),
+    })
+}
+
+/// Returns `text` as the body's one result: inline when short, else pushed in protected
+/// mode.
+pub(crate) fn return_text(frame: &mut Frame, text: &[u8]) -> Result<Outcome, Raise> {
+    if let Some(t) = super::frame::InlineText::new(text) {
+        return Ok(Outcome::Then(Action::Text(t), Next::Return(1)));
+    }
+    let mut push = |lua: crate::luaapi::Lua| {
+        // SAFETY: inside the protected trampoline; this closure borrows `text` and owns
+        // nothing.
+        unsafe { lua.push_bytes(text) };
+        1
+    };
+    // SAFETY: the operation cannot panic and owns nothing.
+    unsafe { frame.protected(&[], &mut push)? };
+    Ok(Outcome::Return(1))
+}

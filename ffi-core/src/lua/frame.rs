@@ -1,0 +1,777 @@
+//! The error boundary: how every ffi function runs, so that no Lua error ever `longjmp`s
+//! across a Rust frame that owns a value with a destructor or holds `catch_unwind`.
+//!
+//! ```text
+//!   Lua VM ──calls──▶ extern "C-unwind" fn ffi_new::<V>(L)        (lua_functions! macro)
+//!                       run::<V>(L, body)                          owns only plain data
+//!                       ┌─ loop ────────────────────────────────────────────────────────┐
+//!                       │ guard: catch_unwind ┐                                         │
+//!                       │   body(&mut Frame, step)       checked, quiet stack only;     │
+//!                       │     -> Result<Outcome, Raise>  may own Strings, Vecs          │
+//!                       │ └ returns; the body's values are dropped                      │
+//!                       │ Outcome::Return(n)        ──▶ return n                        │
+//!                       │ Outcome::Then(action, next)                                   │
+//!                       │   perform(action)         raising Lua calls (allocate, call   │
+//!                       │                           metamethods) on plain data only     │
+//!                       │   next: return n | return results | run body again at step ───┘
+//!                       │ Err(raise) ──▶ raise(): message pushed under lua_pcall,
+//!                       │                message dropped, lua_error ──longjmp──▶ Lua
+//! ```
+//!
+//! The rules and what enforces them:
+//!
+//! - A **body** gets a [`Frame`], whose [`FrameStack`] has only quiet operations (they
+//!   never raise) and checks its indices and free slots in Rust. So the body, which runs
+//!   inside `catch_unwind` and owns whatever it likes, is never crossed by a `longjmp`.
+//!   What needs a raising operation (allocating a cdata, pushing a string, calling a
+//!   metamethod, writing a table) is returned as an [`Action`] for [`run`] to perform
+//!   after the body has returned and dropped everything.
+//! - An action's data is plain (type ids, sizes, addresses into objects the Lua stack keeps
+//!   alive, short texts inline): `perform` owns nothing while it raises.
+//! - A body that needs a raising operation in the middle (rare: interning a string) uses
+//!   [`Frame::protected`], which runs it under `lua_pcall` through a C trampoline that
+//!   owns nothing; an error comes back as [`Raise::Pending`].
+//! - Error messages are pushed by [`raise`] under `lua_pcall` too, while the message is
+//!   still owned; it is dropped before `lua_error`.
+//! - The per-state [`Context`] is reached only through `&mut` [`ContextRef`]. Lua code can
+//!   run (and re-enter ffi, from a finaliser or metamethod) only in `perform` or under
+//!   [`Frame::protected`], which takes `&mut Frame`: no borrow of the context, and no
+//!   string borrowed from the stack, survives across it.
+
+use super::context::{Context, ContextCell};
+use super::{cdata, upvalues};
+use crate::cvalue::Num;
+use crate::error::Error;
+use crate::luaapi::{lua_State, Lua, LuaType, Stack, Vm, MINSTACK, MULTRET};
+use crate::table::CTypeTable;
+use core::cell::Cell;
+use core::ffi::{c_char, c_int, c_void};
+use core::ptr::NonNull;
+
+/// Why a body failed.
+pub(crate) enum Raise {
+    /// An error with this message, raised with the caller's position.
+    Message(Error),
+    /// A Lua error value, already on top of the stack (from [`Frame::protected`]).
+    Pending,
+}
+
+impl From<Error> for Raise {
+    fn from(e: Error) -> Raise {
+        Raise::Message(e)
+    }
+}
+
+/// Where a body resumes after an action: its own phase number and, for phases that need
+/// it, a type decided before the action.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(crate) struct Step {
+    /// The body's phase (0: the start).
+    pub phase: u8,
+    /// A type carried over from the earlier phase.
+    pub ty: crate::ctype::CTypeId,
+}
+
+impl Step {
+    /// The first run of a body.
+    pub const START: Step = Step { phase: 0, ty: crate::table::ids::VOID };
+
+    /// Phase `phase` with no type.
+    pub const fn phase(phase: u8) -> Step {
+        Step { phase, ty: crate::table::ids::VOID }
+    }
+}
+
+/// What a body asks [`run`] to do next.
+pub(crate) enum Outcome {
+    /// Return the top `n` values.
+    Return(c_int),
+    /// Perform the action (it may raise), then go on as `Next` says.
+    Then(Action, Next),
+}
+
+/// What follows an action.
+#[derive(Copy, Clone)]
+pub(crate) enum Next {
+    /// Return the top `n` values.
+    Return(c_int),
+    /// Return every value from stack index `first` up (the results of a `MULTRET` call
+    /// whose function was at `first`).
+    ReturnFrom(c_int),
+    /// Run the body again at this step.
+    Resume(Step),
+}
+
+/// Raising operations a body leaves to [`run`]. Every field is plain data.
+pub(crate) enum Action {
+    /// Push a new zeroed cdata.
+    NewCdata { ty: crate::ctype::CTypeId, size: usize, align: usize, nelem: u32 },
+    /// Push a cdata holding a copy of these bytes.
+    Box(cdata::Boxed),
+    /// Push a short text.
+    Text(InlineText),
+    /// Push `len` bytes at this address (memory the Lua stack keeps alive, or C memory
+    /// the program vouches for, as `ffi.string`'s argument).
+    Bytes(*const u8, usize),
+    /// `lua_call` the function below the top `nargs` values.
+    Call { nargs: c_int, nresults: c_int },
+    /// `t[k]` (metamethods honoured): the table at -2 and key at -1 become the value.
+    GetTable,
+    /// `t[k] = v` (metamethods honoured): table, key and value at -3, -2, -1 are popped.
+    SetTable,
+    /// The value on top (a function, or nil to remove) becomes the finaliser of the cdata
+    /// at `obj`, which gets the `__gc` metatable; the value is popped.
+    SetFinalizer { obj: c_int },
+    /// The table on top becomes the metatype of `ty` (and is popped); then the ctype object
+    /// for `ty` is pushed.
+    SetMetatype { ty: crate::ctype::CTypeId },
+    /// Anchor the string at `key` for member-cache slot `slot`.
+    AnchorKey { slot: usize, key: c_int },
+    /// Convert the number at `idx` to a string in place (`lua_tolstring`).
+    ToString { idx: c_int },
+}
+
+/// A text short enough to travel inside an [`Action`].
+#[derive(Copy, Clone)]
+pub(crate) struct InlineText {
+    len: u8,
+    bytes: [u8; InlineText::CAPACITY],
+}
+
+impl InlineText {
+    /// The longest text that fits.
+    pub const CAPACITY: usize = 96;
+
+    /// `s`, if it fits.
+    pub fn new(s: &[u8]) -> Option<InlineText> {
+        (s.len() <= Self::CAPACITY).then(|| {
+            let mut bytes = [0u8; Self::CAPACITY];
+            bytes[..s.len()].copy_from_slice(s);
+            InlineText { len: s.len() as u8, bytes }
+        })
+    }
+
+    /// The text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+}
+
+/// The Lua stack of one ffi call, as a body sees it: quiet operations only, every index
+/// checked against the tracked top, every push against the room known to be allocated.
+///
+/// Reads at an index with no value give "none" (as Lua's acceptable indices do) without
+/// calling Lua. Running out of room is a Lua error through [`reserve`](Self::reserve), or
+/// a panic (which `run` turns into an error) for a push that was not reserved.
+pub(crate) struct FrameStack {
+    raw: Stack,
+    /// `lua_gettop`, kept up to date by every operation here.
+    top: Cell<c_int>,
+    /// The highest index with allocated room.
+    limit: Cell<c_int>,
+}
+
+impl FrameStack {
+    /// The view of the running C function's stack, whose room extends to `limit`.
+    ///
+    /// # Safety
+    /// `raw` is the live state of the running C function, and its stack has room up to
+    /// index `limit` (Lua guarantees `LUA_MINSTACK` slots above the arguments at entry).
+    unsafe fn new(raw: Stack, limit: c_int) -> FrameStack {
+        // SAFETY: a live state (the caller's contract).
+        let top = unsafe { raw.gettop() };
+        FrameStack { raw, top: Cell::new(top), limit: Cell::new(limit.max(top)) }
+    }
+
+    /// Whether `idx` names a value of this frame (or a pseudo-index).
+    #[inline(always)]
+    fn readable(&self, idx: c_int) -> bool {
+        let top = self.top.get();
+        if idx > 0 {
+            idx <= top
+        } else if idx > self.raw.registry() {
+            idx < 0 && -idx <= top
+        } else {
+            // The registry and upvalues: Lua answers "none" for an upvalue the closure
+            // lacks.
+            true
+        }
+    }
+
+    /// The absolute position of `idx` (pseudo-indices unchanged).
+    #[inline(always)]
+    pub fn absolute(&self, idx: c_int) -> c_int {
+        if idx < 0 && idx > self.raw.registry() {
+            self.top.get() + idx + 1
+        } else {
+            idx
+        }
+    }
+
+    /// `lua_upvalueindex(n)`.
+    #[inline(always)]
+    pub fn upvalue(&self, n: c_int) -> c_int {
+        self.raw.upvalue(n)
+    }
+
+    /// The index of the top value (0 when empty).
+    #[inline(always)]
+    pub fn top(&self) -> c_int {
+        self.top.get()
+    }
+
+    /// The value's type; `None` for an index with no value.
+    #[inline(always)]
+    pub fn type_of(&self, idx: c_int) -> LuaType {
+        if !self.readable(idx) {
+            return LuaType::None;
+        }
+        // SAFETY: a live state (FrameStack's invariant) and a readable index.
+        LuaType::from_tag(unsafe { self.raw.type_tag(idx) })
+    }
+
+    /// The bytes of the string at `idx` (numbers are not converted). They stay valid while
+    /// this borrow lasts: nothing here can run the collector, and what can (`perform`,
+    /// [`Frame::protected`]) needs the whole frame.
+    #[inline(always)]
+    pub fn string(&self, idx: c_int) -> Option<&[u8]> {
+        if self.type_of(idx) != LuaType::String {
+            return None;
+        }
+        let mut len = 0usize;
+        // SAFETY: a live state and a readable index holding a string, which lua_tolstring
+        // neither converts nor copies.
+        let p = unsafe { (self.raw.api.ops.tolstring)(self.raw.l, idx, &mut len) };
+        // SAFETY: Lua's string bytes, valid for `len` while the string is reachable (see
+        // above).
+        (!p.is_null()).then(|| unsafe { core::slice::from_raw_parts(p as *const u8, len) })
+    }
+
+    /// The number at `idx` (0 for anything else).
+    #[inline(always)]
+    pub fn number(&self, idx: c_int) -> f64 {
+        if !self.readable(idx) {
+            return 0.0;
+        }
+        // SAFETY: a live state, a readable index and a null `isnum`.
+        unsafe { self.raw.tonumberx(idx, core::ptr::null_mut()) }
+    }
+
+    /// The number at `idx` as an integer, if it is integral (5.3 semantics everywhere).
+    #[inline(always)]
+    pub fn integer(&self, idx: c_int) -> Option<i64> {
+        if !self.readable(idx) {
+            return None;
+        }
+        let mut ok = 0;
+        // SAFETY: a live state, a readable index; `ok` outlives the call.
+        let v = unsafe { self.raw.tointegerx(idx, &mut ok) };
+        (ok != 0).then_some(v)
+    }
+
+    /// Whether the value at `idx` is a number Lua holds as an integer (before 5.3: an
+    /// integral number).
+    #[inline(always)]
+    pub fn is_integer(&self, idx: c_int) -> bool {
+        // SAFETY: a live state and a readable index.
+        self.readable(idx) && unsafe { self.raw.isinteger(idx) } != 0
+    }
+
+    /// The Lua number at `idx` as a [`Num`]: an integer when Lua holds it as one (or,
+    /// before 5.3, when it is integral), else a float.
+    #[inline(always)]
+    pub fn num(&self, idx: c_int) -> Num {
+        if self.is_integer(idx) {
+            Num::Int(self.integer(idx).unwrap_or(0), true)
+        } else {
+            Num::Float(self.number(idx))
+        }
+    }
+
+    /// `lua_toboolean`.
+    #[inline(always)]
+    pub fn boolean(&self, idx: c_int) -> bool {
+        // SAFETY: a live state and a readable index.
+        self.readable(idx) && unsafe { self.raw.toboolean(idx) } != 0
+    }
+
+    /// `lua_touserdata` (null for anything else).
+    #[inline(always)]
+    pub fn userdata(&self, idx: c_int) -> *mut c_void {
+        if !self.readable(idx) {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: a live state and a readable index.
+        unsafe { self.raw.touserdata(idx) }
+    }
+
+    /// The raw length of a string, table or full userdata (0 for anything else: 5.1 would
+    /// convert a number to a string).
+    #[inline(always)]
+    pub fn len(&self, idx: c_int) -> usize {
+        match self.type_of(idx) {
+            // SAFETY: a live state and a readable index of a type rawlen does not convert.
+            LuaType::String | LuaType::Table | LuaType::Userdata => unsafe { self.raw.rawlen(idx) },
+            _ => 0,
+        }
+    }
+
+    /// `lua_rawequal`.
+    pub fn raw_equal(&self, a: c_int, b: c_int) -> bool {
+        // SAFETY: a live state and readable indices.
+        self.readable(a) && self.readable(b) && unsafe { self.raw.rawequal(a, b) } != 0
+    }
+
+    /// Makes room for `n` more values.
+    pub fn reserve(&self, n: c_int) -> Result<(), Raise> {
+        let want = self.top.get() + n;
+        if want <= self.limit.get() {
+            return Ok(());
+        }
+        // SAFETY: a live state; the normalised checkstack never raises.
+        if unsafe { self.raw.checkstack(n + 8) } == 0 {
+            return Err(Error::new("stack overflow").into());
+        }
+        self.limit.set(self.top.get() + n + 8);
+        Ok(())
+    }
+
+    /// Claims one slot for a push (a push nobody reserved room for, beyond what Lua
+    /// guarantees, panics: `run` turns that into an error).
+    #[inline(always)]
+    fn claim(&self) {
+        if self.top.get() >= self.limit.get() && self.reserve(1).is_err() {
+            panic!("Lua stack exhausted by an unreserved push");
+        }
+        self.top.set(self.top.get() + 1);
+    }
+
+    /// `lua_pushnil`.
+    pub fn push_nil(&self) {
+        self.claim();
+        // SAFETY: a live state with a claimed free slot.
+        unsafe { self.raw.pushnil() }
+    }
+
+    /// `lua_pushnumber`.
+    #[inline(always)]
+    pub fn push_number(&self, n: f64) {
+        self.claim();
+        // SAFETY: a live state with a claimed free slot.
+        unsafe { self.raw.pushnumber(n) }
+    }
+
+    /// `lua_pushinteger` (a float before 5.3).
+    #[inline(always)]
+    pub fn push_integer(&self, n: i64) {
+        self.claim();
+        // SAFETY: a live state with a claimed free slot.
+        unsafe { self.raw.pushinteger(n) }
+    }
+
+    /// `lua_pushboolean`.
+    #[inline(always)]
+    pub fn push_boolean(&self, b: bool) {
+        self.claim();
+        // SAFETY: a live state with a claimed free slot.
+        unsafe { self.raw.pushboolean(b as c_int) }
+    }
+
+    /// `lua_pushlightuserdata`.
+    pub fn push_light(&self, p: *mut c_void) {
+        self.claim();
+        // SAFETY: a live state with a claimed free slot.
+        unsafe { self.raw.pushlightuserdata(p) }
+    }
+
+    /// Pushes a copy of the value at `idx` (nil when there is none).
+    pub fn push_copy(&self, idx: c_int) {
+        if !self.readable(idx) {
+            return self.push_nil();
+        }
+        let idx = self.absolute(idx);
+        self.claim();
+        // SAFETY: a live state, a readable index and a claimed free slot.
+        unsafe { self.raw.pushvalue(idx) }
+    }
+
+    /// Moves the top value to `idx`, shifting the values above it up.
+    pub fn insert(&self, idx: c_int) {
+        if self.readable(idx) && idx > self.raw.registry() {
+            // SAFETY: a live state and an index of a value of this frame.
+            unsafe { self.raw.insert(idx) }
+        }
+    }
+
+    /// Sets the top to `idx` (filling with nil or dropping values).
+    pub fn set_top(&self, idx: c_int) {
+        let new = if idx >= 0 { idx } else { self.top.get() + idx + 1 };
+        if new < 0 {
+            return;
+        }
+        while new > self.limit.get() {
+            if self.reserve(new - self.top.get()).is_err() {
+                panic!("Lua stack exhausted by set_top");
+            }
+        }
+        // SAFETY: a live state; the new top is within the allocated room.
+        unsafe { self.raw.settop(new) };
+        self.top.set(new);
+    }
+
+    /// Pops `n` values.
+    pub fn pop(&self, n: c_int) {
+        self.set_top(self.top.get() - n.min(self.top.get()));
+    }
+
+    /// `t[k]` without metamethods, for the table at `t` and the key on top: the key is
+    /// replaced by the value. A `t` that is not a table gives nil.
+    pub fn raw_get(&self, t: c_int) -> LuaType {
+        if self.type_of(t) != LuaType::Table || self.top.get() < 1 {
+            self.pop(1);
+            self.push_nil();
+            return LuaType::Nil;
+        }
+        // SAFETY: a live state, a table at `t` and a key on top (replaced by the value).
+        LuaType::from_tag(unsafe { self.raw.rawget(t) })
+    }
+
+    /// Pushes `t[n]` without metamethods (nil when `t` is not a table).
+    pub fn raw_geti(&self, t: c_int, n: i64) -> LuaType {
+        if self.type_of(t) != LuaType::Table {
+            self.push_nil();
+            return LuaType::Nil;
+        }
+        let t = self.absolute(t);
+        self.claim();
+        // SAFETY: a live state, a table at `t` and a claimed free slot.
+        LuaType::from_tag(unsafe { self.raw.rawgeti(t, n) })
+    }
+}
+
+/// The per-state context of a frame: a `&mut` to it is handed out only from `&mut self`.
+pub(crate) struct ContextRef(NonNull<Context>);
+
+impl ContextRef {
+    /// The context.
+    #[inline(always)]
+    pub fn get(&mut self) -> &mut Context {
+        // SAFETY: the context outlives every call into ffi (see `context`); `run` makes one
+        // ContextRef per call, and Lua code (which could re-enter ffi and make its own)
+        // runs only where no borrow of this one is live (`perform`, `Frame::protected`).
+        unsafe { self.0.as_mut() }
+    }
+
+    /// The type table.
+    #[inline(always)]
+    pub fn types(&mut self) -> &mut CTypeTable {
+        &mut self.get().types
+    }
+}
+
+/// One activation of an ffi function: its Lua stack and the per-state context. The two
+/// fields can be borrowed at once (`frame.stack` shared, `frame.context` mutable).
+pub(crate) struct Frame {
+    /// The Lua stack of this call.
+    pub stack: FrameStack,
+    /// The per-state context.
+    pub context: ContextRef,
+}
+
+impl Frame {
+    /// The type table.
+    #[inline(always)]
+    pub fn types(&mut self) -> &mut CTypeTable {
+        self.context.types()
+    }
+
+    /// The per-state context.
+    #[inline(always)]
+    pub fn ctx(&mut self) -> &mut Context {
+        self.context.get()
+    }
+
+    /// The cdata at `idx`, with its type ids checked against the type table.
+    #[inline(always)]
+    pub fn cdata(&mut self, idx: c_int) -> Option<cdata::Cdata> {
+        let n = self.context.get().types.len();
+        cdata::Cdata::get(&self.stack, idx, n)
+    }
+
+    /// Runs `op` in protected mode: `op` gets a [`Lua`] on a fresh stack frame holding
+    /// copies of the values at `args` (at most four, at 1..), and returns how many values
+    /// it leaves; they are appended to this frame's stack. A Lua error inside (including
+    /// "not enough memory", or one from a finaliser that ran) comes back as
+    /// [`Raise::Pending`] with the error value on top.
+    ///
+    /// # Safety
+    /// `op` must not panic (its errors unwind through its frame and the trampoline's),
+    /// and must own nothing with a destructor while it calls raising operations.
+    pub unsafe fn protected(
+        &mut self,
+        args: &[c_int],
+        op: &mut dyn FnMut(Lua) -> c_int,
+    ) -> Result<(), Raise> {
+        let s = &self.stack;
+        let n = args.len().min(4);
+        s.reserve(n as c_int + 3)?;
+        // Absolute positions first: every push below shifts relative ones.
+        let mut abs = [0; 4];
+        for (slot, &a) in abs.iter_mut().zip(&args[..n]) {
+            *slot = s.absolute(a);
+        }
+        s.push_copy(s.upvalue(upvalues::PROTECT));
+        for &a in &abs[..n] {
+            s.push_copy(a);
+        }
+        let mut op_ref: &mut dyn FnMut(Lua) -> c_int = op;
+        s.push_light(&mut op_ref as *mut &mut dyn FnMut(Lua) -> c_int as *mut c_void);
+        // SAFETY: a live state with the trampoline and its arguments on top; the pointer
+        // to `op_ref` is used only by the trampoline during this pcall. lua_pcall itself
+        // catches every error.
+        let status = unsafe { s.raw.pcall(n as c_int + 1, MULTRET, 0) };
+        // SAFETY: a live state.
+        s.top.set(unsafe { s.raw.gettop() });
+        if status != 0 {
+            return Err(Raise::Pending);
+        }
+        Ok(())
+    }
+}
+
+/// The protected-call trampoline ([`Frame::protected`], [`raise`]): the last argument is a
+/// light userdata pointing to the operation; the others stay for it at 1...
+///
+/// # Safety
+/// Called by `lua_pcall` as [`Frame::protected`] arranges.
+pub(crate) unsafe extern "C-unwind" fn protected_trampoline<V: Vm>(l: *mut lua_State) -> c_int {
+    // SAFETY: Lua calls this with a live state of V's version.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: the top argument is the light userdata `protected` pushed.
+    let op = unsafe { lua.touserdata(-1) } as *mut &mut dyn FnMut(Lua) -> c_int;
+    // SAFETY: the light userdata is on top.
+    unsafe { lua.pop(1) };
+    // SAFETY: `op` points to the `&mut dyn FnMut` of the `protected` frame waiting in
+    // lua_pcall; this frame owns nothing, so the operation's errors may cross it.
+    unsafe { (*op)(lua) }
+}
+
+/// A body: runs inside `catch_unwind`, with quiet Lua operations only.
+pub(crate) type Body = unsafe fn(&mut Frame, Step) -> Result<Outcome, Raise>;
+
+/// Free slots `perform` needs for any action.
+const PERFORM_ROOM: c_int = 4;
+
+/// Runs `body` for the ffi closure called with state `l`, performs what it asks for, and
+/// raises its error (see the module docs).
+///
+/// # Safety
+/// `l` is a live state of `V`'s version calling a closure made by `open` (upvalues as in
+/// [`upvalues`]); `body` keeps to its own contract when given such a frame.
+#[inline(always)]
+pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body) -> c_int {
+    // SAFETY: the caller's contract: a live state of V's version.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: upvalue CONTEXT of every ffi closure is the context cell (a light userdata
+    // that lives until the end of lua_close).
+    let cell = unsafe { lua.touserdata(lua.upvalue(upvalues::CONTEXT)) } as *const ContextCell;
+    // SAFETY: a live state.
+    let entry_top = unsafe { lua.gettop() };
+    let mut step = Step::START;
+    let mut limit = entry_top + MINSTACK;
+    loop {
+        // SAFETY: the cell is the registry userdata `open` made; it outlives the call.
+        let Some(ctx) = NonNull::new(unsafe { (*cell).ctx }) else {
+            // SAFETY: this frame owns nothing.
+            unsafe { closed(lua) }
+        };
+        // SAFETY: a live state whose room extends to `limit` (LUA_MINSTACK above the
+        // arguments at entry, or what a body reserved since).
+        let mut frame = Frame {
+            stack: unsafe { FrameStack::new(lua.stack(), limit) },
+            context: ContextRef(ctx),
+        };
+        // SAFETY: a frame of this closure, as `body` requires.
+        let r = guard(|| unsafe { body(&mut frame, step) });
+        limit = frame.stack.limit.get();
+        match r {
+            Ok(Outcome::Return(n)) => return n,
+            Ok(Outcome::Then(action, next)) => {
+                // SAFETY: a live state; the normalised checkstack never raises.
+                if frame.stack.top() + PERFORM_ROOM > limit
+                    && unsafe { lua.checkstack(PERFORM_ROOM) } == 0
+                {
+                    // SAFETY: this frame owns nothing.
+                    unsafe { raise(lua, Error::new("stack overflow").into()) }
+                }
+                limit = limit.max(frame.stack.top() + PERFORM_ROOM);
+                // SAFETY: the stack is as the body left it for this action, with room for
+                // it; this frame owns nothing with a destructor.
+                unsafe { perform(lua, action) };
+                match next {
+                    Next::Return(n) => return n,
+                    // SAFETY: a live state.
+                    Next::ReturnFrom(first) => return unsafe { lua.gettop() } - first + 1,
+                    Next::Resume(s) => step = s,
+                }
+            }
+            // SAFETY: this frame owns nothing with a destructor (the error is handed over).
+            Err(e) => unsafe { raise(lua, e) },
+        }
+    }
+}
+
+/// Runs `f`, turning a Rust panic into an error (the panic never reaches Lua or C).
+#[inline(always)]
+fn guard(f: impl FnOnce() -> Result<Outcome, Raise>) -> Result<Outcome, Raise> {
+    #[cfg(feature = "std")]
+    {
+        match std::panic::catch_unwind(core::panic::AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(payload) => {
+                drop(payload);
+                Err(Raise::Message(Error::new(
+                    "internal error in ffi (Rust panic); please report it",
+                )))
+            }
+        }
+    }
+    #[cfg(not(feature = "std"))]
+    f()
+}
+
+/// Performs an action (see [`Action`]).
+///
+/// # Safety
+/// A live state inside an ffi closure, with the stack as the action describes and
+/// [`PERFORM_ROOM`] free slots. Raises; the caller owns nothing with a destructor.
+#[inline(never)]
+unsafe fn perform(lua: Lua, action: Action) {
+    match action {
+        Action::NewCdata { ty, size, align, nelem } => {
+            // SAFETY: the caller's contract (room for the object and its metatable).
+            unsafe { cdata::push_new(lua, ty, size, align, nelem) };
+        }
+        // SAFETY: as above.
+        Action::Box(b) => unsafe { cdata::push_boxed(lua, &b) },
+        // SAFETY: a free slot; the text is inline in this frame's `action`.
+        Action::Text(t) => unsafe { lua.push_bytes(t.as_bytes()) },
+        // SAFETY: a free slot; the body vouched for `len` readable bytes at `p`.
+        Action::Bytes(p, n) => unsafe { lua.pushlstring(p as *const c_char, n) },
+        // SAFETY: the body left the function and `nargs` arguments on top.
+        Action::Call { nargs, nresults } => unsafe { lua.call(nargs, nresults) },
+        Action::GetTable => {
+            // SAFETY: the body left the table and the key on top.
+            unsafe { lua.gettable(-2) };
+            // SAFETY: table and value are the top two values: the value goes below.
+            unsafe { lua.insert(-2) };
+            // SAFETY: the table is on top.
+            unsafe { lua.pop(1) };
+        }
+        Action::SetTable => {
+            // SAFETY: the body left table, key and value on top.
+            unsafe { lua.settable(-3) };
+            // SAFETY: the table is on top.
+            unsafe { lua.pop(1) };
+        }
+        Action::SetFinalizer { obj } => {
+            // SAFETY: a live state; `obj` is an index of this frame.
+            let obj = unsafe { lua.absindex(obj) };
+            // SAFETY: the finaliser (or nil) is on top.
+            if unsafe { lua.type_of(-1) } != LuaType::Nil {
+                // SAFETY: `obj` holds a cdata (the body checked it); a free slot.
+                unsafe { cdata::make_finalizable(lua, obj) };
+            }
+            // SAFETY: `obj` is valid; a free slot.
+            unsafe { lua.pushvalue(obj) };
+            // SAFETY: the object and the finaliser are the top two values.
+            unsafe { lua.insert(-2) };
+            // SAFETY: upvalue FINALIZERS is the finaliser table; key and value on top.
+            unsafe { lua.rawset(lua.upvalue(upvalues::FINALIZERS)) };
+        }
+        Action::SetMetatype { ty } => {
+            // SAFETY: upvalue METATYPES is the metatype table; the metatable is on top.
+            unsafe { lua.rawseti(lua.upvalue(upvalues::METATYPES), ty.index() as i64) };
+            // SAFETY: room for the ctype object (the metatable was popped).
+            unsafe { cdata::push_boxed(lua, &cdata::Boxed::ctype(ty)) };
+        }
+        Action::AnchorKey { slot, key } => {
+            // SAFETY: `key` is an index of this frame; a free slot.
+            unsafe { lua.pushvalue(key) };
+            // SAFETY: upvalue ANCHORS is the anchor table (slots preallocated); the key is
+            // on top.
+            unsafe { lua.rawseti(lua.upvalue(upvalues::ANCHORS), slot as i64 + 1) };
+        }
+        Action::ToString { idx } => {
+            // SAFETY: `idx` holds a number (the body checked it); converting it allocates.
+            unsafe { lua.tolstring(idx, core::ptr::null_mut()) };
+        }
+    }
+}
+
+/// Raises `e` as a Lua error: a message gets the caller's position (as `luaL_error`
+/// does); a pending error value is raised as it is.
+///
+/// # Safety
+/// A live state inside an ffi closure with two free stack slots; the caller owns nothing
+/// with a destructor (the error is handed over and dropped here before raising).
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn raise(lua: Lua, e: Raise) -> ! {
+    if let Raise::Message(e) = e {
+        let msg = e.message().as_bytes();
+        // Level 2: the trampoline is level 0, the ffi function level 1.
+        let mut op = |lua: Lua| {
+            // SAFETY: inside the trampoline, under lua_pcall; this closure owns nothing.
+            unsafe { lua.where_(2) };
+            // SAFETY: as above; the message outlives the pcall.
+            unsafe { lua.push_bytes(msg) };
+            // SAFETY: the position and the message are the top two values.
+            unsafe { lua.concat(2) };
+            1
+        };
+        let mut op_ref: &mut dyn FnMut(Lua) -> c_int = &mut op;
+        // SAFETY: a free slot; upvalue PROTECT is the trampoline.
+        unsafe { lua.pushvalue(lua.upvalue(upvalues::PROTECT)) };
+        // SAFETY: a free slot; the pointer is used only during the pcall below.
+        unsafe {
+            lua.pushlightuserdata(&mut op_ref as *mut &mut dyn FnMut(Lua) -> c_int as *mut c_void)
+        };
+        // SAFETY: the trampoline and its argument are on top. lua_pcall catches every
+        // error, so an allocation failure cannot cross this frame (which owns the
+        // message); on failure its own error value is what gets raised below.
+        unsafe { lua.pcall(1, 1, 0) };
+        drop(e);
+    }
+    // SAFETY: nothing with a destructor is left in this frame.
+    unsafe { lua.raise() }
+}
+
+/// Raises the error for an ffi function called after its state's context was freed.
+///
+/// # Safety
+/// As for [`raise`].
+#[cold]
+unsafe fn closed(lua: Lua) -> ! {
+    // SAFETY: the caller's contract.
+    unsafe { raise(lua, Raise::Message(Error::new("ffi used after its Lua state began closing"))) }
+}
+
+/// Defines the `extern "C-unwind"` entry point of each body: the one place where Lua
+/// enters ffi-core's functions.
+macro_rules! lua_functions {
+    ($($(#[$doc:meta])* $name:ident => $body:path;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// Called by Lua as a closure made by `open`.
+        pub(crate) unsafe extern "C-unwind" fn $name<V: crate::luaapi::Vm>(
+            l: *mut crate::luaapi::lua_State,
+        ) -> core::ffi::c_int {
+            // SAFETY: Lua calls this closure with a live state of V's version, and `open`
+            // gave it the upvalues `run` reads; every body keeps to `Body`'s contract.
+            unsafe { $crate::lua::frame::run::<V>(l, $body) }
+        }
+    )*};
+}
+pub(crate) use lua_functions;

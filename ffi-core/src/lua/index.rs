@@ -1,0 +1,393 @@
+//! `__index` and `__newindex`: one resolver for `obj[key]`.
+//!
+//! [`resolve`] fetches the cdata and the key once and returns where the access lands. Its
+//! first arm is the hot one: a scalar member of a struct (or of the struct a pointer
+//! points to) named by a string key, found in the member cache by the key string's
+//! address, or a scalar element of an array or pointer indexed by an integer. Both end in
+//! [`Place::Scalar`], which loads or stores with one [`ScalarKind`] operation and pushes
+//! or reads a plain Lua number. Everything else (boxed values, bitfields, scoped
+//! constants, complex parts, nested aggregates) takes the general arms, and a miss falls
+//! back to the metatype's `__index`/`__newindex`, as in LuaJIT.
+
+use super::cdata::Cdata;
+use super::context::{MemberCache, MemberSlot};
+use super::convert::{self, Mode};
+use super::frame::{Action, ContextRef, Frame, FrameStack, Next, Outcome, Raise, Step};
+use super::meta::{push_metamethod, Metamethod};
+use super::upvalues;
+use crate::ctype::{BitPos, CTypeId, FloatKind, Kind};
+use crate::cvalue::{self, Num, ScalarKind, TypeClass};
+use crate::error::{msg, Error};
+use crate::luaapi::LuaType;
+use alloc::format;
+use alloc::string::String;
+use core::ffi::c_int;
+
+/// Where `obj[key]` lands.
+enum Place {
+    /// A scalar that reads and writes as a plain Lua number or boolean.
+    Scalar { kind: ScalarKind, ty: CTypeId, at: *mut u8, konst: bool },
+    /// A value of this type at this address (const if `konst`).
+    Value { ty: CTypeId, at: *mut u8, konst: bool },
+    /// A bitfield of the given declared type.
+    Bits { ty: CTypeId, bits: BitPos, at: *mut u8, konst: bool },
+    /// A scoped `static const`.
+    Const { ty: CTypeId, value: i64 },
+    /// Part of a complex number (read-only).
+    ComplexPart { float: bool, at: *mut u8 },
+    /// The key string must be anchored for member-cache slot `slot` before the lookup can
+    /// be cached; then resolve again.
+    Anchor { slot: usize },
+    /// No predefined meaning: the metatype decides.
+    Missing,
+}
+
+/// An element index from a Lua number (integral or not) or an integer cdata.
+pub(crate) fn index_key(frame: &mut Frame, idx: c_int) -> Option<i64> {
+    match frame.stack.type_of(idx) {
+        LuaType::Number => {
+            Some(frame.stack.integer(idx).unwrap_or_else(|| cvalue::d2i64(frame.stack.number(idx))))
+        }
+        LuaType::Userdata => {
+            let c = frame.cdata(idx).filter(|c| !c.is_ctype())?;
+            let tt = frame.types();
+            let (ty, p) = c.data(tt);
+            // SAFETY: `p` holds a value of `ty` (the cdata's payload or what its reference
+            // names).
+            unsafe { cvalue::load_num(TypeClass::of(tt, ty), p) }.map(Num::to_i64)
+        }
+        _ => None,
+    }
+}
+
+/// Resolves `cd[key]` (the key at index 2) for the predefined operations. Addresses are
+/// computed as C would (wrapping); nothing is read here but a pointer cdata's value.
+#[inline(always)]
+fn resolve(frame: &mut Frame, cd: Cdata) -> Result<Place, Raise> {
+    let key_type = frame.stack.type_of(2);
+    let tt = frame.context.types();
+    let (ty, p) = cd.data(tt);
+    let rec = *tt.get(ty);
+    match rec.kind {
+        Kind::Struct(_) if key_type == LuaType::String => {
+            let key = frame.stack.string(2).unwrap_or(&[]);
+            member(&mut frame.context, &frame.stack, ty, p, rec.qual.is_const(), key)
+        }
+        Kind::Ptr(to) | Kind::Array(to, _) | Kind::Vector(to, _) => {
+            let is_ptr = matches!(rec.kind, Kind::Ptr(_));
+            // SAFETY: a pointer cdata's value is an address.
+            let base = if is_ptr { unsafe { p.cast::<*mut u8>().read_unaligned() } } else { p };
+            if key_type == LuaType::String {
+                let target = *tt.get(to);
+                if is_ptr && matches!(target.kind, Kind::Struct(_)) {
+                    let key = frame.stack.string(2).unwrap_or(&[]);
+                    return member(
+                        &mut frame.context,
+                        &frame.stack,
+                        to,
+                        base,
+                        target.qual.is_const(),
+                        key,
+                    );
+                }
+                return Ok(Place::Missing);
+            }
+            // Integer keys on arrays and pointers of plain scalars: the hot path.
+            if key_type == LuaType::Number && !matches!(rec.kind, Kind::Vector(..)) {
+                if let (Some(kind), Some(k)) = (ScalarKind::unboxed(tt, to), frame.stack.integer(2))
+                {
+                    let es = kind.size() as isize;
+                    let at = base.wrapping_offset((k as isize).wrapping_mul(es));
+                    return Ok(Place::Scalar {
+                        kind,
+                        ty: to,
+                        at,
+                        konst: tt.get(to).qual.is_const(),
+                    });
+                }
+            }
+            let Some(k) = index_key(frame, 2) else { return Ok(Place::Missing) };
+            let tt = frame.types();
+            let es = tt.size_of(to).ok_or_else(|| Error::new(msg::TOO_LARGE))?;
+            let at = base.wrapping_offset((k as isize).wrapping_mul(es as isize));
+            let konst = tt.get(to).qual.is_const() || matches!(rec.kind, Kind::Vector(..));
+            Ok(Place::Value { ty: to, at, konst })
+        }
+        Kind::Complex(f) => {
+            let float = f == FloatKind::Float;
+            let which = match key_type {
+                LuaType::String => match frame.stack.string(2) {
+                    Some(b"re") => Some(0),
+                    Some(b"im") => Some(1),
+                    _ => None,
+                },
+                _ => index_key(frame, 2).filter(|k| *k == 0 || *k == 1),
+            };
+            let part = if float { 4 } else { 8 };
+            Ok(match which {
+                Some(w) => Place::ComplexPart { float, at: p.wrapping_add(w as usize * part) },
+                None => Place::Missing,
+            })
+        }
+        _ => Ok(Place::Missing),
+    }
+}
+
+/// Member `key` (the string at index 2) of struct `sty` at `base`: from the member cache,
+/// or looked up and cached (once the key string is anchored), or a scoped constant.
+#[inline(always)]
+fn member(
+    context: &mut ContextRef,
+    stack: &FrameStack,
+    sty: CTypeId,
+    base: *mut u8,
+    konst: bool,
+    key: &[u8],
+) -> Result<Place, Raise> {
+    let addr = key.as_ptr() as usize;
+    let slot = match context.get().members.hit(sty, addr) {
+        Some(slot) => slot,
+        None => match lookup_member(context, stack, sty, key, addr) {
+            Ok(slot) => slot,
+            Err(place) => return Ok(place),
+        },
+    };
+    let at = base.wrapping_add(slot.info.offset as usize);
+    let konst = konst || slot.konst;
+    Ok(match (slot.scalar, slot.info.bits) {
+        (Some(kind), _) => Place::Scalar { kind, ty: slot.info.ty, at, konst },
+        (None, Some(bits)) => Place::Bits { ty: slot.info.ty, bits, at, konst },
+        (None, None) => Place::Value { ty: slot.info.ty, at, konst },
+    })
+}
+
+/// A member-cache miss: finds the member and caches it, or says what else the key means.
+#[inline(never)]
+fn lookup_member(
+    context: &mut ContextRef,
+    stack: &FrameStack,
+    sty: CTypeId,
+    key: &[u8],
+    addr: usize,
+) -> Result<MemberSlot, Place> {
+    let tt = context.types();
+    let found = tt.names().get_bytes(key).and_then(|n| tt.field_by_id(sty, n));
+    let Some(info) = found else {
+        let scoped = core::str::from_utf8(key).ok().and_then(|name| tt.scoped_const(sty, name));
+        return Err(match scoped {
+            Some((ty, value)) => Place::Const { ty, value },
+            None => Place::Missing,
+        });
+    };
+    let scalar = if info.bits.is_some() { None } else { ScalarKind::unboxed(tt, info.ty) };
+    let konst = tt.get(info.ty).qual.is_const();
+    let i = MemberCache::slot_index(sty, addr);
+    stack.raw_geti(stack.upvalue(upvalues::ANCHORS), i as i64 + 1);
+    let anchored = stack.raw_equal(-1, 2);
+    stack.pop(1);
+    if !anchored {
+        return Err(Place::Anchor { slot: i });
+    }
+    let slot = MemberSlot { struct_ty: sty.index(), key: addr, info, scalar, konst };
+    context.get().members.fill(i, slot);
+    Ok(slot)
+}
+
+/// Pushes a plain scalar.
+///
+/// # Safety
+/// `at` holds a value of `kind`.
+#[inline(always)]
+unsafe fn push_scalar(stack: &FrameStack, kind: ScalarKind, at: *const u8) {
+    // SAFETY: the caller's contract.
+    match (kind, unsafe { kind.load(at) }) {
+        (ScalarKind::Bool, n) => stack.push_boolean(n.is_nonzero()),
+        (_, Num::Float(f)) => stack.push_number(f),
+        (_, Num::Int(v, _)) => stack.push_integer(v),
+    }
+}
+
+/// The error for a failed lookup on a cdata of type `ty` with the key at index 2.
+fn no_member(frame: &mut Frame, ty: CTypeId) -> Raise {
+    let tt = frame.context.types();
+    let ty = convert::deref_ty(tt, ty);
+    let shown = match tt.get(ty).kind {
+        Kind::Ptr(to) if matches!(tt.get(to).kind, Kind::Struct(_)) => to,
+        _ => ty,
+    };
+    match frame.stack.string(2) {
+        Some(key) => {
+            let key = String::from_utf8_lossy(key).into_owned();
+            Error::new(format!("'{}' has no member named '{}'", frame.types().repr(shown), key))
+                .into()
+        }
+        None => {
+            let k = convert::op_value_name(frame, 2);
+            Error::new(format!("'{}' cannot be indexed with '{}'", frame.types().repr(ty), k))
+                .into()
+        }
+    }
+}
+
+/// Phase of [`index`] after a metatype's `__index` table was read.
+const CHECK_TABLE_RESULT: u8 = 1;
+
+/// `__index`.
+///
+/// # Safety
+/// Called by `run` with the object at 1 and the key at 2. Reading through a pointer
+/// cdata trusts its address, as C (and LuaJIT) do.
+pub(crate) unsafe fn index(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+    let Some(cd) = frame.cdata(1) else {
+        return Err(Error::new("bad argument #1 (cdata expected)").into());
+    };
+    if step.phase == CHECK_TABLE_RESULT {
+        // A key missing from an __index table is an error in LuaJIT.
+        if frame.stack.type_of(-1) == LuaType::Nil {
+            return Err(no_member(frame, cd.named_type()));
+        }
+        return Ok(Outcome::Return(1));
+    }
+    if cd.is_ctype() {
+        let target = cd.ctype_target();
+        let scoped = match frame.stack.string(2) {
+            Some(key) => core::str::from_utf8(key)
+                .ok()
+                .and_then(|n| frame.context.types().scoped_const(target, n)),
+            None => None,
+        };
+        if let Some((ty, v)) = scoped {
+            let buf = v.to_le_bytes();
+            // SAFETY: `buf` holds the constant in 8 bytes, enough for any integer type.
+            return unsafe { convert::return_value(frame, ty, buf.as_ptr()) };
+        }
+        return index_metatype(frame, target);
+    }
+    // Throughout: the addresses come from `resolve`: the cdata's own payload, or
+    // addresses Lua code handed over (pointers), which C semantics trust.
+    match resolve(frame, cd)? {
+        Place::Scalar { kind, at, .. } => {
+            // SAFETY: see above.
+            unsafe { push_scalar(&frame.stack, kind, at) };
+            Ok(Outcome::Return(1))
+        }
+        // SAFETY: see above.
+        Place::Value { ty, at, .. } => unsafe { convert::return_value(frame, ty, at) },
+        Place::Bits { ty, bits, at, .. } => {
+            let tt = frame.context.types();
+            let signed = matches!(TypeClass::of(tt, ty), TypeClass::Int(_, true));
+            // SAFETY: see above; the bitfield's bytes lie in its container.
+            let v = unsafe { cvalue::load_bits(signed, at, bits) };
+            if matches!(tt.get(ty).kind, Kind::Bool) {
+                frame.stack.push_boolean(v != 0);
+            } else {
+                frame.stack.push_integer(v);
+            }
+            Ok(Outcome::Return(1))
+        }
+        Place::Const { ty, value } => {
+            let buf = value.to_le_bytes();
+            // SAFETY: `buf` holds the constant in 8 bytes, enough for any integer type.
+            unsafe { convert::return_value(frame, ty, buf.as_ptr()) }
+        }
+        Place::ComplexPart { float, at } => {
+            let v = if float {
+                // SAFETY: see above (a complex float's part).
+                unsafe { at.cast::<f32>().read_unaligned() as f64 }
+            } else {
+                // SAFETY: see above (a complex double's part).
+                unsafe { at.cast::<f64>().read_unaligned() }
+            };
+            frame.stack.push_number(v);
+            Ok(Outcome::Return(1))
+        }
+        Place::Anchor { slot } => {
+            Ok(Outcome::Then(Action::AnchorKey { slot, key: 2 }, Next::Resume(step)))
+        }
+        Place::Missing => index_metatype(frame, cd.ty()),
+    }
+}
+
+/// The metatype's `__index` for a key with no predefined meaning (object at 1, key at
+/// 2): `f(obj, key)` or `tbl[key]`.
+fn index_metatype(frame: &mut Frame, ty: CTypeId) -> Result<Outcome, Raise> {
+    if !push_metamethod(frame, ty, Metamethod::Index) {
+        return Err(no_member(frame, ty));
+    }
+    if frame.stack.type_of(-1) == LuaType::Function {
+        frame.stack.push_copy(1);
+        frame.stack.push_copy(2);
+        return Ok(Outcome::Then(Action::Call { nargs: 2, nresults: 1 }, Next::Return(1)));
+    }
+    frame.stack.push_copy(2);
+    Ok(Outcome::Then(Action::GetTable, Next::Resume(Step::phase(CHECK_TABLE_RESULT))))
+}
+
+/// `__newindex`.
+///
+/// # Safety
+/// Called by `run` with the object at 1, the key at 2 and the value at 3. Writing through
+/// a pointer cdata trusts its address, as C (and LuaJIT) do.
+pub(crate) unsafe fn newindex(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+    const WRITE_CONST: &str = "attempt to write to constant location";
+    let Some(cd) = frame.cdata(1) else {
+        return Err(Error::new("bad argument #1 (cdata expected)").into());
+    };
+    if !cd.is_ctype() {
+        // Throughout: the addresses come from `resolve` (see `index`).
+        match resolve(frame, cd)? {
+            Place::Scalar { kind, ty, at, konst } => {
+                if konst {
+                    return Err(Error::new(WRITE_CONST).into());
+                }
+                if frame.stack.type_of(3) == LuaType::Number && kind != ScalarKind::Bool {
+                    // SAFETY: see above; `at` holds a value of `kind`.
+                    unsafe { kind.store(at, frame.stack.num(3)) };
+                } else {
+                    // SAFETY: see above; `at` holds a value of `ty`.
+                    unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
+                }
+                return Ok(Outcome::Return(0));
+            }
+            Place::Value { ty, at, konst } => {
+                if konst {
+                    return Err(Error::new(WRITE_CONST).into());
+                }
+                // SAFETY: see above; `at` holds a value of `ty`.
+                unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
+                return Ok(Outcome::Return(0));
+            }
+            Place::Bits { ty, bits, at, konst } => {
+                if konst {
+                    return Err(Error::new(WRITE_CONST).into());
+                }
+                let mut tmp = [0u8; 8];
+                // SAFETY: `tmp` holds any bitfield's declared type (at most 8 bytes).
+                unsafe { convert::to_c(frame, 3, ty, tmp.as_mut_ptr(), Mode::Implicit)? };
+                // SAFETY: see above; the bitfield's bytes lie in its container.
+                unsafe { cvalue::store_bits(at, bits, u64::from_le_bytes(tmp)) };
+                return Ok(Outcome::Return(0));
+            }
+            Place::Const { .. } | Place::ComplexPart { .. } => {
+                return Err(Error::new(WRITE_CONST).into())
+            }
+            Place::Anchor { slot } => {
+                return Ok(Outcome::Then(Action::AnchorKey { slot, key: 2 }, Next::Resume(step)));
+            }
+            Place::Missing => {}
+        }
+    }
+    let ty = cd.named_type();
+    if push_metamethod(frame, ty, Metamethod::Newindex) {
+        if frame.stack.type_of(-1) == LuaType::Function {
+            frame.stack.push_copy(1);
+            frame.stack.push_copy(2);
+            frame.stack.push_copy(3);
+            return Ok(Outcome::Then(Action::Call { nargs: 3, nresults: 0 }, Next::Return(0)));
+        }
+        frame.stack.push_copy(2);
+        frame.stack.push_copy(3);
+        return Ok(Outcome::Then(Action::SetTable, Next::Return(0)));
+    }
+    Err(no_member(frame, ty))
+}

@@ -1,0 +1,214 @@
+//! Initializers: tables for arrays, structs, complex numbers and vectors, and the member
+//! stores that `ffi.new` and struct assignment share (LuaJIT's "Initializers" and "Table
+//! initializers" in `doc/ext_ffi_semantics.html`).
+//!
+//! The Lua stack grows by one value per level of table nesting, so every level reserves
+//! room first, and nesting deeper than [`MAX_DEPTH`] is refused rather than risking the
+//! Rust stack.
+
+use super::convert::{self, Mode};
+use super::frame::{Frame, Raise};
+use super::upvalues;
+use crate::ctype::{ArrayLen, CTypeId, Field, Kind};
+use crate::cvalue::{self, TypeClass};
+use crate::error::{msg, Error};
+use crate::luaapi::{Lua, LuaType};
+use crate::names::NameId;
+use alloc::format;
+use alloc::vec::Vec;
+use core::ffi::c_int;
+
+/// The deepest nesting of table initializers accepted.
+pub(crate) const MAX_DEPTH: u32 = 1000;
+
+/// `too many initializers for 'T'`.
+pub(crate) fn too_many(frame: &mut Frame, ty: CTypeId) -> Raise {
+    Error::new(format!("too many initializers for '{}'", frame.types().repr(ty))).into()
+}
+
+/// Table initializer for an array, struct/union, complex or vector at `dst` (zeroed by
+/// the caller). `nelem` bounds a VLA (`u32::MAX`: fixed size); `depth` counts nesting.
+///
+/// # Safety
+/// `dst` is writable for the type (and for `nelem` elements of a trailing VLA).
+pub(crate) unsafe fn init_from_table(
+    frame: &mut Frame,
+    idx: c_int,
+    ty: CTypeId,
+    dst: *mut u8,
+    nelem: u32,
+    depth: u32,
+) -> Result<(), Raise> {
+    if depth > MAX_DEPTH {
+        return Err(Error::new("stack overflow (table initializer nested too deeply)").into());
+    }
+    frame.stack.reserve(4)?;
+    let idx = frame.stack.absolute(idx);
+    let base: i64 = if frame.stack.raw_geti(idx, 0) != LuaType::Nil { 0 } else { 1 };
+    frame.stack.pop(1);
+    let tt = frame.context.types();
+    match TypeClass::of(tt, ty) {
+        TypeClass::Array(e) | TypeClass::Vector(e) => {
+            let es = tt.size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))? as usize;
+            let count = match tt.get(ty).kind {
+                Kind::Array(_, ArrayLen::Fixed(n)) => n as usize,
+                Kind::Vector(_, n) => n as usize,
+                _ if nelem != u32::MAX => nelem as usize,
+                // A flexible (`[]`) or unsized trailing array has no storage of its own:
+                // no elements may be written (LuaJIT writes past the object).
+                _ => 0,
+            };
+            let fixed =
+                !matches!(tt.get(ty).kind, Kind::Array(_, ArrayLen::Vla | ArrayLen::Unsized));
+            let mut i = 0usize;
+            loop {
+                if frame.stack.raw_geti(idx, base + i as i64) == LuaType::Nil {
+                    frame.stack.pop(1);
+                    break;
+                }
+                if i >= count {
+                    frame.stack.pop(1);
+                    return Err(too_many(frame, ty));
+                }
+                // SAFETY: element `i` < `count` lies within the object at `dst`.
+                let r = unsafe {
+                    convert::to_c_nested(frame, -1, e, dst.add(i * es), Mode::Implicit, depth)
+                };
+                frame.stack.pop(1);
+                r?;
+                i += 1;
+            }
+            if i == 1 && fixed && es > 0 {
+                for k in 1..count {
+                    // SAFETY: elements 0 and `k` < `count` lie within the object.
+                    unsafe { core::ptr::copy_nonoverlapping(dst, dst.add(k * es), es) };
+                }
+            }
+            Ok(())
+        }
+        TypeClass::Complex(part) => {
+            frame.stack.raw_geti(idx, base);
+            frame.stack.raw_geti(idx, base + 1);
+            let (re, im) = (frame.stack.number(-2), frame.stack.number(-1));
+            frame.stack.pop(2);
+            // SAFETY: `dst` is writable for the complex type.
+            unsafe { cvalue::store_complex(part, dst, re, im) };
+            Ok(())
+        }
+        TypeClass::Struct(a) => {
+            let (nfields, is_union) = (tt.agg(a).fields.len(), tt.agg(a).is_union);
+            let positional = frame.stack.raw_geti(idx, base) != LuaType::Nil;
+            frame.stack.pop(1);
+            let mut k = base;
+            for i in 0..nfields {
+                let f = frame.types().agg(a).fields[i];
+                let Some(name) = f.name else { continue };
+                if positional {
+                    if frame.stack.raw_geti(idx, k) == LuaType::Nil {
+                        frame.stack.pop(1);
+                        break;
+                    }
+                    k += 1;
+                } else {
+                    push_name(frame, name)?;
+                    if frame.stack.raw_get(idx) == LuaType::Nil {
+                        frame.stack.pop(1);
+                        continue;
+                    }
+                }
+                // SAFETY: `dst` is the struct's storage (the caller's contract).
+                let r = unsafe { store_member(frame, -1, &f, dst, nelem, depth) };
+                frame.stack.pop(1);
+                r?;
+                if is_union {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        _ => Err(convert::cannot_convert(frame, idx, ty)),
+    }
+}
+
+/// Pushes the Lua string for member name `name`, interning it in the `STRINGS` table on
+/// first use (in protected mode: creating a string may raise).
+fn push_name(frame: &mut Frame, name: NameId) -> Result<(), Raise> {
+    let key = upvalues::FIELD_NAME_BASE + name.0 as i64;
+    let strings = frame.stack.upvalue(upvalues::STRINGS);
+    if frame.stack.raw_geti(strings, key) != LuaType::Nil {
+        return Ok(());
+    }
+    frame.stack.pop(1);
+    // A copy: the name's storage may move if a finaliser run by the allocation below
+    // declares types.
+    let text: Vec<u8> = frame.types().names().str(name).as_bytes().to_vec();
+    let mut intern = |lua: Lua| {
+        // SAFETY: inside the protected trampoline, which has the strings table at 1; this
+        // closure borrows `text` and owns nothing.
+        unsafe { lua.push_bytes(&text) };
+        // SAFETY: as above; the new string is on top.
+        unsafe { lua.pushvalue(-1) };
+        // SAFETY: the strings table is at 1 and the copy of the string on top.
+        unsafe { lua.rawseti(1, key) };
+        1
+    };
+    // SAFETY: the operation cannot panic and owns nothing.
+    unsafe { frame.protected(&[strings], &mut intern) }
+}
+
+/// Stores the Lua value at `idx` into member `f` of an object being initialized whose
+/// variable part has `nelem` elements (`u32::MAX`: none). A table for the trailing `[?]`
+/// array of a variable-length struct fills up to `nelem` elements; every other member
+/// goes through [`store_field`].
+///
+/// # Safety
+/// `base` is the object's payload, writable for its type and `nelem` trailing elements.
+pub(crate) unsafe fn store_member(
+    frame: &mut Frame,
+    idx: c_int,
+    f: &Field,
+    base: *mut u8,
+    nelem: u32,
+    depth: u32,
+) -> Result<(), Raise> {
+    let trailing =
+        matches!(frame.types().get(f.ty).kind, Kind::Array(_, ArrayLen::Vla | ArrayLen::Unsized));
+    if trailing && frame.stack.type_of(idx) == LuaType::Table {
+        // SAFETY: the trailing array starts at the field's offset and has `nelem`
+        // elements of storage (the caller's contract).
+        return unsafe {
+            init_from_table(frame, idx, f.ty, base.add(f.offset as usize), nelem, depth + 1)
+        };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { store_field(frame, idx, f, base, depth) }
+}
+
+/// Stores the Lua value at `idx` into field `f` of the aggregate at `base`.
+///
+/// # Safety
+/// `base` is the aggregate's address, writable for its type.
+pub(crate) unsafe fn store_field(
+    frame: &mut Frame,
+    idx: c_int,
+    f: &Field,
+    base: *mut u8,
+    depth: u32,
+) -> Result<(), Raise> {
+    // SAFETY: the field lies inside the aggregate at `base`.
+    let p = unsafe { base.add(f.offset as usize) };
+    match f.bits {
+        Some(b) => {
+            let mut tmp = [0u8; 8];
+            // SAFETY: `tmp` holds any bitfield's declared type (at most 8 bytes).
+            unsafe {
+                convert::to_c_nested(frame, idx, f.ty, tmp.as_mut_ptr(), Mode::Implicit, depth)?
+            };
+            // SAFETY: the bitfield's bytes lie inside the aggregate.
+            unsafe { cvalue::store_bits(p, b, u64::from_le_bytes(tmp)) };
+            Ok(())
+        }
+        // SAFETY: the field's storage lies inside the aggregate.
+        None => unsafe { convert::to_c_nested(frame, idx, f.ty, p, Mode::Implicit, depth) },
+    }
+}

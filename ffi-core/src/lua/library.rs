@@ -1,0 +1,652 @@
+//! The `ffi.*` functions (LuaJIT's `doc/ext_ffi_api.html`), as bodies for [`super::frame::run`].
+
+use super::cdata::Boxed;
+use super::context::RecentTypeString;
+use super::convert::{self, Mode};
+use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
+use super::init::{self, too_many};
+use super::meta::{push_metamethod, Metamethod};
+use super::upvalues;
+use crate::ctype::{ArrayLen, CTypeId, Kind};
+use crate::cvalue::{self, Num, TypeClass};
+use crate::error::{msg, Error};
+use crate::luaapi::LuaType;
+use crate::table::{ids, CTypeTable, Param};
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ffi::c_int;
+
+/// `bad argument #n to 'fname' (msg)`.
+pub(crate) fn bad_arg(n: c_int, fname: &str, m: &str) -> Raise {
+    Error::new(format!("bad argument #{n} to '{fname}' ({m})")).into()
+}
+
+/// `bad argument #n to 'fname' (<what> expected, got <type>)`.
+fn expected(frame: &Frame, n: c_int, fname: &str, what: &str) -> Raise {
+    let got = frame.stack.type_of(n).name();
+    bad_arg(n, fname, &format!("{what} expected, got {got}"))
+}
+
+/// `bad argument #n to 'fname' (value expected)` when argument `n` is absent.
+fn need_value(frame: &Frame, n: c_int, fname: &str) -> Result<(), Raise> {
+    if frame.stack.type_of(n) == LuaType::None {
+        return Err(bad_arg(n, fname, "value expected"));
+    }
+    Ok(())
+}
+
+/// The C type named by the argument at `idx`: a type string, a ctype or a cdata.
+pub(crate) fn check_ctype(frame: &mut Frame, idx: c_int, fname: &str) -> Result<CTypeId, Raise> {
+    match frame.stack.type_of(idx) {
+        LuaType::String => {
+            let text = frame.stack.string(idx).unwrap_or(&[]);
+            let addr = text.as_ptr() as usize;
+            let cx = frame.context.get();
+            let slot = (addr >> 4) & 15;
+            let recent = &cx.recent_type_strings[slot];
+            if recent.addr == addr && &*recent.text == text {
+                return Ok(recent.ty);
+            }
+            if let Some(&ty) = cx.type_cache.get(text) {
+                cx.recent_type_strings[slot] = RecentTypeString { addr, text: Box::from(text), ty };
+                return Ok(ty);
+            }
+            let src = core::str::from_utf8(text).map_err(|_| Error::new("invalid C type"))?;
+            let ty = cx.types.parse_type(src, &[])?;
+            // Strings that define types (`struct { int a; }`) make a new type each time.
+            if cx.type_cache.len() < 4096 && !text.contains(&b'{') {
+                cx.type_cache.insert(Box::from(text), ty);
+            }
+            Ok(ty)
+        }
+        LuaType::Userdata => match frame.cdata(idx) {
+            Some(c) => Ok(c.named_type()),
+            None => Err(bad_arg(idx, fname, "C type expected, got userdata")),
+        },
+        t => Err(bad_arg(idx, fname, &format!("C type expected, got {}", t.name()))),
+    }
+}
+
+/// `$` parameters from the arguments `from..=top`.
+fn params(frame: &mut Frame, from: c_int, fname: &str) -> Result<Vec<Param>, Raise> {
+    let mut v = Vec::new();
+    for i in from..=frame.stack.top() {
+        v.push(match frame.stack.type_of(i) {
+            LuaType::Number => {
+                Param::Int(frame.stack.integer(i).unwrap_or_else(|| frame.stack.number(i) as i64))
+            }
+            LuaType::String => Param::Name(
+                String::from_utf8_lossy(frame.stack.string(i).unwrap_or(&[])).into_owned(),
+            ),
+            t => match frame.cdata(i) {
+                Some(c) => Param::Type(c.named_type()),
+                None => {
+                    return Err(bad_arg(
+                        i,
+                        fname,
+                        &format!("type parameter expected, got {}", t.name()),
+                    ))
+                }
+            },
+        });
+    }
+    Ok(v)
+}
+
+/// `ffi.cdef(def [, params...])`.
+pub(crate) fn cdef(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    match frame.stack.type_of(1) {
+        // Like luaL_checkstring, a number is taken as its text (converted in place).
+        LuaType::Number => {
+            Ok(Outcome::Then(Action::ToString { idx: 1 }, Next::Resume(Step::START)))
+        }
+        LuaType::String => {
+            let text = String::from_utf8_lossy(frame.stack.string(1).unwrap_or(&[])).into_owned();
+            let ps = params(frame, 2, "cdef")?;
+            frame.types().cdef_with(&text, &ps)?;
+            Ok(Outcome::Return(0))
+        }
+        _ => Err(expected(frame, 1, "cdef", "string")),
+    }
+}
+
+/// `ffi.typeof(ct [, params...])`.
+pub(crate) fn typeof_(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = if frame.stack.type_of(1) == LuaType::String && frame.stack.top() > 1 {
+        let text = String::from_utf8_lossy(frame.stack.string(1).unwrap_or(&[])).into_owned();
+        let ps = params(frame, 2, "typeof")?;
+        frame.types().parse_type(&text, &ps)?
+    } else {
+        check_ctype(frame, 1, "typeof")?
+    };
+    Ok(Outcome::Then(Action::Box(Boxed::ctype(ty)), Next::Return(1)))
+}
+
+/// For a VLA `T[?]` or a VLS: (fixed part size, element size).
+fn vla_elem(tt: &CTypeTable, ty: CTypeId) -> Option<(u64, u64)> {
+    match tt.get(ty).kind {
+        Kind::Array(e, ArrayLen::Vla) => Some((0, tt.size_of(e)?)),
+        Kind::Struct(a) if tt.agg(a).vla => {
+            let d = tt.agg(a);
+            let last = d.fields.last()?;
+            let Kind::Array(e, _) = tt.get(last.ty).kind else { return None };
+            Some((last.offset, tt.size_of(e)?))
+        }
+        _ => None,
+    }
+}
+
+/// Phase of [`construct`] once the new object is on top of the stack.
+const FILL: u8 = 1;
+
+/// `ffi.new` and calling a ctype: creates a cdata of the type at argument 1 from the
+/// arguments at `first..` (a VLA/VLS takes its element count first), in two phases: the
+/// object is allocated by `run`, then filled.
+///
+/// # Safety
+/// Called from a body run by `run`, with the ctype at argument 1.
+pub(crate) unsafe fn construct(
+    frame: &mut Frame,
+    step: Step,
+    first: c_int,
+) -> Result<Outcome, Raise> {
+    if step.phase == FILL {
+        // SAFETY: phase FILL follows the allocation of a cdata of `step.ty` on top.
+        return unsafe { fill(frame, step.ty, first) };
+    }
+    let ty = check_ctype(frame, 1, "new")?;
+    let (size, nelem) = match vla_elem(frame.types(), ty) {
+        Some((fixed, es)) => {
+            need_value(frame, first, "new")?;
+            let n = int_arg(frame, first)?;
+            if n < 0 {
+                return Err(Error::new(msg::TOO_LARGE).into());
+            }
+            let n = n as u64;
+            let size = fixed.checked_add(es.saturating_mul(n)).filter(|&s| s <= crate::MAX_SIZE);
+            (size.ok_or_else(|| Error::new(msg::TOO_LARGE))?, n as u32)
+        }
+        None => {
+            let tt = frame.types();
+            match tt.get(ty).kind {
+                // A reference holds the address it refers to.
+                Kind::Ref(_) => (8, 0),
+                _ => (tt.size_of(ty).ok_or_else(|| Error::new(msg::TOO_LARGE))?, 0),
+            }
+        }
+    };
+    let align = frame.types().align_of(ty) as usize;
+    let action = Action::NewCdata { ty, size: size as usize, align, nelem };
+    Ok(Outcome::Then(action, Next::Resume(Step { phase: FILL, ty })))
+}
+
+/// The second phase of [`construct`]: initializers, then a metatype's `__gc`.
+///
+/// # Safety
+/// The new cdata of type `ty`, just allocated by `run`, is on top of the stack.
+unsafe fn fill(frame: &mut Frame, ty: CTypeId, first: c_int) -> Result<Outcome, Raise> {
+    let obj = frame.stack.top();
+    let Some(cd) = frame.cdata(obj) else { return Err(Error::new("cdata expected").into()) };
+    let p = cd.payload();
+    let nelem = cd.nelem();
+    let vla = vla_elem(frame.types(), ty);
+    let (mut init, top) = (if vla.is_some() { first + 1 } else { first }, obj - 1);
+    let bound = if vla.is_some() { nelem } else { u32::MAX };
+    let size = match vla {
+        Some((fixed, es)) => fixed + es * nelem as u64,
+        None => frame.types().size_of(ty).unwrap_or(0),
+    } as usize;
+    let ninit = top - init + 1;
+    // Throughout: `p` is the new object's payload, `size` bytes, anchored on the stack.
+    if ninit > 0 {
+        let class = TypeClass::of(frame.types(), ty);
+        let aggregate = matches!(class, TypeClass::Array(_) | TypeClass::Struct(_));
+        // LuaJIT: one initializer is converted as a whole unless it is a "value" for an
+        // aggregate (not a table, not a string for an array, not an identical aggregate
+        // cdata); then it starts a flat list.
+        let t = frame.stack.type_of(init);
+        let whole = ninit == 1
+            && (!aggregate
+                || t == LuaType::Table
+                || (t == LuaType::String && !matches!(class, TypeClass::Struct(_)))
+                || is_same_aggregate(frame, init, ty));
+        if whole {
+            if t == LuaType::Table && aggregate {
+                // SAFETY: see above (with `bound` elements for a trailing VLA).
+                unsafe { init::init_from_table(frame, init, ty, p, bound, 1)? };
+            } else if let (TypeClass::Complex(part), LuaType::Number) = (class, t) {
+                // SAFETY: see above (a complex number).
+                unsafe { cvalue::store_complex(part, p, frame.stack.number(init), 0.0) };
+            } else {
+                // SAFETY: see above.
+                unsafe { convert::to_c(frame, init, ty, p, Mode::Implicit)? };
+            }
+        } else {
+            match class {
+                TypeClass::Array(e) | TypeClass::Vector(e) => {
+                    let es = frame.types().size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))?
+                        as usize;
+                    let count = size.checked_div(es).unwrap_or(0);
+                    if ninit as usize > count {
+                        return Err(too_many(frame, ty));
+                    }
+                    let mut i = 0;
+                    while init <= top {
+                        // SAFETY: see above; element `i` < `count` lies in the object.
+                        unsafe { convert::to_c(frame, init, e, p.add(i * es), Mode::Implicit)? };
+                        init += 1;
+                        i += 1;
+                    }
+                    if ninit == 1 {
+                        for k in 1..count {
+                            // SAFETY: see above; elements 0 and `k` lie in the object.
+                            unsafe { core::ptr::copy_nonoverlapping(p, p.add(k * es), es) };
+                        }
+                    }
+                }
+                TypeClass::Complex(part) => {
+                    if ninit > 2 {
+                        return Err(too_many(frame, ty));
+                    }
+                    let (re, im) = (frame.stack.number(init), frame.stack.number(init + 1));
+                    // SAFETY: see above (a complex number).
+                    unsafe { cvalue::store_complex(part, p, re, im) };
+                }
+                TypeClass::Struct(a) => {
+                    let def = frame.types().agg(a);
+                    let named = def.fields.iter().filter(|f| f.name.is_some()).count();
+                    let limit = if def.is_union { 1 } else { named };
+                    let nfields = def.fields.len();
+                    if ninit as usize > limit {
+                        return Err(too_many(frame, ty));
+                    }
+                    let mut done = 0;
+                    for i in 0..nfields {
+                        if done == ninit {
+                            break;
+                        }
+                        let f = frame.types().agg(a).fields[i];
+                        if f.name.is_none() {
+                            continue;
+                        }
+                        // SAFETY: see above (with `bound` elements for a trailing VLA).
+                        unsafe { init::store_member(frame, init, &f, p, bound, 1)? };
+                        init += 1;
+                        done += 1;
+                    }
+                }
+                _ => return Err(too_many(frame, ty)),
+            }
+        }
+    }
+    frame.stack.set_top(obj);
+    // A metatype with __gc gives the object an implicit finaliser.
+    if matches!(frame.types().get(ty).kind, Kind::Struct(_))
+        && push_metamethod(frame, ty, Metamethod::Gc)
+    {
+        return Ok(Outcome::Then(Action::SetFinalizer { obj }, Next::Return(1)));
+    }
+    Ok(Outcome::Return(1))
+}
+
+/// Whether the value at `idx` is a cdata of the same aggregate type as `ty` (a copy).
+fn is_same_aggregate(frame: &mut Frame, idx: c_int, ty: CTypeId) -> bool {
+    match frame.cdata(idx) {
+        Some(c) if !c.is_ctype() => {
+            let tt = frame.types();
+            let (sty, _) = c.data(tt);
+            tt.unqualified(sty) == tt.unqualified(ty)
+        }
+        _ => false,
+    }
+}
+
+/// `ffi.new(ct [, nelem] [, init...])`.
+///
+/// # Safety
+/// Called by `run`.
+pub(crate) unsafe fn new(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+    // SAFETY: called by `run` (the caller's contract); the ctype is argument 1.
+    unsafe { construct(frame, step, 2) }
+}
+
+/// `ffi.cast(ct, init)`.
+pub(crate) fn cast(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = check_ctype(frame, 1, "cast")?;
+    need_value(frame, 2, "cast")?;
+    let tt = frame.types();
+    let class = TypeClass::of(tt, ty);
+    let is_ref = matches!(tt.get(ty).kind, Kind::Ref(_));
+    let scalar = matches!(
+        class,
+        TypeClass::Int(..)
+            | TypeClass::Bool
+            | TypeClass::Float(_)
+            | TypeClass::Complex(_)
+            | TypeClass::Ptr(_)
+    );
+    if !is_ref && !scalar {
+        return Err(bad_arg(1, "cast", "invalid C type"));
+    }
+    let size = if is_ref { 8 } else { tt.size_of(ty).unwrap_or(8) as usize };
+    let align = tt.align_of(ty) as usize;
+    // Every cast target fits in 16 bytes (complex double, long double).
+    let mut buf = [0u8; 16];
+    // SAFETY: `buf` holds any cast target (at most 16 bytes).
+    unsafe { convert::to_c(frame, 2, ty, buf.as_mut_ptr(), Mode::Cast)? };
+    // SAFETY: `buf` has `size` <= 16 readable bytes.
+    let b = unsafe { Boxed::copy(ty, buf.as_ptr(), size, align) };
+    Ok(Outcome::Then(Action::Box(b), Next::Return(1)))
+}
+
+/// `ffi.sizeof(ct [, nelem])`.
+pub(crate) fn size_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = check_ctype(frame, 1, "sizeof")?;
+    let cd = frame.cdata(1).filter(|c| !c.is_ctype());
+    let tt = frame.context.types();
+    let size = match (vla_elem(tt, ty), frame.stack.type_of(2), cd) {
+        (Some((fixed, es)), LuaType::Number, _) => {
+            let n = frame.stack.number(2);
+            if n < 0.0 {
+                None
+            } else {
+                es.checked_mul(n as u64).and_then(|v| v.checked_add(fixed))
+            }
+        }
+        // Allocated, so it fits.
+        (Some((fixed, es)), _, Some(c)) => Some(fixed + es * c.nelem() as u64),
+        (Some(_), _, None) => return Err(bad_arg(2, "sizeof", "value expected")),
+        _ => tt.size_of(ty),
+    };
+    match size {
+        Some(n) => frame.stack.push_integer(n as i64),
+        None => frame.stack.push_nil(),
+    }
+    Ok(Outcome::Return(1))
+}
+
+/// `ffi.alignof(ct)`.
+pub(crate) fn align_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = check_ctype(frame, 1, "alignof")?;
+    let a = frame.types().align_of(ty);
+    frame.stack.push_integer(a as i64);
+    Ok(Outcome::Return(1))
+}
+
+/// `ffi.offsetof(ct, field)`: offset, and bit position and size for a bitfield.
+pub(crate) fn offset_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = check_ctype(frame, 1, "offsetof")?;
+    let Some(name) = frame.stack.string(2) else {
+        return Err(expected(frame, 2, "offsetof", "string"));
+    };
+    let tt = frame.context.types();
+    let ty = convert::deref_ty(tt, ty);
+    let ty = tt.unqualified(ty);
+    let Some(f) = tt.offset_of_bytes(ty, name) else { return Ok(Outcome::Return(0)) };
+    frame.stack.push_integer(f.offset as i64);
+    match f.bits {
+        Some(b) => {
+            frame.stack.push_integer(b.shift as i64);
+            frame.stack.push_integer(b.width as i64);
+            Ok(Outcome::Return(3))
+        }
+        None => Ok(Outcome::Return(1)),
+    }
+}
+
+/// `ffi.istype(ct, obj)`.
+pub(crate) fn is_type(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = check_ctype(frame, 1, "istype")?;
+    need_value(frame, 2, "istype")?;
+    let r = match frame.cdata(2) {
+        Some(c) if !c.is_ctype() => {
+            let tt = frame.types();
+            let want = tt.unqualified(ty);
+            let have = tt.unqualified(c.ty());
+            let deref = convert::deref_ty(tt, c.ty());
+            let have_deref = tt.unqualified(deref);
+            let ptr_to_want = match tt.get(have).kind {
+                Kind::Ptr(to) => {
+                    matches!(tt.get(want).kind, Kind::Struct(_)) && tt.unqualified(to) == want
+                }
+                _ => false,
+            };
+            // Pointers: the same pointee, ignoring qualifiers and signedness.
+            let ptrs = match (tt.get(want).kind, tt.get(have).kind) {
+                (Kind::Ptr(a), Kind::Ptr(b)) => convert::ptr_istype(tt, b, a),
+                _ => false,
+            };
+            want == have || want == have_deref || ptr_to_want || ptrs
+        }
+        _ => false,
+    };
+    frame.stack.push_boolean(r);
+    Ok(Outcome::Return(1))
+}
+
+/// `ffi.metatype(ct, mt)`.
+pub(crate) fn metatype(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let ty = check_ctype(frame, 1, "metatype")?;
+    let tt = frame.types();
+    let ty = tt.unqualified(ty);
+    if !matches!(tt.get(ty).kind, Kind::Struct(_) | Kind::Complex(_) | Kind::Vector(..)) {
+        return Err(bad_arg(1, "metatype", "invalid C type"));
+    }
+    if frame.stack.type_of(2) != LuaType::Table {
+        return Err(expected(frame, 2, "metatype", "table"));
+    }
+    let s = &frame.stack;
+    let known = s.raw_geti(s.upvalue(upvalues::METATYPES), ty.index() as i64) != LuaType::Nil;
+    s.pop(1);
+    if known {
+        return Err(Error::new("cannot change a protected metatable").into());
+    }
+    // Recorded first: if storing the table fails, the type simply has no metatype yet
+    // (lookups find nothing in the table).
+    frame.ctx().metatyped.insert(ty.index());
+    frame.stack.set_top(2);
+    Ok(Outcome::Then(Action::SetMetatype { ty }, Next::Return(1)))
+}
+
+/// `ffi.gc(cdata, finalizer)`.
+pub(crate) fn gc(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let Some(c) = frame.cdata(1).filter(|c| !c.is_ctype()) else {
+        return Err(expected(frame, 1, "gc", "cdata"));
+    };
+    // Only pointers and aggregates take finalisers, as in LuaJIT.
+    let k = frame.types().get(c.ty()).kind;
+    if !matches!(k, Kind::Ptr(_) | Kind::Ref(_) | Kind::Struct(_) | Kind::Array(..) | Kind::Func(_))
+    {
+        return Err(bad_arg(1, "gc", "invalid C type"));
+    }
+    let t = frame.stack.type_of(2);
+    if !matches!(t, LuaType::Nil | LuaType::Function | LuaType::Table | LuaType::Userdata) {
+        return Err(bad_arg(2, "gc", &format!("function expected, got {}", t.name())));
+    }
+    frame.stack.set_top(2);
+    Ok(Outcome::Then(Action::SetFinalizer { obj: 1 }, Next::Return(1)))
+}
+
+/// `ffi.errno([newerr])`.
+pub(crate) fn errno(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let old = frame.ctx().errno;
+    if frame.stack.type_of(1) > LuaType::Nil {
+        let v = int_arg(frame, 1)? as c_int;
+        frame.ctx().errno = v;
+    }
+    frame.stack.push_integer(old as i64);
+    Ok(Outcome::Return(1))
+}
+
+/// Converts the argument at `idx` to the pointer type `ty` with the implicit conversion
+/// rules (as LuaJIT does for `ffi.string`, `ffi.copy` and `ffi.fill`).
+fn ptr_arg(frame: &mut Frame, idx: c_int, ty: CTypeId) -> Result<*mut u8, Raise> {
+    let mut slot = [0u8; 8];
+    // SAFETY: the slot holds a pointer (`ty` is a pointer type).
+    unsafe { convert::to_c(frame, idx, ty, slot.as_mut_ptr(), Mode::Implicit)? };
+    Ok(usize::from_le_bytes(slot) as *mut u8)
+}
+
+/// Converts the argument at `idx` to `int` (lengths and fill bytes).
+fn int_arg(frame: &mut Frame, idx: c_int) -> Result<i64, Raise> {
+    let mut slot = [0u8; 4];
+    // SAFETY: the slot holds an int.
+    unsafe { convert::to_c(frame, idx, ids::INT, slot.as_mut_ptr(), Mode::Implicit)? };
+    Ok(i32::from_le_bytes(slot) as i64)
+}
+
+/// `ffi.string(ptr [, len])`.
+///
+/// # Safety
+/// Called by `run`. Like C's string functions it trusts the pointer Lua code gives it
+/// (LuaJIT semantics), but refuses NULL.
+pub(crate) unsafe fn string(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let p = ptr_arg(frame, 1, ids::PCCHAR)?;
+    if p.is_null() {
+        return Err(bad_arg(1, "string", "NULL pointer"));
+    }
+    let len = if frame.stack.type_of(2) > LuaType::Nil {
+        let n = int_arg(frame, 2)?;
+        if n < 0 {
+            return Err(bad_arg(2, "string", "length out of range"));
+        }
+        n as usize
+    } else {
+        let mut n = 0usize;
+        // SAFETY: a C string the caller vouches for (see above), read up to its NUL.
+        while unsafe { p.add(n).read() } != 0 {
+            n += 1;
+        }
+        n
+    };
+    Ok(Outcome::Then(Action::Bytes(p, len), Next::Return(1)))
+}
+
+/// `ffi.copy(dst, src, len)` / `ffi.copy(dst, str)`.
+///
+/// # Safety
+/// Called by `run`. Copies as memcpy would, trusting the pointers Lua code gives it
+/// (LuaJIT semantics) but refusing NULL.
+pub(crate) unsafe fn copy(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let dst = ptr_arg(frame, 1, ids::PVOID)?;
+    let pcvoid = frame.types().ptr_to(ids::CVOID);
+    let src = ptr_arg(frame, 2, pcvoid)?;
+    let from_string = frame.stack.type_of(2) == LuaType::String;
+    let explicit = frame.stack.type_of(3) > LuaType::Nil;
+    let n = if explicit {
+        let n = int_arg(frame, 3)?;
+        if n < 0 {
+            return Err(bad_arg(3, "copy", "length out of range"));
+        }
+        n as usize
+    } else if from_string {
+        frame.stack.len(2) + 1
+    } else {
+        return Err(bad_arg(3, "copy", "number expected, got no value"));
+    };
+    if n > 0 && (dst.is_null() || src.is_null()) {
+        return Err(bad_arg(1, "copy", "NULL pointer"));
+    }
+    if from_string && !explicit {
+        // The string and its terminating NUL.
+        // SAFETY: the string has `n - 1` bytes; the destination is the caller's (above).
+        unsafe { core::ptr::copy(src, dst, n - 1) };
+        // SAFETY: as above.
+        unsafe { dst.add(n - 1).write(0) };
+    } else {
+        // SAFETY: the caller vouches for both pointers (above).
+        unsafe { core::ptr::copy(src, dst, n) };
+    }
+    Ok(Outcome::Return(0))
+}
+
+/// `ffi.fill(dst, len [, c])`.
+///
+/// # Safety
+/// Called by `run`. Fills as memset would, trusting the pointer Lua code gives it.
+pub(crate) unsafe fn fill_memory(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let dst = ptr_arg(frame, 1, ids::PVOID)?;
+    let n = int_arg(frame, 2)?;
+    if n < 0 {
+        return Err(bad_arg(2, "fill", "length out of range"));
+    }
+    let c = if frame.stack.type_of(3) > LuaType::Nil { int_arg(frame, 3)? as u8 } else { 0 };
+    if n > 0 && dst.is_null() {
+        return Err(bad_arg(1, "fill", "NULL pointer"));
+    }
+    // SAFETY: the caller vouches for the pointer (above).
+    unsafe { core::ptr::write_bytes(dst, c, n as usize) };
+    Ok(Outcome::Return(0))
+}
+
+/// `ffi.abi(param)`.
+pub(crate) fn abi(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let Some(param) = frame.stack.string(1) else {
+        return Err(bad_arg(1, "abi", "string expected"));
+    };
+    let win = frame.context.types().target().os == crate::target::Os::Windows;
+    let r = match param {
+        b"64bit" | b"le" | b"fpu" | b"hardfp" => true,
+        b"win" => win,
+        _ => false,
+    };
+    frame.stack.push_boolean(r);
+    Ok(Outcome::Return(1))
+}
+
+/// Calls the wrapped original function (upvalue `ORIGINAL`) with all arguments; one
+/// result.
+fn call_original(frame: &mut Frame) -> Result<Outcome, Raise> {
+    let s = &frame.stack;
+    let n = s.top();
+    s.push_copy(s.upvalue(upvalues::ORIGINAL));
+    s.insert(1);
+    Ok(Outcome::Then(Action::Call { nargs: n, nresults: 1 }, Next::Return(1)))
+}
+
+/// `ffi.tonumber` (and the cdata-aware global `tonumber`): numbers from cdata numbers,
+/// `nil` for other cdata, the original `tonumber` for everything else.
+pub(crate) fn to_number(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    let Some(c) = frame.cdata(1) else { return call_original(frame) };
+    if c.is_ctype() {
+        frame.stack.push_nil();
+        return Ok(Outcome::Return(1));
+    }
+    let tt = frame.context.types();
+    let (ty, p) = c.data(tt);
+    let class = TypeClass::of(tt, ty);
+    let value = match class {
+        // SAFETY: `p` holds a value of `ty` (the cdata's payload or what its reference
+        // names).
+        TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_) | TypeClass::Complex(_) => unsafe {
+            cvalue::load_num(class, p)
+        },
+        _ => None,
+    };
+    let s = &frame.stack;
+    match value {
+        Some(Num::Int(v, _)) => match class {
+            TypeClass::Int(8, false) => s.push_number(v as u64 as f64),
+            TypeClass::Int(8, true) => s.push_number(v as f64),
+            _ => s.push_integer(v),
+        },
+        Some(Num::Float(f)) => s.push_number(f),
+        None => s.push_nil(),
+    }
+    Ok(Outcome::Return(1))
+}
+
+/// `ffi.type`: "cdata" for cdata, the original `type` otherwise.
+pub(crate) fn type_name(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    if frame.cdata(1).is_some() {
+        return convert::return_text(frame, b"cdata");
+    }
+    call_original(frame)
+}
+
+/// Pushes `ffi.nullptr` (a `void *` NULL).
+pub(crate) fn null_pointer(_: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+    Ok(Outcome::Then(Action::Box(Boxed::address(ids::PVOID, 0)), Next::Return(1)))
+}

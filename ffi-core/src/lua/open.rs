@@ -1,0 +1,391 @@
+//! `open` (the module loader): builds the `ffi` table, the shared cdata metatables, the
+//! per-state context and the upvalues every closure carries; and the list of every entry
+//! point Lua can call.
+
+use super::context::{self, ContextCell};
+use super::frame::{lua_functions, protected_trampoline};
+use super::meta::Metamethod;
+use super::{arith, clib, index, library, meta, upvalues};
+use crate::luaapi::{lua_State, CFunction, Lua, LuaType, Vm};
+use crate::target::Target;
+use core::ffi::{c_int, c_void};
+
+lua_functions! {
+    /// `ffi.cdef`
+    ffi_cdef => library::cdef;
+    /// `ffi.typeof`
+    ffi_typeof => library::typeof_;
+    /// `ffi.new`
+    ffi_new => library::new;
+    /// `ffi.cast`
+    ffi_cast => library::cast;
+    /// `ffi.sizeof`
+    ffi_sizeof => library::size_of;
+    /// `ffi.alignof`
+    ffi_alignof => library::align_of;
+    /// `ffi.offsetof`
+    ffi_offsetof => library::offset_of;
+    /// `ffi.istype`
+    ffi_istype => library::is_type;
+    /// `ffi.metatype`
+    ffi_metatype => library::metatype;
+    /// `ffi.gc`
+    ffi_gc => library::gc;
+    /// `ffi.errno`
+    ffi_errno => library::errno;
+    /// `ffi.string`
+    ffi_string => library::string;
+    /// `ffi.copy`
+    ffi_copy => library::copy;
+    /// `ffi.fill`
+    ffi_fill => library::fill_memory;
+    /// `ffi.abi`
+    ffi_abi => library::abi;
+    /// `ffi.tonumber` (also the patched global `tonumber`)
+    ffi_tonumber => library::to_number;
+    /// `ffi.type` (also the patched global `type`)
+    ffi_type => library::type_name;
+    /// Makes `ffi.nullptr`.
+    ffi_nullptr => library::null_pointer;
+    /// `__index` of `ffi.C`
+    clib_index => clib::index;
+    /// `__newindex` of `ffi.C`
+    clib_newindex => clib::newindex;
+    /// cdata `__index`
+    mm_index => index::index;
+    /// cdata `__newindex`
+    mm_newindex => index::newindex;
+    /// cdata `__tostring`
+    mm_tostring => meta::tostring;
+    /// cdata `__call`
+    mm_call => meta::call;
+    /// cdata `__len`
+    mm_len => meta::len;
+    /// cdata `__concat`
+    mm_concat => meta::concat;
+    /// cdata `__close`
+    mm_close => meta::close;
+    /// cdata `__eq`
+    mm_eq => arith::eq;
+    /// cdata `__lt`
+    mm_lt => arith::lt;
+    /// cdata `__le`
+    mm_le => arith::le;
+    /// cdata `__add`
+    mm_add => arith::add;
+    /// cdata `__sub`
+    mm_sub => arith::sub;
+    /// cdata `__mul`
+    mm_mul => arith::mul;
+    /// cdata `__div`
+    mm_div => arith::div;
+    /// cdata `__mod`
+    mm_mod => arith::modulo;
+    /// cdata `__pow`
+    mm_pow => arith::pow;
+    /// cdata `__unm`
+    mm_unm => arith::unm;
+    /// cdata `__idiv` (5.3+)
+    mm_idiv => arith::idiv;
+    /// cdata `__band` (5.3+)
+    mm_band => arith::band;
+    /// cdata `__bor` (5.3+)
+    mm_bor => arith::bor;
+    /// cdata `__bxor` (5.3+)
+    mm_bxor => arith::bxor;
+    /// cdata `__shl` (5.3+)
+    mm_shl => arith::shl;
+    /// cdata `__shr` (5.3+)
+    mm_shr => arith::shr;
+    /// cdata `__bnot` (5.3+)
+    mm_bnot => arith::bnot;
+}
+
+/// The registry key of the module table (a light userdata: no string needed).
+static MODULE_KEY: u8 = 0;
+
+/// Where `open` builds things: the state and the stack position of the upvalues.
+#[derive(Copy, Clone)]
+struct Builder {
+    lua: Lua,
+    /// Stack index of the first upvalue (`CONTEXT`).
+    base: c_int,
+}
+
+impl Builder {
+    /// Sets `table[name]` to a closure of `f` with the ffi upvalues (plus `extra` values
+    /// taken from the top of the stack).
+    ///
+    /// # Safety
+    /// `open`'s stack as it builds: the upvalues at `base..`, a table at `table`, `extra`
+    /// values on top, and room for the upvalues. Raises on allocation failure.
+    unsafe fn set(self, table: c_int, name: &[u8], f: CFunction, extra: c_int) {
+        let lua = self.lua;
+        // SAFETY: `table` is a valid index (the caller's contract).
+        let table = unsafe { lua.absindex(table) };
+        for i in 0..upvalues::COUNT {
+            // SAFETY: the upvalues are at base..; the caller reserved room.
+            unsafe { lua.pushvalue(self.base + i) };
+            if extra > 0 {
+                // SAFETY: the extra values sit below the pushed upvalues: move them up.
+                unsafe { lua.insert(-1 - extra) };
+            }
+        }
+        // SAFETY: the upvalues (then the extra values) are on top.
+        unsafe { lua.pushcclosure(f, upvalues::COUNT + extra) };
+        // SAFETY: `table` is a table below the new closure; `name` ends in NUL.
+        unsafe { lua.set_field(table, name) };
+    }
+
+    /// Sets each `table[name] = closure of f`.
+    ///
+    /// # Safety
+    /// As for [`set`](Self::set) with no extra values.
+    unsafe fn set_all(self, table: c_int, functions: &[(&[u8], CFunction)]) {
+        for &(name, f) in functions {
+            // SAFETY: the caller's contract.
+            unsafe { self.set(table, name, f, 0) };
+        }
+    }
+
+    /// Sets `table[name]` to a string.
+    ///
+    /// # Safety
+    /// A table at `table`; a free slot; `name` ends in NUL. Raises on allocation failure.
+    unsafe fn set_string(self, table: c_int, name: &[u8], value: &[u8]) {
+        // SAFETY: `table` is a valid index (the caller's contract).
+        let table = unsafe { self.lua.absindex(table) };
+        // SAFETY: a free slot.
+        unsafe { self.lua.push_bytes(value) };
+        // SAFETY: the table is below the string; `name` ends in NUL.
+        unsafe { self.lua.set_field(table, name) };
+    }
+}
+
+/// Builds the `ffi` module and leaves it on the stack. Calling it again in the same state
+/// returns the same table.
+///
+/// # Safety
+/// `l` is a live state of `V`'s version. Raises on allocation failure like any
+/// `luaopen_*` function; its frame owns nothing while it does (the context is owned by
+/// its cell from the moment it exists).
+pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
+    // SAFETY: the caller's contract.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: a live state; the normalised checkstack never raises.
+    if unsafe { lua.checkstack(40) } == 0 {
+        // SAFETY: a C function always has a free slot; nothing is owned here.
+        unsafe { lua.push_bytes(b"ffi: not enough Lua stack to open the module") };
+        // SAFETY: nothing is owned here.
+        unsafe { lua.raise() }
+    }
+    let reg = lua.registry();
+    let module_key = &MODULE_KEY as *const u8 as *mut c_void;
+    // SAFETY: room reserved above.
+    unsafe { lua.pushlightuserdata(module_key) };
+    // SAFETY: the registry is a table; the key is on top.
+    if LuaType::from_tag(unsafe { lua.rawget(reg) }) == LuaType::Table {
+        return 1;
+    }
+    // SAFETY: the nil lookup result is on top.
+    unsafe { lua.pop(1) };
+    // SAFETY: room reserved; the cell is anchored in the registry and left on top.
+    let cell: *mut ContextCell = unsafe { context::new_cell::<V>(lua) };
+    // SAFETY: the cell is on top.
+    unsafe { lua.pop(1) };
+    // The upvalues, in order (see `upvalues`).
+    // SAFETY: a live state.
+    let base = unsafe { lua.gettop() } + 1;
+    let b = Builder { lua, base };
+    // SAFETY (each push below): room reserved above; raises only on allocation failure.
+    unsafe { lua.pushlightuserdata(cell as *mut c_void) }; // CONTEXT
+                                                           // SAFETY: as above.
+    unsafe { lua.createtable(0, 32) }; // CDATA_MT
+                                       // SAFETY: as above.
+    unsafe { lua.createtable(0, 32) }; // GC_MT
+                                       // SAFETY: as above.
+    unsafe { lua.createtable(0, 0) }; // METATYPES
+                                      // SAFETY: as above.
+    unsafe { lua.createtable(0, 0) }; // FINALIZERS, with weak keys:
+                                      // SAFETY: as above.
+    unsafe { lua.createtable(0, 1) };
+    // SAFETY: the weak-mode table is on top.
+    unsafe { b.set_string(-1, b"__mode\0", b"k") };
+    // SAFETY: the finaliser table is below its metatable.
+    unsafe { lua.setmetatable(-2) };
+    // ANCHORS: the array part is made once, so anchoring never allocates.
+    // SAFETY: as above.
+    unsafe { lua.createtable(upvalues::MEMBER_SLOTS as c_int, 0) };
+    // SAFETY: as above.
+    unsafe { lua.createtable(Metamethod::ALL.len() as c_int, 0) }; // STRINGS
+    for mm in Metamethod::ALL {
+        let name = mm.name();
+        // SAFETY: as above.
+        unsafe { lua.push_bytes(&name[..name.len() - 1]) };
+        // SAFETY: the strings table is below the name.
+        unsafe { lua.rawseti(-2, mm as i64) };
+    }
+    // SAFETY: as above.
+    unsafe { lua.pushcclosure(protected_trampoline::<V>, 0) }; // PROTECT
+    let cdata_mt = base + upvalues::CDATA_MT - 1;
+    let gc_mt = base + upvalues::GC_MT - 1;
+
+    // The shared cdata metatable.
+    let metamethods: [(&[u8], CFunction); 16] = [
+        (b"__index\0", mm_index::<V>),
+        (b"__newindex\0", mm_newindex::<V>),
+        (b"__tostring\0", mm_tostring::<V>),
+        (b"__call\0", mm_call::<V>),
+        (b"__len\0", mm_len::<V>),
+        (b"__concat\0", mm_concat::<V>),
+        (b"__eq\0", mm_eq::<V>),
+        (b"__lt\0", mm_lt::<V>),
+        (b"__le\0", mm_le::<V>),
+        (b"__add\0", mm_add::<V>),
+        (b"__sub\0", mm_sub::<V>),
+        (b"__mul\0", mm_mul::<V>),
+        (b"__div\0", mm_div::<V>),
+        (b"__mod\0", mm_mod::<V>),
+        (b"__pow\0", mm_pow::<V>),
+        (b"__unm\0", mm_unm::<V>),
+    ];
+    let integer_metamethods: [(&[u8], CFunction); 7] = [
+        (b"__idiv\0", mm_idiv::<V>),
+        (b"__band\0", mm_band::<V>),
+        (b"__bor\0", mm_bor::<V>),
+        (b"__bxor\0", mm_bxor::<V>),
+        (b"__shl\0", mm_shl::<V>),
+        (b"__shr\0", mm_shr::<V>),
+        (b"__bnot\0", mm_bnot::<V>),
+    ];
+    // SAFETY: the metatable is at `cdata_mt`, the upvalues at `base..`; room reserved.
+    unsafe { b.set_all(cdata_mt, &metamethods) };
+    if V::api().integers {
+        // SAFETY: as above.
+        unsafe { b.set_all(cdata_mt, &integer_metamethods) };
+    }
+    if V::api().version >= 504 {
+        // SAFETY: as above.
+        unsafe { b.set(cdata_mt, b"__close\0", mm_close::<V>, 0) };
+    }
+    // SAFETY: as above.
+    unsafe { b.set_string(cdata_mt, b"__name\0", b"cdata") };
+    // SAFETY: as above.
+    unsafe { b.set_string(cdata_mt, b"__metatable\0", b"ffi") };
+    // The variant for cdata with a finaliser: the same closure values (so that __eq/__lt
+    // work across both, as 5.1 requires the same metamethod) plus __gc. Only those
+    // objects are finalizable, so plain cdata cost the collector no more than any
+    // userdata.
+    // SAFETY: as above.
+    unsafe { lua.pushnil() };
+    // SAFETY: `cdata_mt` is a table and the key on top came from lua_next itself.
+    while unsafe { lua.next(cdata_mt) } != 0 {
+        // SAFETY: key and value on top; room reserved.
+        unsafe { lua.pushvalue(-2) };
+        // SAFETY: key, value, key on top: swap the last two.
+        unsafe { lua.insert(-2) };
+        // SAFETY: the variant is a table; key and value on top.
+        unsafe { lua.rawset(gc_mt) };
+    }
+    // SAFETY: as above.
+    unsafe { b.set(gc_mt, b"__gc\0", meta::gc::<V>, 0) };
+
+    // The module.
+    // SAFETY: as above.
+    unsafe { lua.createtable(0, 32) };
+    // SAFETY: a live state.
+    let m = unsafe { lua.gettop() };
+    let functions: [(&[u8], CFunction); 15] = [
+        (b"cdef\0", ffi_cdef::<V>),
+        (b"typeof\0", ffi_typeof::<V>),
+        (b"new\0", ffi_new::<V>),
+        (b"cast\0", ffi_cast::<V>),
+        (b"sizeof\0", ffi_sizeof::<V>),
+        (b"alignof\0", ffi_alignof::<V>),
+        (b"offsetof\0", ffi_offsetof::<V>),
+        (b"istype\0", ffi_istype::<V>),
+        (b"metatype\0", ffi_metatype::<V>),
+        (b"gc\0", ffi_gc::<V>),
+        (b"errno\0", ffi_errno::<V>),
+        (b"string\0", ffi_string::<V>),
+        (b"copy\0", ffi_copy::<V>),
+        (b"fill\0", ffi_fill::<V>),
+        (b"abi\0", ffi_abi::<V>),
+    ];
+    // SAFETY: the module is at `m`; as above.
+    unsafe { b.set_all(m, &functions) };
+    let target = Target::host();
+    // SAFETY: as above.
+    unsafe { b.set_string(m, b"os\0", target.os_name().as_bytes()) };
+    // SAFETY: as above.
+    unsafe { b.set_string(m, b"arch\0", target.arch.as_bytes()) };
+    // ffi.tonumber / ffi.type wrap the originals (upvalue ORIGINAL).
+    for (name, f) in
+        [(&b"tonumber\0"[..], ffi_tonumber::<V> as CFunction), (b"type\0", ffi_type::<V>)]
+    {
+        // SAFETY: as above; `name` ends in NUL.
+        unsafe { lua.get_global(name) };
+        // SAFETY: as above, with the original on top.
+        unsafe { b.set(m, name, f, 1) };
+    }
+    // ffi.C: a userdata namespace with __index and __newindex.
+    // SAFETY: as above.
+    unsafe { lua.newuserdata(8) };
+    // SAFETY: as above.
+    unsafe { lua.createtable(0, 2) };
+    // SAFETY: a live state.
+    let clib_mt = unsafe { lua.gettop() };
+    let clib: [(&[u8], CFunction); 2] =
+        [(b"__index\0", clib_index::<V>), (b"__newindex\0", clib_newindex::<V>)];
+    // SAFETY: the metatable is at `clib_mt`; as above.
+    unsafe { b.set_all(clib_mt, &clib) };
+    // SAFETY: the namespace userdata is below its metatable.
+    unsafe { lua.setmetatable(-2) };
+    // SAFETY: the module is below the namespace.
+    unsafe { lua.set_field(m, b"C\0") };
+    // ffi.nullptr and ffi.NULL: made by calling a closure that boxes a NULL.
+    // SAFETY: as above.
+    unsafe { b.set(m, b"nullptr\0", ffi_nullptr::<V>, 0) };
+    // SAFETY: the module is at `m`.
+    unsafe { lua.get_field(m, b"nullptr\0") };
+    // SAFETY: the closure is on top; it returns one value.
+    unsafe { lua.call(0, 1) };
+    // SAFETY: room reserved.
+    unsafe { lua.pushvalue(-1) };
+    // SAFETY: the module is below the two copies.
+    unsafe { lua.set_field(m, b"nullptr\0") };
+    // SAFETY: as above.
+    unsafe { lua.set_field(m, b"NULL\0") };
+    // Remember the module; drop the upvalue slots.
+    // SAFETY: room reserved.
+    unsafe { lua.pushlightuserdata(module_key) };
+    // SAFETY: as above.
+    unsafe { lua.pushvalue(m) };
+    // SAFETY: the registry is a table; key and value on top.
+    unsafe { lua.rawset(reg) };
+    // SAFETY: the module is on top; `base` is below it.
+    unsafe { lua.insert(base) };
+    // SAFETY: the module is at `base`.
+    unsafe { lua.settop(base) };
+    1
+}
+
+/// Replaces the global `tonumber` with the cdata-aware one (`ffi.tonumber`), as loading
+/// LuaJIT-targeted code expects; `type` only when `with_type` is set.
+///
+/// # Safety
+/// `l` is a live state of `V`'s version with the ffi module table at `module`. Raises
+/// like any global assignment.
+pub unsafe fn patch_globals<V: Vm>(l: *mut lua_State, module: c_int, with_type: bool) {
+    // SAFETY: the caller's contract.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: `module` is a valid index (the caller's contract).
+    let module = unsafe { lua.absindex(module) };
+    let names: &[&[u8]] = if with_type { &[b"tonumber\0", b"type\0"] } else { &[b"tonumber\0"] };
+    for &name in names {
+        // SAFETY: the module table is at `module`; `name` ends in NUL; a free slot.
+        unsafe { lua.get_field(module, name) };
+        // SAFETY: the function is on top; `name` ends in NUL.
+        unsafe { lua.set_global(name) };
+    }
+}
