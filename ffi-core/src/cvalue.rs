@@ -161,12 +161,18 @@ impl ScalarKind {
     /// stores from one: not 64-bit (those are boxed), not an enum (those read as cdata and
     /// take strings). Qualifiers do not matter here.
     pub fn unboxed(tt: &CTypeTable, ty: CTypeId) -> Option<ScalarKind> {
-        match tt.get(ty).kind {
-            Kind::Int { .. } | Kind::Float(_) | Kind::Bool => {
-                ScalarKind::from_class(TypeClass::of(tt, ty)).filter(|k| k.is_unboxed())
-            }
-            _ => None,
-        }
+        Some(match tt.get(ty).kind {
+            Kind::Int { size: 1, signed: true, .. } => ScalarKind::I8,
+            Kind::Int { size: 1, signed: false, .. } => ScalarKind::U8,
+            Kind::Int { size: 2, signed: true, .. } => ScalarKind::I16,
+            Kind::Int { size: 2, signed: false, .. } => ScalarKind::U16,
+            Kind::Int { size: 4, signed: true, .. } => ScalarKind::I32,
+            Kind::Int { size: 4, signed: false, .. } => ScalarKind::U32,
+            Kind::Float(FloatKind::Float) => ScalarKind::F32,
+            Kind::Float(_) => ScalarKind::F64,
+            Kind::Bool => ScalarKind::Bool,
+            _ => return None,
+        })
     }
 
     /// Whether values of this kind are plain Lua values (everything but 64-bit integers).

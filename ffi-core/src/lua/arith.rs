@@ -11,7 +11,7 @@ use super::meta::{call_metamethod, Metamethod};
 use crate::ctype::{CTypeId, Kind};
 use crate::cvalue::{self, Num, TypeClass};
 use crate::error::Error;
-use crate::luaapi::LuaType;
+use crate::luaapi::{LuaType, Vm};
 use crate::table::{ids, CTypeTable};
 use alloc::format;
 use core::ffi::c_int;
@@ -76,7 +76,7 @@ impl ArithOp {
 }
 
 /// The operand at `idx`.
-fn operand(frame: &mut Frame, idx: c_int) -> (Operand, Option<Cdata>) {
+fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> (Operand, Option<Cdata>) {
     match frame.stack.type_of(idx) {
         LuaType::Number => {
             let n = match frame.stack.is_integer(idx).then(|| frame.stack.integer(idx)).flatten() {
@@ -120,7 +120,11 @@ fn operand(frame: &mut Frame, idx: c_int) -> (Operand, Option<Cdata>) {
 }
 
 /// An enum constant named by the string at `sidx`, when the other operand is an enum.
-fn enum_string(frame: &mut Frame, sidx: c_int, other: Option<Cdata>) -> Result<Option<i64>, Raise> {
+fn enum_string<V: Vm>(
+    frame: &mut Frame<V>,
+    sidx: c_int,
+    other: Option<Cdata>,
+) -> Result<Option<i64>, Raise> {
     let Some(c) = other.filter(|c| !c.is_ctype()) else { return Ok(None) };
     let tt = frame.context.types();
     let ty = convert::deref_ty(tt, c.ty());
@@ -134,7 +138,10 @@ fn enum_string(frame: &mut Frame, sidx: c_int, other: Option<Cdata>) -> Result<O
 
 /// Both operands (the first twice for unary operators), with a string next to an enum
 /// cdata replaced by that enum's constant.
-fn operands(frame: &mut Frame, unary: bool) -> Result<[(Operand, Option<Cdata>); 2], Raise> {
+fn operands<V: Vm>(
+    frame: &mut Frame<V>,
+    unary: bool,
+) -> Result<[(Operand, Option<Cdata>); 2], Raise> {
     let (mut a, ca) = operand(frame, 1);
     let (mut b, cb) = if unary { (a, ca) } else { operand(frame, 2) };
     if let Operand::Str = a {
@@ -280,7 +287,7 @@ fn boxed(b: Boxed) -> Result<Outcome, Raise> {
 }
 
 /// An arithmetic metamethod (operands at 1 and 2).
-fn arith(frame: &mut Frame, op: ArithOp) -> Result<Outcome, Raise> {
+fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
     let unary = op.is_unary();
     let [(a, _), (b, _)] = operands(frame, unary)?;
     // Pointer arithmetic and difference.
@@ -325,7 +332,7 @@ fn arith(frame: &mut Frame, op: ArithOp) -> Result<Outcome, Raise> {
 }
 
 /// The metatype's metamethod, else the arithmetic error.
-fn fallback(frame: &mut Frame, op: ArithOp) -> Result<Outcome, Raise> {
+fn fallback<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
     if let Some(o) = call_metamethod(frame, op.metamethod(), 1) {
         return Ok(o);
     }
@@ -337,7 +344,7 @@ fn fallback(frame: &mut Frame, op: ArithOp) -> Result<Outcome, Raise> {
 macro_rules! arith_bodies {
     ($($name:ident => $op:expr,)*) => {$(
         /// An arithmetic metamethod (operands at 1 and 2).
-        pub(crate) fn $name(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+        pub(crate) fn $name<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
             arith(frame, $op)
         }
     )*};
@@ -358,7 +365,7 @@ enum Comparison {
 }
 
 /// A comparison metamethod (operands at 1 and 2).
-fn compare(frame: &mut Frame, cmp: Comparison) -> Result<Outcome, Raise> {
+fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Raise> {
     let [(a, ca), (b, cb)] = operands(frame, false)?;
     if let (Some(x), Some(y)) = (ca, cb) {
         if x.is_ctype() && y.is_ctype() && cmp == Comparison::Eq {
@@ -420,16 +427,16 @@ fn compare(frame: &mut Frame, cmp: Comparison) -> Result<Outcome, Raise> {
 }
 
 /// `__eq` (operands at 1 and 2).
-pub(crate) fn eq(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn eq<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     compare(frame, Comparison::Eq)
 }
 
 /// `__lt` (operands at 1 and 2).
-pub(crate) fn lt(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn lt<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     compare(frame, Comparison::Lt)
 }
 
 /// `__le` (operands at 1 and 2).
-pub(crate) fn le(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn le<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     compare(frame, Comparison::Le)
 }

@@ -19,7 +19,7 @@
 use super::frame::FrameStack;
 use super::upvalues;
 use crate::ctype::{CTypeId, Kind};
-use crate::luaapi::Lua;
+use crate::luaapi::{Lua, Vm};
 use crate::table::CTypeTable;
 use core::ffi::c_int;
 
@@ -60,13 +60,9 @@ impl Cdata {
     /// The cdata at `idx`, if the value there is a full userdata of at least the header's
     /// size that starts with [`MAGIC`] and whose type ids are below `ntypes`.
     #[inline(always)]
-    pub fn get(stack: &FrameStack, idx: c_int, ntypes: usize) -> Option<Cdata> {
-        let block = stack.userdata(idx) as *mut u8;
-        if block.is_null() {
-            return None;
-        }
+    pub fn get<V: Vm>(stack: &FrameStack<V>, idx: c_int, ntypes: usize) -> Option<Cdata> {
         // A light userdata has no length (0), so it is never taken for a cdata.
-        let len = stack.len(idx);
+        let (block, len) = stack.userdata_block(idx)?;
         if len < HEADER {
             return None;
         }
@@ -75,7 +71,7 @@ impl Cdata {
         // region (userdata blocks are at least 8-aligned, enough for Header).
         let h = unsafe { header.read() };
         let off = h.off as usize;
-        if h.magic != MAGIC || h.ty as usize >= ntypes || off < HEADER || off > len {
+        if h.magic != MAGIC || h.ty as usize >= ntypes || off > len {
             return None;
         }
         // SAFETY: `off` <= `len`: the payload pointer stays inside the block.
@@ -201,6 +197,7 @@ impl Boxed {
 /// # Safety
 /// A live state inside an ffi closure (upvalues as in [`upvalues`]) with two free stack
 /// slots. Raises on allocation failure.
+#[inline(always)]
 pub(crate) unsafe fn push_new(
     lua: Lua,
     ty: CTypeId,
@@ -234,6 +231,7 @@ pub(crate) unsafe fn push_new(
 ///
 /// # Safety
 /// As for [`push_new`].
+#[inline(always)]
 pub(crate) unsafe fn push_boxed(lua: Lua, b: &Boxed) {
     // SAFETY: the caller's contract.
     let p = unsafe { push_new(lua, b.ty, b.len as usize, b.align as usize, 0) };
@@ -252,6 +250,7 @@ pub(crate) unsafe fn push_boxed(lua: Lua, b: &Boxed) {
 ///
 /// # Safety
 /// A live state inside an ffi closure; `idx` holds a cdata; one free stack slot.
+#[inline(always)]
 pub(crate) unsafe fn make_finalizable(lua: Lua, idx: c_int) {
     // SAFETY: the caller's contract: `idx` is valid.
     let idx = unsafe { lua.absindex(idx) };

@@ -8,12 +8,13 @@ use super::frame::{Frame, Outcome, Raise, Step};
 use super::library::bad_arg;
 use crate::ctype::{Kind, Symbol};
 use crate::error::Error;
+use crate::luaapi::Vm;
 use crate::table::ids;
 use alloc::format;
 use alloc::string::String;
 
 /// The symbol name at argument 2.
-fn symbol_name(frame: &mut Frame, what: &str) -> Result<String, Raise> {
+fn symbol_name<V: Vm>(frame: &mut Frame<V>, what: &str) -> Result<String, Raise> {
     match frame.stack.string(2) {
         Some(name) => Ok(String::from_utf8_lossy(name).into_owned()),
         None => Err(bad_arg(2, what, "string expected")),
@@ -21,7 +22,7 @@ fn symbol_name(frame: &mut Frame, what: &str) -> Result<String, Raise> {
 }
 
 /// `ffi.C.name` (the namespace at 1, the name at 2).
-pub(crate) fn index(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let name = symbol_name(frame, "index")?;
     let tt = frame.types();
     match tt.lookup(&name) {
@@ -45,7 +46,7 @@ pub(crate) fn index(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.C.name = v`: constants are read-only; variables come with C calls.
-pub(crate) fn newindex(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn newindex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let name = match frame.stack.string(2) {
         Some(name) => String::from_utf8_lossy(name).into_owned(),
         None => {

@@ -24,9 +24,10 @@ use crate::luaapi::{lua_State, Lua, LuaType, Stack, Vm};
 use crate::table::{CTypeTable, FieldInfo};
 use crate::target::Target;
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 
 /// Everything ffi keeps per Lua state.
 pub(crate) struct Context {
@@ -44,7 +45,7 @@ pub(crate) struct Context {
     pub members: MemberCache,
     /// Types that have a metatype (metatypes are permanent): most lookups end here
     /// without touching Lua.
-    pub metatyped: HashSet<u32>,
+    pub metatyped: TypeSet,
 }
 
 /// One entry of [`Context::recent_type_strings`].
@@ -69,8 +70,32 @@ impl Context {
                 ty: crate::table::ids::VOID,
             }),
             members: MemberCache::new(),
-            metatyped: HashSet::new(),
+            metatyped: TypeSet::default(),
         }
+    }
+}
+
+/// A set of type ids, as a bit set (ids are dense).
+#[derive(Default)]
+pub(crate) struct TypeSet {
+    bits: Vec<u64>,
+}
+
+impl TypeSet {
+    /// Whether `ty` is in the set.
+    #[inline(always)]
+    pub fn contains(&self, ty: CTypeId) -> bool {
+        let i = ty.index() as usize;
+        self.bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
+    }
+
+    /// Adds `ty`.
+    pub fn insert(&mut self, ty: CTypeId) {
+        let i = ty.index() as usize;
+        if self.bits.len() <= i / 64 {
+            self.bits.resize(i / 64 + 1, 0);
+        }
+        self.bits[i / 64] |= 1 << (i % 64);
     }
 }
 
@@ -122,8 +147,8 @@ impl MemberCache {
     /// The cached lookup, if this slot holds it.
     #[inline(always)]
     pub fn hit(&self, sty: CTypeId, key: usize) -> Option<MemberSlot> {
-        let s = self.slots[Self::slot_index(sty, key)];
-        (s.struct_ty == sty.index() && s.key == key).then_some(s)
+        let s = &self.slots[Self::slot_index(sty, key)];
+        (s.struct_ty == sty.index() && s.key == key).then_some(*s)
     }
 
     /// Fills slot `i` (its key must be anchored, see the type docs).

@@ -8,7 +8,7 @@ use super::frame::{Action, Frame, Next, Outcome, Raise};
 use crate::ctype::{ArrayLen, CTypeId, EnumId, Kind};
 use crate::cvalue::{self, Num, TypeClass};
 use crate::error::Error;
-use crate::luaapi::LuaType;
+use crate::luaapi::{LuaType, Vm};
 use crate::table::CTypeTable;
 use alloc::format;
 use alloc::string::String;
@@ -32,7 +32,7 @@ pub(crate) fn deref_ty(tt: &CTypeTable, ty: CTypeId) -> CTypeId {
 }
 
 /// The C type name LuaJIT shows for a Lua value in "cannot convert" messages.
-pub(crate) fn value_name(frame: &mut Frame, idx: c_int) -> String {
+pub(crate) fn value_name<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> String {
     if let Some(c) = frame.cdata(idx) {
         return frame.types().repr(c.named_type());
     }
@@ -43,7 +43,7 @@ pub(crate) fn value_name(frame: &mut Frame, idx: c_int) -> String {
 
 /// The name of a value in operator errors (`attempt to concatenate 'boolean' and ...`):
 /// like [`value_name`] but with Lua's own type names.
-pub(crate) fn op_value_name(frame: &mut Frame, idx: c_int) -> String {
+pub(crate) fn op_value_name<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> String {
     if frame.cdata(idx).is_some() {
         return value_name(frame, idx);
     }
@@ -51,7 +51,7 @@ pub(crate) fn op_value_name(frame: &mut Frame, idx: c_int) -> String {
 }
 
 /// `cannot convert 'from' to 'to'`.
-pub(crate) fn cannot_convert(frame: &mut Frame, idx: c_int, to: CTypeId) -> Raise {
+pub(crate) fn cannot_convert<V: Vm>(frame: &mut Frame<V>, idx: c_int, to: CTypeId) -> Raise {
     let from = value_name(frame, idx);
     Error::new(format!("cannot convert '{}' to '{}'", from, frame.types().repr(to))).into()
 }
@@ -101,8 +101,8 @@ pub(crate) fn enum_value(tt: &CTypeTable, e: EnumId, s: &[u8]) -> Option<i64> {
 ///
 /// # Safety
 /// `dst` is writable for the size of `ty` (for a reference: of a pointer).
-pub(crate) unsafe fn to_c(
-    frame: &mut Frame,
+pub(crate) unsafe fn to_c<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     ty: CTypeId,
     dst: *mut u8,
@@ -116,8 +116,8 @@ pub(crate) unsafe fn to_c(
 ///
 /// # Safety
 /// As for [`to_c`].
-pub(crate) unsafe fn to_c_nested(
-    frame: &mut Frame,
+pub(crate) unsafe fn to_c_nested<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     ty: CTypeId,
     dst: *mut u8,
@@ -268,8 +268,8 @@ pub(crate) unsafe fn to_c_nested(
 ///
 /// # Safety
 /// `dst` is writable for a pointer.
-unsafe fn ref_to_c(
-    frame: &mut Frame,
+unsafe fn ref_to_c<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     ty: CTypeId,
     to: CTypeId,
@@ -304,8 +304,8 @@ unsafe fn ref_to_c(
 ///
 /// # Safety
 /// As for [`to_c`]; `cd` is the cdata at `idx`.
-unsafe fn cdata_to_c(
-    frame: &mut Frame,
+unsafe fn cdata_to_c<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     cd: Cdata,
     ty: CTypeId,
@@ -438,8 +438,8 @@ pub(crate) enum ToLua {
 ///
 /// # Safety
 /// `src` is readable for the type (an aggregate's address is only taken, not read).
-pub(crate) unsafe fn to_lua(
-    frame: &mut Frame,
+pub(crate) unsafe fn to_lua<V: Vm>(
+    frame: &mut Frame<V>,
     ty: CTypeId,
     src: *const u8,
 ) -> Result<ToLua, Raise> {
@@ -489,8 +489,8 @@ pub(crate) unsafe fn to_lua(
 ///
 /// # Safety
 /// As for [`to_lua`].
-pub(crate) unsafe fn return_value(
-    frame: &mut Frame,
+pub(crate) unsafe fn return_value<V: Vm>(
+    frame: &mut Frame<V>,
     ty: CTypeId,
     src: *const u8,
 ) -> Result<Outcome, Raise> {
@@ -503,9 +503,9 @@ pub(crate) unsafe fn return_value(
 
 /// Returns `text` as the body's one result: inline when short, else pushed in protected
 /// mode.
-pub(crate) fn return_text(frame: &mut Frame, text: &[u8]) -> Result<Outcome, Raise> {
-    if let Some(t) = super::frame::InlineText::new(text) {
-        return Ok(Outcome::Then(Action::Text(t), Next::Return(1)));
+pub(crate) fn return_text<V: Vm>(frame: &mut Frame<V>, text: &[u8]) -> Result<Outcome, Raise> {
+    if let Some(o) = frame.text_result(text) {
+        return Ok(o);
     }
     let mut push = |lua: crate::luaapi::Lua| {
         // SAFETY: inside the protected trampoline; this closure borrows `text` and owns

@@ -46,6 +46,7 @@ use crate::luaapi::{lua_State, Lua, LuaType, Stack, Vm, MINSTACK, MULTRET};
 use crate::table::CTypeTable;
 use core::cell::Cell;
 use core::ffi::{c_char, c_int, c_void};
+use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 /// Why a body failed.
@@ -108,8 +109,8 @@ pub(crate) enum Action {
     NewCdata { ty: crate::ctype::CTypeId, size: usize, align: usize, nelem: u32 },
     /// Push a cdata holding a copy of these bytes.
     Box(cdata::Boxed),
-    /// Push a short text.
-    Text(InlineText),
+    /// Push the text the body stored with [`Frame::text_result`].
+    Text,
     /// Push `len` bytes at this address (memory the Lua stack keeps alive, or C memory
     /// the program vouches for, as `ffi.string`'s argument).
     Bytes(*const u8, usize),
@@ -131,66 +132,101 @@ pub(crate) enum Action {
     ToString { idx: c_int },
 }
 
-/// A text short enough to travel inside an [`Action`].
-#[derive(Copy, Clone)]
+/// A short text a body leaves for `run` to push ([`Action::Text`]): plain bytes in `run`'s
+/// frame, of which only the first `len` are ever written or read.
 pub(crate) struct InlineText {
-    len: u8,
-    bytes: [u8; InlineText::CAPACITY],
+    len: usize,
+    bytes: [core::mem::MaybeUninit<u8>; InlineText::CAPACITY],
 }
 
 impl InlineText {
     /// The longest text that fits.
     pub const CAPACITY: usize = 96;
 
-    /// `s`, if it fits.
-    pub fn new(s: &[u8]) -> Option<InlineText> {
-        (s.len() <= Self::CAPACITY).then(|| {
-            let mut bytes = [0u8; Self::CAPACITY];
-            bytes[..s.len()].copy_from_slice(s);
-            InlineText { len: s.len() as u8, bytes }
-        })
+    /// Stores `s` if it fits; returns whether it did.
+    fn set(&mut self, s: &[u8]) -> bool {
+        if s.len() > Self::CAPACITY {
+            return false;
+        }
+        for (dst, &b) in self.bytes.iter_mut().zip(s) {
+            dst.write(b);
+        }
+        self.len = s.len();
+        true
     }
 
     /// The text.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
+        // SAFETY: the first `len` bytes were written by `set` (`len` starts at 0).
+        unsafe { core::slice::from_raw_parts(self.bytes.as_ptr() as *const u8, self.len) }
     }
 }
 
 /// The Lua stack of one ffi call, as a body sees it: quiet operations only, every index
-/// checked against the tracked top, every push against the room known to be allocated.
+/// checked in Rust, every push against the room known to be allocated.
 ///
-/// Reads at an index with no value give "none" (as Lua's acceptable indices do) without
-/// calling Lua. Running out of room is a Lua error through [`reserve`](Self::reserve), or
-/// a panic (which `run` turns into an error) for a push that was not reserved.
-pub(crate) struct FrameStack {
-    raw: Stack,
-    /// `lua_gettop`, kept up to date by every operation here.
+/// The top is fetched (`lua_gettop`) only when an operation needs it: positive indices up
+/// to `LUA_MINSTACK` are always acceptable in a C function (Lua reads "none" above the
+/// top), so the hot paths never ask. Running out of room is a Lua error through
+/// [`reserve`](Self::reserve), or a panic (which `run` turns into an error) for a push
+/// nobody reserved room for.
+pub(crate) struct FrameStack<V: Vm> {
+    /// The state (its table is `V`'s, known at compile time, so calls are direct).
+    l: *mut lua_State,
+    /// `lua_gettop` if known, else [`UNKNOWN`].
     top: Cell<c_int>,
-    /// The highest index with allocated room.
-    limit: Cell<c_int>,
+    /// Free slots known to be allocated above the top.
+    room: Cell<c_int>,
+    vm: PhantomData<V>,
 }
 
-impl FrameStack {
-    /// The view of the running C function's stack, whose room extends to `limit`.
-    ///
-    /// # Safety
-    /// `raw` is the live state of the running C function, and its stack has room up to
-    /// index `limit` (Lua guarantees `LUA_MINSTACK` slots above the arguments at entry).
-    unsafe fn new(raw: Stack, limit: c_int) -> FrameStack {
-        // SAFETY: a live state (the caller's contract).
-        let top = unsafe { raw.gettop() };
-        FrameStack { raw, top: Cell::new(top), limit: Cell::new(limit.max(top)) }
+/// [`FrameStack::top`] not fetched yet.
+const UNKNOWN: c_int = -1;
+
+impl<V: Vm> FrameStack<V> {
+    /// The raw handle (quiet operations).
+    #[inline(always)]
+    fn raw(&self) -> Stack {
+        Stack { api: V::api(), l: self.l }
     }
 
-    /// Whether `idx` names a value of this frame (or a pseudo-index).
+    /// The view of the running C function's stack.
+    ///
+    /// # Safety
+    /// `l` is the live state (of `V`'s version) of the running C function, with `room`
+    /// free slots allocated above its top (Lua guarantees `LUA_MINSTACK` of them at entry).
+    #[inline(always)]
+    unsafe fn new(l: *mut lua_State, room: c_int) -> FrameStack<V> {
+        FrameStack { l, top: Cell::new(UNKNOWN), room: Cell::new(room), vm: PhantomData }
+    }
+
+    /// The index of the top value (0 when empty).
+    #[inline(always)]
+    pub fn top(&self) -> c_int {
+        let t = self.top.get();
+        if t != UNKNOWN {
+            return t;
+        }
+        // SAFETY: a live state (FrameStack's invariant).
+        let t = unsafe { self.raw().gettop() };
+        self.top.set(t);
+        t
+    }
+
+    /// Forgets what is known after Lua code changed the stack.
+    fn forget(&self) {
+        self.top.set(UNKNOWN);
+        self.room.set(0);
+    }
+
+    /// Whether `idx` names a value of this frame, an acceptable index above the top (read
+    /// as "none" by Lua), or a pseudo-index.
     #[inline(always)]
     fn readable(&self, idx: c_int) -> bool {
-        let top = self.top.get();
         if idx > 0 {
-            idx <= top
-        } else if idx > self.raw.registry() {
-            idx < 0 && -idx <= top
+            idx <= MINSTACK || idx <= self.top()
+        } else if idx > self.raw().registry() {
+            idx < 0 && -idx <= self.top()
         } else {
             // The registry and upvalues: Lua answers "none" for an upvalue the closure
             // lacks.
@@ -201,8 +237,8 @@ impl FrameStack {
     /// The absolute position of `idx` (pseudo-indices unchanged).
     #[inline(always)]
     pub fn absolute(&self, idx: c_int) -> c_int {
-        if idx < 0 && idx > self.raw.registry() {
-            self.top.get() + idx + 1
+        if idx < 0 && idx > self.raw().registry() {
+            self.top() + idx + 1
         } else {
             idx
         }
@@ -211,13 +247,7 @@ impl FrameStack {
     /// `lua_upvalueindex(n)`.
     #[inline(always)]
     pub fn upvalue(&self, n: c_int) -> c_int {
-        self.raw.upvalue(n)
-    }
-
-    /// The index of the top value (0 when empty).
-    #[inline(always)]
-    pub fn top(&self) -> c_int {
-        self.top.get()
+        self.raw().upvalue(n)
     }
 
     /// The value's type; `None` for an index with no value.
@@ -227,7 +257,7 @@ impl FrameStack {
             return LuaType::None;
         }
         // SAFETY: a live state (FrameStack's invariant) and a readable index.
-        LuaType::from_tag(unsafe { self.raw.type_tag(idx) })
+        LuaType::from_tag(unsafe { self.raw().type_tag(idx) })
     }
 
     /// The bytes of the string at `idx` (numbers are not converted). They stay valid while
@@ -241,7 +271,7 @@ impl FrameStack {
         let mut len = 0usize;
         // SAFETY: a live state and a readable index holding a string, which lua_tolstring
         // neither converts nor copies.
-        let p = unsafe { (self.raw.api.ops.tolstring)(self.raw.l, idx, &mut len) };
+        let p = unsafe { (V::api().ops.tolstring)(self.l, idx, &mut len) };
         // SAFETY: Lua's string bytes, valid for `len` while the string is reachable (see
         // above).
         (!p.is_null()).then(|| unsafe { core::slice::from_raw_parts(p as *const u8, len) })
@@ -254,7 +284,7 @@ impl FrameStack {
             return 0.0;
         }
         // SAFETY: a live state, a readable index and a null `isnum`.
-        unsafe { self.raw.tonumberx(idx, core::ptr::null_mut()) }
+        unsafe { self.raw().tonumberx(idx, core::ptr::null_mut()) }
     }
 
     /// The number at `idx` as an integer, if it is integral (5.3 semantics everywhere).
@@ -265,7 +295,7 @@ impl FrameStack {
         }
         let mut ok = 0;
         // SAFETY: a live state, a readable index; `ok` outlives the call.
-        let v = unsafe { self.raw.tointegerx(idx, &mut ok) };
+        let v = unsafe { self.raw().tointegerx(idx, &mut ok) };
         (ok != 0).then_some(v)
     }
 
@@ -274,7 +304,7 @@ impl FrameStack {
     #[inline(always)]
     pub fn is_integer(&self, idx: c_int) -> bool {
         // SAFETY: a live state and a readable index.
-        self.readable(idx) && unsafe { self.raw.isinteger(idx) } != 0
+        self.readable(idx) && unsafe { self.raw().isinteger(idx) } != 0
     }
 
     /// The Lua number at `idx` as a [`Num`]: an integer when Lua holds it as one (or,
@@ -292,7 +322,7 @@ impl FrameStack {
     #[inline(always)]
     pub fn boolean(&self, idx: c_int) -> bool {
         // SAFETY: a live state and a readable index.
-        self.readable(idx) && unsafe { self.raw.toboolean(idx) } != 0
+        self.readable(idx) && unsafe { self.raw().toboolean(idx) } != 0
     }
 
     /// `lua_touserdata` (null for anything else).
@@ -302,7 +332,7 @@ impl FrameStack {
             return core::ptr::null_mut();
         }
         // SAFETY: a live state and a readable index.
-        unsafe { self.raw.touserdata(idx) }
+        unsafe { self.raw().touserdata(idx) }
     }
 
     /// The raw length of a string, table or full userdata (0 for anything else: 5.1 would
@@ -311,28 +341,59 @@ impl FrameStack {
     pub fn len(&self, idx: c_int) -> usize {
         match self.type_of(idx) {
             // SAFETY: a live state and a readable index of a type rawlen does not convert.
-            LuaType::String | LuaType::Table | LuaType::Userdata => unsafe { self.raw.rawlen(idx) },
+            LuaType::String | LuaType::Table | LuaType::Userdata => unsafe {
+                self.raw().rawlen(idx)
+            },
             _ => 0,
         }
+    }
+
+    /// The address and block size of the userdata at `idx` (size 0 for a light userdata);
+    /// `None` for anything else. One `lua_touserdata` and one `lua_rawlen`, no type query.
+    #[inline(always)]
+    pub fn userdata_block(&self, idx: c_int) -> Option<(*mut u8, usize)> {
+        let p = self.userdata(idx) as *mut u8;
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: a live state and a readable index holding a (light or full) userdata
+        // (lua_touserdata gave an address), whose raw length lua_rawlen reads without
+        // converting anything.
+        Some((p, unsafe { self.raw().rawlen(idx) }))
+    }
+
+    /// The type of the value at `idx` and, for a string, its bytes (one type query).
+    #[inline(always)]
+    pub fn key(&self, idx: c_int) -> (LuaType, Option<&[u8]>) {
+        let t = self.type_of(idx);
+        if t != LuaType::String {
+            return (t, None);
+        }
+        let mut len = 0usize;
+        // SAFETY: a live state and a readable index holding a string, which lua_tolstring
+        // neither converts nor copies.
+        let p = unsafe { (V::api().ops.tolstring)(self.l, idx, &mut len) };
+        // SAFETY: Lua's string bytes, valid for `len` while the string is reachable (see
+        // `string`).
+        (t, (!p.is_null()).then(|| unsafe { core::slice::from_raw_parts(p as *const u8, len) }))
     }
 
     /// `lua_rawequal`.
     pub fn raw_equal(&self, a: c_int, b: c_int) -> bool {
         // SAFETY: a live state and readable indices.
-        self.readable(a) && self.readable(b) && unsafe { self.raw.rawequal(a, b) } != 0
+        self.readable(a) && self.readable(b) && unsafe { self.raw().rawequal(a, b) } != 0
     }
 
     /// Makes room for `n` more values.
     pub fn reserve(&self, n: c_int) -> Result<(), Raise> {
-        let want = self.top.get() + n;
-        if want <= self.limit.get() {
+        if n <= self.room.get() {
             return Ok(());
         }
         // SAFETY: a live state; the normalised checkstack never raises.
-        if unsafe { self.raw.checkstack(n + 8) } == 0 {
+        if unsafe { self.raw().checkstack(n + 8) } == 0 {
             return Err(Error::new("stack overflow").into());
         }
-        self.limit.set(self.top.get() + n + 8);
+        self.room.set(n + 8);
         Ok(())
     }
 
@@ -340,17 +401,27 @@ impl FrameStack {
     /// guarantees, panics: `run` turns that into an error).
     #[inline(always)]
     fn claim(&self) {
-        if self.top.get() >= self.limit.get() && self.reserve(1).is_err() {
+        if self.room.get() < 1 && self.reserve(1).is_err() {
             panic!("Lua stack exhausted by an unreserved push");
         }
-        self.top.set(self.top.get() + 1);
+        self.room.set(self.room.get() - 1);
+        let t = self.top.get();
+        if t != UNKNOWN {
+            self.top.set(t + 1);
+        }
+    }
+
+    /// Records a pop of `n` values from a top of `top`.
+    fn popped(&self, top: c_int, n: c_int) {
+        self.top.set(top - n);
+        self.room.set(self.room.get() + n);
     }
 
     /// `lua_pushnil`.
     pub fn push_nil(&self) {
         self.claim();
         // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw.pushnil() }
+        unsafe { self.raw().pushnil() }
     }
 
     /// `lua_pushnumber`.
@@ -358,7 +429,7 @@ impl FrameStack {
     pub fn push_number(&self, n: f64) {
         self.claim();
         // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw.pushnumber(n) }
+        unsafe { self.raw().pushnumber(n) }
     }
 
     /// `lua_pushinteger` (a float before 5.3).
@@ -366,7 +437,7 @@ impl FrameStack {
     pub fn push_integer(&self, n: i64) {
         self.claim();
         // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw.pushinteger(n) }
+        unsafe { self.raw().pushinteger(n) }
     }
 
     /// `lua_pushboolean`.
@@ -374,14 +445,14 @@ impl FrameStack {
     pub fn push_boolean(&self, b: bool) {
         self.claim();
         // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw.pushboolean(b as c_int) }
+        unsafe { self.raw().pushboolean(b as c_int) }
     }
 
     /// `lua_pushlightuserdata`.
     pub fn push_light(&self, p: *mut c_void) {
         self.claim();
         // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw.pushlightuserdata(p) }
+        unsafe { self.raw().pushlightuserdata(p) }
     }
 
     /// Pushes a copy of the value at `idx` (nil when there is none).
@@ -392,48 +463,50 @@ impl FrameStack {
         let idx = self.absolute(idx);
         self.claim();
         // SAFETY: a live state, a readable index and a claimed free slot.
-        unsafe { self.raw.pushvalue(idx) }
+        unsafe { self.raw().pushvalue(idx) }
     }
 
     /// Moves the top value to `idx`, shifting the values above it up.
     pub fn insert(&self, idx: c_int) {
-        if self.readable(idx) && idx > self.raw.registry() {
+        let top = self.top();
+        let idx = self.absolute(idx);
+        if (1..=top).contains(&idx) {
             // SAFETY: a live state and an index of a value of this frame.
-            unsafe { self.raw.insert(idx) }
+            unsafe { self.raw().insert(idx) }
         }
     }
 
     /// Sets the top to `idx` (filling with nil or dropping values).
     pub fn set_top(&self, idx: c_int) {
-        let new = if idx >= 0 { idx } else { self.top.get() + idx + 1 };
+        let top = self.top();
+        let new = if idx >= 0 { idx } else { top + idx + 1 };
         if new < 0 {
             return;
         }
-        while new > self.limit.get() {
-            if self.reserve(new - self.top.get()).is_err() {
-                panic!("Lua stack exhausted by set_top");
-            }
+        if new > top && self.reserve(new - top).is_err() {
+            panic!("Lua stack exhausted by set_top");
         }
         // SAFETY: a live state; the new top is within the allocated room.
-        unsafe { self.raw.settop(new) };
-        self.top.set(new);
+        unsafe { self.raw().settop(new) };
+        self.popped(top, top - new);
     }
 
     /// Pops `n` values.
     pub fn pop(&self, n: c_int) {
-        self.set_top(self.top.get() - n.min(self.top.get()));
+        let top = self.top();
+        self.set_top(top - n.clamp(0, top));
     }
 
     /// `t[k]` without metamethods, for the table at `t` and the key on top: the key is
     /// replaced by the value. A `t` that is not a table gives nil.
     pub fn raw_get(&self, t: c_int) -> LuaType {
-        if self.type_of(t) != LuaType::Table || self.top.get() < 1 {
+        if self.type_of(t) != LuaType::Table || self.top() < 1 {
             self.pop(1);
             self.push_nil();
             return LuaType::Nil;
         }
         // SAFETY: a live state, a table at `t` and a key on top (replaced by the value).
-        LuaType::from_tag(unsafe { self.raw.rawget(t) })
+        LuaType::from_tag(unsafe { self.raw().rawget(t) })
     }
 
     /// Pushes `t[n]` without metamethods (nil when `t` is not a table).
@@ -445,7 +518,7 @@ impl FrameStack {
         let t = self.absolute(t);
         self.claim();
         // SAFETY: a live state, a table at `t` and a claimed free slot.
-        LuaType::from_tag(unsafe { self.raw.rawgeti(t, n) })
+        LuaType::from_tag(unsafe { self.raw().rawgeti(t, n) })
     }
 }
 
@@ -471,14 +544,17 @@ impl ContextRef {
 
 /// One activation of an ffi function: its Lua stack and the per-state context. The two
 /// fields can be borrowed at once (`frame.stack` shared, `frame.context` mutable).
-pub(crate) struct Frame {
+pub(crate) struct Frame<V: Vm> {
     /// The Lua stack of this call.
-    pub stack: FrameStack,
+    pub stack: FrameStack<V>,
     /// The per-state context.
     pub context: ContextRef,
+    /// `run`'s text buffer for [`Action::Text`] (its `len` is initialised; its bytes up to
+    /// `len`).
+    text: NonNull<InlineText>,
 }
 
-impl Frame {
+impl<V: Vm> Frame<V> {
     /// The type table.
     #[inline(always)]
     pub fn types(&mut self) -> &mut CTypeTable {
@@ -489,6 +565,15 @@ impl Frame {
     #[inline(always)]
     pub fn ctx(&mut self) -> &mut Context {
         self.context.get()
+    }
+
+    /// Returns `text` as the body's one result if it is short enough to travel in `run`'s
+    /// buffer (`None`: push it some other way).
+    pub fn text_result(&mut self, text: &[u8]) -> Option<Outcome> {
+        // SAFETY: `text` points to `run`'s buffer, which outlives the frame; nothing else
+        // uses it while the body runs.
+        let buf = unsafe { self.text.as_mut() };
+        buf.set(text).then_some(Outcome::Then(Action::Text, Next::Return(1)))
     }
 
     /// The cdata at `idx`, with its type ids checked against the type table.
@@ -529,9 +614,8 @@ impl Frame {
         // SAFETY: a live state with the trampoline and its arguments on top; the pointer
         // to `op_ref` is used only by the trampoline during this pcall. lua_pcall itself
         // catches every error.
-        let status = unsafe { s.raw.pcall(n as c_int + 1, MULTRET, 0) };
-        // SAFETY: a live state.
-        s.top.set(unsafe { s.raw.gettop() });
+        let status = unsafe { s.raw().pcall(n as c_int + 1, MULTRET, 0) };
+        s.forget();
         if status != 0 {
             return Err(Raise::Pending);
         }
@@ -557,67 +641,95 @@ pub(crate) unsafe extern "C-unwind" fn protected_trampoline<V: Vm>(l: *mut lua_S
 }
 
 /// A body: runs inside `catch_unwind`, with quiet Lua operations only.
-pub(crate) type Body = unsafe fn(&mut Frame, Step) -> Result<Outcome, Raise>;
+pub(crate) type Body<V> = unsafe fn(&mut Frame<V>, Step) -> Result<Outcome, Raise>;
 
 /// Free slots `perform` needs for any action.
 const PERFORM_ROOM: c_int = 4;
 
 /// Runs `body` for the ffi closure called with state `l`, performs what it asks for, and
-/// raises its error (see the module docs).
+/// raises its error (see the module docs). The common case, a body that returns its
+/// results at once, is a straight path; actions and errors go to [`continue_run`].
 ///
 /// # Safety
 /// `l` is a live state of `V`'s version calling a closure made by `open` (upvalues as in
 /// [`upvalues`]); `body` keeps to its own contract when given such a frame.
 #[inline(always)]
-pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body) -> c_int {
+pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
     // SAFETY: the caller's contract: a live state of V's version.
     let lua = unsafe { Lua::new::<V>(l) };
     // SAFETY: upvalue CONTEXT of every ffi closure is the context cell (a light userdata
     // that lives until the end of lua_close).
     let cell = unsafe { lua.touserdata(lua.upvalue(upvalues::CONTEXT)) } as *const ContextCell;
-    // SAFETY: a live state.
-    let entry_top = unsafe { lua.gettop() };
-    let mut step = Step::START;
-    let mut limit = entry_top + MINSTACK;
-    loop {
-        // SAFETY: the cell is the registry userdata `open` made; it outlives the call.
-        let Some(ctx) = NonNull::new(unsafe { (*cell).ctx }) else {
-            // SAFETY: this frame owns nothing.
-            unsafe { closed(lua) }
-        };
-        // SAFETY: a live state whose room extends to `limit` (LUA_MINSTACK above the
-        // arguments at entry, or what a body reserved since).
-        let mut frame = Frame {
-            stack: unsafe { FrameStack::new(lua.stack(), limit) },
-            context: ContextRef(ctx),
-        };
-        // SAFETY: a frame of this closure, as `body` requires.
-        let r = guard(|| unsafe { body(&mut frame, step) });
-        limit = frame.stack.limit.get();
-        match r {
-            Ok(Outcome::Return(n)) => return n,
-            Ok(Outcome::Then(action, next)) => {
-                // SAFETY: a live state; the normalised checkstack never raises.
-                if frame.stack.top() + PERFORM_ROOM > limit
-                    && unsafe { lua.checkstack(PERFORM_ROOM) } == 0
-                {
-                    // SAFETY: this frame owns nothing.
-                    unsafe { raise(lua, Error::new("stack overflow").into()) }
-                }
-                limit = limit.max(frame.stack.top() + PERFORM_ROOM);
-                // SAFETY: the stack is as the body left it for this action, with room for
-                // it; this frame owns nothing with a destructor.
-                unsafe { perform(lua, action) };
-                match next {
-                    Next::Return(n) => return n,
-                    // SAFETY: a live state.
-                    Next::ReturnFrom(first) => return unsafe { lua.gettop() } - first + 1,
-                    Next::Resume(s) => step = s,
-                }
-            }
-            // SAFETY: this frame owns nothing with a destructor (the error is handed over).
-            Err(e) => unsafe { raise(lua, e) },
+    // SAFETY: the cell is the registry userdata `open` made; it outlives the call.
+    let Some(ctx) = NonNull::new(unsafe { (*cell).ctx }) else {
+        // SAFETY: this frame owns nothing.
+        unsafe { closed(lua) }
+    };
+    let mut text = core::mem::MaybeUninit::<InlineText>::uninit();
+    // SAFETY: `len` is the one field that must be initialised (see InlineText).
+    unsafe { core::ptr::addr_of_mut!((*text.as_mut_ptr()).len).write(0) };
+    let text = NonNull::from(&mut text).cast::<InlineText>();
+    // SAFETY: a live state with LUA_MINSTACK free slots above its arguments (Lua
+    // guarantees them to a C function at entry).
+    let stack = unsafe { FrameStack::new(l, MINSTACK) };
+    let mut frame = Frame { stack, context: ContextRef(ctx), text };
+    // SAFETY: a frame of this closure, as `body` requires.
+    match guard(|| unsafe { body(&mut frame, Step::START) }) {
+        Ok(Outcome::Return(n)) => n,
+        // One action, then return: the other common case.
+        Ok(Outcome::Then(action, Next::Return(n))) if frame.stack.reserve(PERFORM_ROOM).is_ok() => {
+            // SAFETY: the stack is as the body left it for this action, with room for it;
+            // this frame owns nothing with a destructor.
+            unsafe { perform::<V>(l, &action, frame.text) };
+            n
         }
+        // SAFETY: the caller's contract, passed on with the frame made above.
+        r => unsafe { continue_run::<V>(lua, cell, frame, body, r) },
+    }
+}
+
+/// The rest of [`run`]: performs actions, resumes the body, raises errors.
+///
+/// # Safety
+/// As for [`run`]; `frame` and `cell` are `run`'s, `r` what the body returned.
+#[inline(never)]
+unsafe fn continue_run<V: Vm>(
+    lua: Lua,
+    cell: *const ContextCell,
+    mut frame: Frame<V>,
+    body: Body<V>,
+    mut r: Result<Outcome, Raise>,
+) -> c_int {
+    loop {
+        let (action, next) = match r {
+            Ok(Outcome::Return(n)) => return n,
+            Ok(Outcome::Then(action, next)) => (action, next),
+            // SAFETY: this frame owns nothing else with a destructor (the error is handed
+            // over).
+            Err(e) => unsafe { raise(lua, e) },
+        };
+        if frame.stack.reserve(PERFORM_ROOM).is_err() {
+            // SAFETY: this frame owns nothing with a destructor.
+            unsafe { raise(lua, Error::new("stack overflow").into()) }
+        }
+        // SAFETY: the stack is as the body left it for this action, with room for it;
+        // this frame owns nothing with a destructor.
+        unsafe { perform::<V>(lua.stack().state(), &action, frame.text) };
+        frame.stack.forget();
+        let step = match next {
+            Next::Return(n) => return n,
+            Next::ReturnFrom(first) => return frame.stack.top() - first + 1,
+            Next::Resume(s) => s,
+        };
+        // Lua code ran: the context may have been freed (only at lua_close).
+        // SAFETY: the cell outlives the call (see `run`).
+        match NonNull::new(unsafe { (*cell).ctx }) {
+            Some(ctx) => frame.context = ContextRef(ctx),
+            // SAFETY: this frame owns nothing with a destructor.
+            None => unsafe { closed(lua) },
+        }
+        // SAFETY: a frame of this closure, as `body` requires.
+        r = guard(|| unsafe { body(&mut frame, step) });
     }
 }
 
@@ -646,20 +758,26 @@ fn guard(f: impl FnOnce() -> Result<Outcome, Raise>) -> Result<Outcome, Raise> {
 /// A live state inside an ffi closure, with the stack as the action describes and
 /// [`PERFORM_ROOM`] free slots. Raises; the caller owns nothing with a destructor.
 #[inline(never)]
-unsafe fn perform(lua: Lua, action: Action) {
+unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<InlineText>) {
+    // SAFETY: the caller's contract: a live state of V's version.
+    let lua = unsafe { Lua::new::<V>(l) };
     match action {
-        Action::NewCdata { ty, size, align, nelem } => {
+        &Action::NewCdata { ty, size, align, nelem } => {
             // SAFETY: the caller's contract (room for the object and its metatable).
             unsafe { cdata::push_new(lua, ty, size, align, nelem) };
         }
         // SAFETY: as above.
-        Action::Box(b) => unsafe { cdata::push_boxed(lua, &b) },
-        // SAFETY: a free slot; the text is inline in this frame's `action`.
-        Action::Text(t) => unsafe { lua.push_bytes(t.as_bytes()) },
+        Action::Box(b) => unsafe { cdata::push_boxed(lua, b) },
+        Action::Text => {
+            // SAFETY: `text` is `run`'s buffer, whose `len` is always initialised.
+            let t = unsafe { text.as_ref() };
+            // SAFETY: a free slot; the text is plain bytes in `run`'s frame.
+            unsafe { lua.push_bytes(t.as_bytes()) }
+        }
         // SAFETY: a free slot; the body vouched for `len` readable bytes at `p`.
-        Action::Bytes(p, n) => unsafe { lua.pushlstring(p as *const c_char, n) },
+        &Action::Bytes(p, n) => unsafe { lua.pushlstring(p as *const c_char, n) },
         // SAFETY: the body left the function and `nargs` arguments on top.
-        Action::Call { nargs, nresults } => unsafe { lua.call(nargs, nresults) },
+        &Action::Call { nargs, nresults } => unsafe { lua.call(nargs, nresults) },
         Action::GetTable => {
             // SAFETY: the body left the table and the key on top.
             unsafe { lua.gettable(-2) };
@@ -674,7 +792,7 @@ unsafe fn perform(lua: Lua, action: Action) {
             // SAFETY: the table is on top.
             unsafe { lua.pop(1) };
         }
-        Action::SetFinalizer { obj } => {
+        &Action::SetFinalizer { obj } => {
             // SAFETY: a live state; `obj` is an index of this frame.
             let obj = unsafe { lua.absindex(obj) };
             // SAFETY: the finaliser (or nil) is on top.
@@ -689,20 +807,20 @@ unsafe fn perform(lua: Lua, action: Action) {
             // SAFETY: upvalue FINALIZERS is the finaliser table; key and value on top.
             unsafe { lua.rawset(lua.upvalue(upvalues::FINALIZERS)) };
         }
-        Action::SetMetatype { ty } => {
+        &Action::SetMetatype { ty } => {
             // SAFETY: upvalue METATYPES is the metatype table; the metatable is on top.
             unsafe { lua.rawseti(lua.upvalue(upvalues::METATYPES), ty.index() as i64) };
             // SAFETY: room for the ctype object (the metatable was popped).
             unsafe { cdata::push_boxed(lua, &cdata::Boxed::ctype(ty)) };
         }
-        Action::AnchorKey { slot, key } => {
+        &Action::AnchorKey { slot, key } => {
             // SAFETY: `key` is an index of this frame; a free slot.
             unsafe { lua.pushvalue(key) };
             // SAFETY: upvalue ANCHORS is the anchor table (slots preallocated); the key is
             // on top.
             unsafe { lua.rawseti(lua.upvalue(upvalues::ANCHORS), slot as i64 + 1) };
         }
-        Action::ToString { idx } => {
+        &Action::ToString { idx } => {
             // SAFETY: `idx` holds a number (the body checked it); converting it allocates.
             unsafe { lua.tolstring(idx, core::ptr::null_mut()) };
         }

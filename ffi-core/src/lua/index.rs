@@ -18,7 +18,7 @@ use super::upvalues;
 use crate::ctype::{BitPos, CTypeId, FloatKind, Kind};
 use crate::cvalue::{self, Num, ScalarKind, TypeClass};
 use crate::error::{msg, Error};
-use crate::luaapi::LuaType;
+use crate::luaapi::{LuaType, Vm};
 use alloc::format;
 use alloc::string::String;
 use core::ffi::c_int;
@@ -43,7 +43,7 @@ enum Place {
 }
 
 /// An element index from a Lua number (integral or not) or an integer cdata.
-pub(crate) fn index_key(frame: &mut Frame, idx: c_int) -> Option<i64> {
+pub(crate) fn index_key<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Option<i64> {
     match frame.stack.type_of(idx) {
         LuaType::Number => {
             Some(frame.stack.integer(idx).unwrap_or_else(|| cvalue::d2i64(frame.stack.number(idx))))
@@ -63,16 +63,20 @@ pub(crate) fn index_key(frame: &mut Frame, idx: c_int) -> Option<i64> {
 /// Resolves `cd[key]` (the key at index 2) for the predefined operations. Addresses are
 /// computed as C would (wrapping); nothing is read here but a pointer cdata's value.
 #[inline(always)]
-fn resolve(frame: &mut Frame, cd: Cdata) -> Result<Place, Raise> {
-    let key_type = frame.stack.type_of(2);
+fn resolve<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> Result<Place, Raise> {
+    let (key_type, key_str) = frame.stack.key(2);
     let tt = frame.context.types();
     let (ty, p) = cd.data(tt);
     let rec = *tt.get(ty);
     match rec.kind {
-        Kind::Struct(_) if key_type == LuaType::String => {
-            let key = frame.stack.string(2).unwrap_or(&[]);
-            member(&mut frame.context, &frame.stack, ty, p, rec.qual.is_const(), key)
-        }
+        Kind::Struct(_) if key_type == LuaType::String => member(
+            &mut frame.context,
+            &frame.stack,
+            ty,
+            p,
+            rec.qual.is_const(),
+            key_str.unwrap_or(&[]),
+        ),
         Kind::Ptr(to) | Kind::Array(to, _) | Kind::Vector(to, _) => {
             let is_ptr = matches!(rec.kind, Kind::Ptr(_));
             // SAFETY: a pointer cdata's value is an address.
@@ -80,7 +84,7 @@ fn resolve(frame: &mut Frame, cd: Cdata) -> Result<Place, Raise> {
             if key_type == LuaType::String {
                 let target = *tt.get(to);
                 if is_ptr && matches!(target.kind, Kind::Struct(_)) {
-                    let key = frame.stack.string(2).unwrap_or(&[]);
+                    let key = key_str.unwrap_or(&[]);
                     return member(
                         &mut frame.context,
                         &frame.stack,
@@ -116,7 +120,7 @@ fn resolve(frame: &mut Frame, cd: Cdata) -> Result<Place, Raise> {
         Kind::Complex(f) => {
             let float = f == FloatKind::Float;
             let which = match key_type {
-                LuaType::String => match frame.stack.string(2) {
+                LuaType::String => match key_str {
                     Some(b"re") => Some(0),
                     Some(b"im") => Some(1),
                     _ => None,
@@ -136,9 +140,9 @@ fn resolve(frame: &mut Frame, cd: Cdata) -> Result<Place, Raise> {
 /// Member `key` (the string at index 2) of struct `sty` at `base`: from the member cache,
 /// or looked up and cached (once the key string is anchored), or a scoped constant.
 #[inline(always)]
-fn member(
+fn member<V: Vm>(
     context: &mut ContextRef,
-    stack: &FrameStack,
+    stack: &FrameStack<V>,
     sty: CTypeId,
     base: *mut u8,
     konst: bool,
@@ -163,9 +167,9 @@ fn member(
 
 /// A member-cache miss: finds the member and caches it, or says what else the key means.
 #[inline(never)]
-fn lookup_member(
+fn lookup_member<V: Vm>(
     context: &mut ContextRef,
-    stack: &FrameStack,
+    stack: &FrameStack<V>,
     sty: CTypeId,
     key: &[u8],
     addr: usize,
@@ -198,7 +202,7 @@ fn lookup_member(
 /// # Safety
 /// `at` holds a value of `kind`.
 #[inline(always)]
-unsafe fn push_scalar(stack: &FrameStack, kind: ScalarKind, at: *const u8) {
+unsafe fn push_scalar<V: Vm>(stack: &FrameStack<V>, kind: ScalarKind, at: *const u8) {
     // SAFETY: the caller's contract.
     match (kind, unsafe { kind.load(at) }) {
         (ScalarKind::Bool, n) => stack.push_boolean(n.is_nonzero()),
@@ -208,7 +212,7 @@ unsafe fn push_scalar(stack: &FrameStack, kind: ScalarKind, at: *const u8) {
 }
 
 /// The error for a failed lookup on a cdata of type `ty` with the key at index 2.
-fn no_member(frame: &mut Frame, ty: CTypeId) -> Raise {
+fn no_member<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Raise {
     let tt = frame.context.types();
     let ty = convert::deref_ty(tt, ty);
     let shown = match tt.get(ty).kind {
@@ -237,7 +241,7 @@ const CHECK_TABLE_RESULT: u8 = 1;
 /// # Safety
 /// Called by `run` with the object at 1 and the key at 2. Reading through a pointer
 /// cdata trusts its address, as C (and LuaJIT) do.
-pub(crate) unsafe fn index(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     let Some(cd) = frame.cdata(1) else {
         return Err(Error::new("bad argument #1 (cdata expected)").into());
     };
@@ -310,7 +314,7 @@ pub(crate) unsafe fn index(frame: &mut Frame, step: Step) -> Result<Outcome, Rai
 
 /// The metatype's `__index` for a key with no predefined meaning (object at 1, key at
 /// 2): `f(obj, key)` or `tbl[key]`.
-fn index_metatype(frame: &mut Frame, ty: CTypeId) -> Result<Outcome, Raise> {
+fn index_metatype<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Result<Outcome, Raise> {
     if !push_metamethod(frame, ty, Metamethod::Index) {
         return Err(no_member(frame, ty));
     }
@@ -328,7 +332,7 @@ fn index_metatype(frame: &mut Frame, ty: CTypeId) -> Result<Outcome, Raise> {
 /// # Safety
 /// Called by `run` with the object at 1, the key at 2 and the value at 3. Writing through
 /// a pointer cdata trusts its address, as C (and LuaJIT) do.
-pub(crate) unsafe fn newindex(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     const WRITE_CONST: &str = "attempt to write to constant location";
     let Some(cd) = frame.cdata(1) else {
         return Err(Error::new("bad argument #1 (cdata expected)").into());

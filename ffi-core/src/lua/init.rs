@@ -12,7 +12,7 @@ use super::upvalues;
 use crate::ctype::{ArrayLen, CTypeId, Field, Kind};
 use crate::cvalue::{self, TypeClass};
 use crate::error::{msg, Error};
-use crate::luaapi::{Lua, LuaType};
+use crate::luaapi::{Lua, LuaType, Vm};
 use crate::names::NameId;
 use alloc::format;
 use alloc::vec::Vec;
@@ -22,7 +22,7 @@ use core::ffi::c_int;
 pub(crate) const MAX_DEPTH: u32 = 1000;
 
 /// `too many initializers for 'T'`.
-pub(crate) fn too_many(frame: &mut Frame, ty: CTypeId) -> Raise {
+pub(crate) fn too_many<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Raise {
     Error::new(format!("too many initializers for '{}'", frame.types().repr(ty))).into()
 }
 
@@ -31,8 +31,8 @@ pub(crate) fn too_many(frame: &mut Frame, ty: CTypeId) -> Raise {
 ///
 /// # Safety
 /// `dst` is writable for the type (and for `nelem` elements of a trailing VLA).
-pub(crate) unsafe fn init_from_table(
-    frame: &mut Frame,
+pub(crate) unsafe fn init_from_table<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     ty: CTypeId,
     dst: *mut u8,
@@ -132,7 +132,7 @@ pub(crate) unsafe fn init_from_table(
 
 /// Pushes the Lua string for member name `name`, interning it in the `STRINGS` table on
 /// first use (in protected mode: creating a string may raise).
-fn push_name(frame: &mut Frame, name: NameId) -> Result<(), Raise> {
+fn push_name<V: Vm>(frame: &mut Frame<V>, name: NameId) -> Result<(), Raise> {
     let key = upvalues::FIELD_NAME_BASE + name.0 as i64;
     let strings = frame.stack.upvalue(upvalues::STRINGS);
     if frame.stack.raw_geti(strings, key) != LuaType::Nil {
@@ -163,8 +163,8 @@ fn push_name(frame: &mut Frame, name: NameId) -> Result<(), Raise> {
 ///
 /// # Safety
 /// `base` is the object's payload, writable for its type and `nelem` trailing elements.
-pub(crate) unsafe fn store_member(
-    frame: &mut Frame,
+pub(crate) unsafe fn store_member<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     f: &Field,
     base: *mut u8,
@@ -188,8 +188,8 @@ pub(crate) unsafe fn store_member(
 ///
 /// # Safety
 /// `base` is the aggregate's address, writable for its type.
-pub(crate) unsafe fn store_field(
-    frame: &mut Frame,
+pub(crate) unsafe fn store_field<V: Vm>(
+    frame: &mut Frame<V>,
     idx: c_int,
     f: &Field,
     base: *mut u8,

@@ -10,7 +10,7 @@ use super::upvalues;
 use crate::ctype::{ArrayLen, CTypeId, Kind};
 use crate::cvalue::{self, Num, TypeClass};
 use crate::error::{msg, Error};
-use crate::luaapi::LuaType;
+use crate::luaapi::{LuaType, Vm};
 use crate::table::{ids, CTypeTable, Param};
 use alloc::boxed::Box;
 use alloc::format;
@@ -24,13 +24,13 @@ pub(crate) fn bad_arg(n: c_int, fname: &str, m: &str) -> Raise {
 }
 
 /// `bad argument #n to 'fname' (<what> expected, got <type>)`.
-fn expected(frame: &Frame, n: c_int, fname: &str, what: &str) -> Raise {
+fn expected<V: Vm>(frame: &Frame<V>, n: c_int, fname: &str, what: &str) -> Raise {
     let got = frame.stack.type_of(n).name();
     bad_arg(n, fname, &format!("{what} expected, got {got}"))
 }
 
 /// `bad argument #n to 'fname' (value expected)` when argument `n` is absent.
-fn need_value(frame: &Frame, n: c_int, fname: &str) -> Result<(), Raise> {
+fn need_value<V: Vm>(frame: &Frame<V>, n: c_int, fname: &str) -> Result<(), Raise> {
     if frame.stack.type_of(n) == LuaType::None {
         return Err(bad_arg(n, fname, "value expected"));
     }
@@ -38,7 +38,11 @@ fn need_value(frame: &Frame, n: c_int, fname: &str) -> Result<(), Raise> {
 }
 
 /// The C type named by the argument at `idx`: a type string, a ctype or a cdata.
-pub(crate) fn check_ctype(frame: &mut Frame, idx: c_int, fname: &str) -> Result<CTypeId, Raise> {
+pub(crate) fn check_ctype<V: Vm>(
+    frame: &mut Frame<V>,
+    idx: c_int,
+    fname: &str,
+) -> Result<CTypeId, Raise> {
     match frame.stack.type_of(idx) {
         LuaType::String => {
             let text = frame.stack.string(idx).unwrap_or(&[]);
@@ -70,7 +74,7 @@ pub(crate) fn check_ctype(frame: &mut Frame, idx: c_int, fname: &str) -> Result<
 }
 
 /// `$` parameters from the arguments `from..=top`.
-fn params(frame: &mut Frame, from: c_int, fname: &str) -> Result<Vec<Param>, Raise> {
+fn params<V: Vm>(frame: &mut Frame<V>, from: c_int, fname: &str) -> Result<Vec<Param>, Raise> {
     let mut v = Vec::new();
     for i in from..=frame.stack.top() {
         v.push(match frame.stack.type_of(i) {
@@ -96,7 +100,7 @@ fn params(frame: &mut Frame, from: c_int, fname: &str) -> Result<Vec<Param>, Rai
 }
 
 /// `ffi.cdef(def [, params...])`.
-pub(crate) fn cdef(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn cdef<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     match frame.stack.type_of(1) {
         // Like luaL_checkstring, a number is taken as its text (converted in place).
         LuaType::Number => {
@@ -113,7 +117,7 @@ pub(crate) fn cdef(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.typeof(ct [, params...])`.
-pub(crate) fn typeof_(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn typeof_<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = if frame.stack.type_of(1) == LuaType::String && frame.stack.top() > 1 {
         let text = String::from_utf8_lossy(frame.stack.string(1).unwrap_or(&[])).into_owned();
         let ps = params(frame, 2, "typeof")?;
@@ -147,8 +151,8 @@ const FILL: u8 = 1;
 ///
 /// # Safety
 /// Called from a body run by `run`, with the ctype at argument 1.
-pub(crate) unsafe fn construct(
-    frame: &mut Frame,
+pub(crate) unsafe fn construct<V: Vm>(
+    frame: &mut Frame<V>,
     step: Step,
     first: c_int,
 ) -> Result<Outcome, Raise> {
@@ -157,7 +161,8 @@ pub(crate) unsafe fn construct(
         return unsafe { fill(frame, step.ty, first) };
     }
     let ty = check_ctype(frame, 1, "new")?;
-    let (size, nelem) = match vla_elem(frame.types(), ty) {
+    let vla = vla_elem(frame.types(), ty);
+    let (size, nelem) = match vla {
         Some((fixed, es)) => {
             need_value(frame, first, "new")?;
             let n = int_arg(frame, first)?;
@@ -179,6 +184,14 @@ pub(crate) unsafe fn construct(
     };
     let align = frame.types().align_of(ty) as usize;
     let action = Action::NewCdata { ty, size: size as usize, align, nelem };
+    // Nothing to fill (a fresh object is zeroed) and no metatype that could have a __gc:
+    // the object is the result.
+    let first_init = if vla.is_some() { first + 1 } else { first };
+    let base = frame.types().unqualified(ty);
+    let metatyped = frame.ctx().metatyped.contains(base);
+    if first_init > frame.stack.top() && !metatyped {
+        return Ok(Outcome::Then(action, Next::Return(1)));
+    }
     Ok(Outcome::Then(action, Next::Resume(Step { phase: FILL, ty })))
 }
 
@@ -186,7 +199,7 @@ pub(crate) unsafe fn construct(
 ///
 /// # Safety
 /// The new cdata of type `ty`, just allocated by `run`, is on top of the stack.
-unsafe fn fill(frame: &mut Frame, ty: CTypeId, first: c_int) -> Result<Outcome, Raise> {
+unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result<Outcome, Raise> {
     let obj = frame.stack.top();
     let Some(cd) = frame.cdata(obj) else { return Err(Error::new("cdata expected").into()) };
     let p = cd.payload();
@@ -292,7 +305,7 @@ unsafe fn fill(frame: &mut Frame, ty: CTypeId, first: c_int) -> Result<Outcome, 
 }
 
 /// Whether the value at `idx` is a cdata of the same aggregate type as `ty` (a copy).
-fn is_same_aggregate(frame: &mut Frame, idx: c_int, ty: CTypeId) -> bool {
+fn is_same_aggregate<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> bool {
     match frame.cdata(idx) {
         Some(c) if !c.is_ctype() => {
             let tt = frame.types();
@@ -307,13 +320,13 @@ fn is_same_aggregate(frame: &mut Frame, idx: c_int, ty: CTypeId) -> bool {
 ///
 /// # Safety
 /// Called by `run`.
-pub(crate) unsafe fn new(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn new<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     // SAFETY: called by `run` (the caller's contract); the ctype is argument 1.
     unsafe { construct(frame, step, 2) }
 }
 
 /// `ffi.cast(ct, init)`.
-pub(crate) fn cast(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn cast<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "cast")?;
     need_value(frame, 2, "cast")?;
     let tt = frame.types();
@@ -342,7 +355,7 @@ pub(crate) fn cast(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.sizeof(ct [, nelem])`.
-pub(crate) fn size_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn size_of<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "sizeof")?;
     let cd = frame.cdata(1).filter(|c| !c.is_ctype());
     let tt = frame.context.types();
@@ -368,7 +381,7 @@ pub(crate) fn size_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.alignof(ct)`.
-pub(crate) fn align_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn align_of<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "alignof")?;
     let a = frame.types().align_of(ty);
     frame.stack.push_integer(a as i64);
@@ -376,7 +389,7 @@ pub(crate) fn align_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.offsetof(ct, field)`: offset, and bit position and size for a bitfield.
-pub(crate) fn offset_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn offset_of<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "offsetof")?;
     let Some(name) = frame.stack.string(2) else {
         return Err(expected(frame, 2, "offsetof", "string"));
@@ -397,7 +410,7 @@ pub(crate) fn offset_of(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.istype(ct, obj)`.
-pub(crate) fn is_type(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn is_type<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "istype")?;
     need_value(frame, 2, "istype")?;
     let r = match frame.cdata(2) {
@@ -427,7 +440,7 @@ pub(crate) fn is_type(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.metatype(ct, mt)`.
-pub(crate) fn metatype(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn metatype<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "metatype")?;
     let tt = frame.types();
     let ty = tt.unqualified(ty);
@@ -445,13 +458,13 @@ pub(crate) fn metatype(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
     }
     // Recorded first: if storing the table fails, the type simply has no metatype yet
     // (lookups find nothing in the table).
-    frame.ctx().metatyped.insert(ty.index());
+    frame.ctx().metatyped.insert(ty);
     frame.stack.set_top(2);
     Ok(Outcome::Then(Action::SetMetatype { ty }, Next::Return(1)))
 }
 
 /// `ffi.gc(cdata, finalizer)`.
-pub(crate) fn gc(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let Some(c) = frame.cdata(1).filter(|c| !c.is_ctype()) else {
         return Err(expected(frame, 1, "gc", "cdata"));
     };
@@ -470,7 +483,7 @@ pub(crate) fn gc(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.errno([newerr])`.
-pub(crate) fn errno(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn errno<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let old = frame.ctx().errno;
     if frame.stack.type_of(1) > LuaType::Nil {
         let v = int_arg(frame, 1)? as c_int;
@@ -482,7 +495,23 @@ pub(crate) fn errno(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 
 /// Converts the argument at `idx` to the pointer type `ty` with the implicit conversion
 /// rules (as LuaJIT does for `ffi.string`, `ffi.copy` and `ffi.fill`).
-fn ptr_arg(frame: &mut Frame, idx: c_int, ty: CTypeId) -> Result<*mut u8, Raise> {
+fn ptr_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> Result<*mut u8, Raise> {
+    // The common case first: a pointer or array cdata that converts as it is (what the
+    // general conversion would do for it, without its dispatch).
+    if let Some(cd) = frame.cdata(idx).filter(|c| !c.is_ctype()) {
+        let tt = frame.types();
+        let (sty, p) = cd.data(tt);
+        if let Kind::Ptr(to) = tt.get(ty).kind {
+            match tt.get(sty).kind {
+                Kind::Array(e, _) if convert::ptr_compatible(tt, e, to) => return Ok(p),
+                Kind::Ptr(from) if convert::ptr_compatible(tt, from, to) => {
+                    // SAFETY: a pointer cdata's value is an address.
+                    return Ok(unsafe { p.cast::<*mut u8>().read_unaligned() });
+                }
+                _ => {}
+            }
+        }
+    }
     let mut slot = [0u8; 8];
     // SAFETY: the slot holds a pointer (`ty` is a pointer type).
     unsafe { convert::to_c(frame, idx, ty, slot.as_mut_ptr(), Mode::Implicit)? };
@@ -490,7 +519,7 @@ fn ptr_arg(frame: &mut Frame, idx: c_int, ty: CTypeId) -> Result<*mut u8, Raise>
 }
 
 /// Converts the argument at `idx` to `int` (lengths and fill bytes).
-fn int_arg(frame: &mut Frame, idx: c_int) -> Result<i64, Raise> {
+fn int_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<i64, Raise> {
     let mut slot = [0u8; 4];
     // SAFETY: the slot holds an int.
     unsafe { convert::to_c(frame, idx, ids::INT, slot.as_mut_ptr(), Mode::Implicit)? };
@@ -502,7 +531,7 @@ fn int_arg(frame: &mut Frame, idx: c_int) -> Result<i64, Raise> {
 /// # Safety
 /// Called by `run`. Like C's string functions it trusts the pointer Lua code gives it
 /// (LuaJIT semantics), but refuses NULL.
-pub(crate) unsafe fn string(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let p = ptr_arg(frame, 1, ids::PCCHAR)?;
     if p.is_null() {
         return Err(bad_arg(1, "string", "NULL pointer"));
@@ -529,7 +558,7 @@ pub(crate) unsafe fn string(frame: &mut Frame, _: Step) -> Result<Outcome, Raise
 /// # Safety
 /// Called by `run`. Copies as memcpy would, trusting the pointers Lua code gives it
 /// (LuaJIT semantics) but refusing NULL.
-pub(crate) unsafe fn copy(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let dst = ptr_arg(frame, 1, ids::PVOID)?;
     let pcvoid = frame.types().ptr_to(ids::CVOID);
     let src = ptr_arg(frame, 2, pcvoid)?;
@@ -566,7 +595,7 @@ pub(crate) unsafe fn copy(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> 
 ///
 /// # Safety
 /// Called by `run`. Fills as memset would, trusting the pointer Lua code gives it.
-pub(crate) unsafe fn fill_memory(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn fill_memory<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let dst = ptr_arg(frame, 1, ids::PVOID)?;
     let n = int_arg(frame, 2)?;
     if n < 0 {
@@ -582,7 +611,7 @@ pub(crate) unsafe fn fill_memory(frame: &mut Frame, _: Step) -> Result<Outcome, 
 }
 
 /// `ffi.abi(param)`.
-pub(crate) fn abi(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn abi<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let Some(param) = frame.stack.string(1) else {
         return Err(bad_arg(1, "abi", "string expected"));
     };
@@ -598,7 +627,7 @@ pub(crate) fn abi(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 
 /// Calls the wrapped original function (upvalue `ORIGINAL`) with all arguments; one
 /// result.
-fn call_original(frame: &mut Frame) -> Result<Outcome, Raise> {
+fn call_original<V: Vm>(frame: &mut Frame<V>) -> Result<Outcome, Raise> {
     let s = &frame.stack;
     let n = s.top();
     s.push_copy(s.upvalue(upvalues::ORIGINAL));
@@ -608,7 +637,7 @@ fn call_original(frame: &mut Frame) -> Result<Outcome, Raise> {
 
 /// `ffi.tonumber` (and the cdata-aware global `tonumber`): numbers from cdata numbers,
 /// `nil` for other cdata, the original `tonumber` for everything else.
-pub(crate) fn to_number(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn to_number<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let Some(c) = frame.cdata(1) else { return call_original(frame) };
     if c.is_ctype() {
         frame.stack.push_nil();
@@ -639,7 +668,7 @@ pub(crate) fn to_number(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `ffi.type`: "cdata" for cdata, the original `type` otherwise.
-pub(crate) fn type_name(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn type_name<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     if frame.cdata(1).is_some() {
         return convert::return_text(frame, b"cdata");
     }
@@ -647,6 +676,6 @@ pub(crate) fn type_name(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// Pushes `ffi.nullptr` (a `void *` NULL).
-pub(crate) fn null_pointer(_: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn null_pointer<V: Vm>(_: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     Ok(Outcome::Then(Action::Box(Boxed::address(ids::PVOID, 0)), Next::Return(1)))
 }

@@ -11,7 +11,7 @@ use super::{fmt, upvalues};
 use crate::ctype::{CTypeId, Kind};
 use crate::cvalue::{self, Num, TypeClass};
 use crate::error::Error;
-use crate::luaapi::{lua_State, Lua, LuaType, MULTRET};
+use crate::luaapi::{lua_State, Lua, LuaType, Vm, MULTRET};
 use crate::table::CTypeTable;
 use alloc::format;
 use alloc::string::String;
@@ -127,9 +127,9 @@ pub(crate) fn metatype_base(tt: &mut CTypeTable, ty: CTypeId) -> CTypeId {
 
 /// Pushes metamethod `mm` of the metatype of `ty`; returns whether it is there (nothing
 /// is left on the stack when it is not). Quiet: raw lookups only.
-pub(crate) fn push_metamethod(frame: &mut Frame, ty: CTypeId, mm: Metamethod) -> bool {
+pub(crate) fn push_metamethod<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, mm: Metamethod) -> bool {
     let base = metatype_base(frame.types(), ty);
-    if !frame.ctx().metatyped.contains(&base.index()) {
+    if !frame.ctx().metatyped.contains(base) {
         return false;
     }
     let s = &frame.stack;
@@ -149,8 +149,8 @@ pub(crate) fn push_metamethod(frame: &mut Frame, ty: CTypeId, mm: Metamethod) ->
 
 /// Calls metamethod `mm` of the first of the (up to two) operands that has it, with all
 /// arguments; `None` when neither has it.
-pub(crate) fn call_metamethod(
-    frame: &mut Frame,
+pub(crate) fn call_metamethod<V: Vm>(
+    frame: &mut Frame<V>,
     mm: Metamethod,
     nresults: c_int,
 ) -> Option<Outcome> {
@@ -169,7 +169,7 @@ pub(crate) fn call_metamethod(
 }
 
 /// The default `tostring` of a cdata.
-pub(crate) fn default_tostring(frame: &mut Frame, cd: Cdata) -> String {
+pub(crate) fn default_tostring<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> String {
     let tt = frame.types();
     if cd.is_ctype() {
         return format!("ctype<{}>", tt.repr(cd.ctype_target()));
@@ -211,7 +211,7 @@ pub(crate) fn default_tostring(frame: &mut Frame, cd: Cdata) -> String {
 ///
 /// # Safety
 /// Called by `run`.
-pub(crate) unsafe fn tostring(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn tostring<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let Some(cd) = frame.cdata(1) else { return Err(Error::new("cdata expected").into()) };
     if !cd.is_ctype() && push_metamethod(frame, cd.ty(), Metamethod::Tostring) {
         frame.stack.push_copy(1);
@@ -226,7 +226,7 @@ pub(crate) unsafe fn tostring(frame: &mut Frame, _: Step) -> Result<Outcome, Rai
 ///
 /// # Safety
 /// Called by `run`.
-pub(crate) unsafe fn call(frame: &mut Frame, step: Step) -> Result<Outcome, Raise> {
+pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     if step != Step::START {
         // The phases after the first are those of construction.
         // SAFETY: called by `run` (the caller's contract).
@@ -254,7 +254,7 @@ pub(crate) unsafe fn call(frame: &mut Frame, step: Step) -> Result<Outcome, Rais
 }
 
 /// `__len`.
-pub(crate) fn len(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn len<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     frame.stack.set_top(1);
     if let Some(o) = call_metamethod(frame, Metamethod::Len, 1) {
         return Ok(o);
@@ -264,7 +264,7 @@ pub(crate) fn len(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `__concat`.
-pub(crate) fn concat(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn concat<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     if let Some(o) = call_metamethod(frame, Metamethod::Concat, 1) {
         return Ok(o);
     }
@@ -273,7 +273,7 @@ pub(crate) fn concat(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
 }
 
 /// `__close` (5.4+): the metatype's `__close`, if any.
-pub(crate) fn close(frame: &mut Frame, _: Step) -> Result<Outcome, Raise> {
+pub(crate) fn close<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     Ok(call_metamethod(frame, Metamethod::Close, 0).unwrap_or(Outcome::Return(0)))
 }
 

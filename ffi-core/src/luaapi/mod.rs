@@ -82,17 +82,20 @@ impl LuaType {
     /// The type for a raw tag (anything unknown counts as `None`).
     #[inline(always)]
     pub fn from_tag(tag: c_int) -> LuaType {
-        match tag {
-            0 => LuaType::Nil,
-            1 => LuaType::Boolean,
-            2 => LuaType::LightUserdata,
-            3 => LuaType::Number,
-            4 => LuaType::String,
-            5 => LuaType::Table,
-            6 => LuaType::Function,
-            7 => LuaType::Userdata,
-            8 => LuaType::Thread,
-            _ => LuaType::None,
+        const TYPES: [LuaType; 9] = [
+            LuaType::Nil,
+            LuaType::Boolean,
+            LuaType::LightUserdata,
+            LuaType::Number,
+            LuaType::String,
+            LuaType::Table,
+            LuaType::Function,
+            LuaType::Userdata,
+            LuaType::Thread,
+        ];
+        match TYPES.get(tag as usize) {
+            Some(&t) => t,
+            None => LuaType::None,
         }
     }
 
