@@ -196,22 +196,32 @@ impl ScalarKind {
     /// `p` is readable for [`size`](Self::size) bytes (any alignment).
     #[inline(always)]
     pub unsafe fn load(self, p: *const u8) -> Num {
-        // SAFETY: the caller guarantees the bytes are readable; reads are unaligned.
-        unsafe {
-            match self {
-                ScalarKind::F64 => Num::Float(p.cast::<f64>().read_unaligned()),
-                ScalarKind::F32 => Num::Float(p.cast::<f32>().read_unaligned() as f64),
-                ScalarKind::I8 => Num::Int(p.cast::<i8>().read() as i64, true),
-                ScalarKind::U8 => Num::Int(p.read() as i64, false),
-                ScalarKind::I16 => Num::Int(p.cast::<i16>().read_unaligned() as i64, true),
-                ScalarKind::U16 => Num::Int(p.cast::<u16>().read_unaligned() as i64, false),
-                ScalarKind::I32 => Num::Int(p.cast::<i32>().read_unaligned() as i64, true),
-                ScalarKind::U32 => Num::Int(p.cast::<u32>().read_unaligned() as i64, false),
-                // The raw byte, as C reads a `bool` it did not write itself.
-                ScalarKind::Bool => Num::Int(p.read() as i64, false),
-                ScalarKind::I64 => Num::Int(p.cast::<i64>().read_unaligned(), true),
-                ScalarKind::U64 => Num::Int(p.cast::<i64>().read_unaligned(), false),
-            }
+        // Every arm: the caller guarantees `size()` readable bytes at `p`; reads are
+        // unaligned.
+        match self {
+            // SAFETY: see above.
+            ScalarKind::F64 => Num::Float(unsafe { p.cast::<f64>().read_unaligned() }),
+            // SAFETY: see above.
+            ScalarKind::F32 => Num::Float(unsafe { p.cast::<f32>().read_unaligned() } as f64),
+            // SAFETY: see above.
+            ScalarKind::I8 => Num::Int(unsafe { p.cast::<i8>().read() } as i64, true),
+            // SAFETY: see above.
+            ScalarKind::U8 => Num::Int(unsafe { p.read() } as i64, false),
+            // SAFETY: see above.
+            ScalarKind::I16 => Num::Int(unsafe { p.cast::<i16>().read_unaligned() } as i64, true),
+            // SAFETY: see above.
+            ScalarKind::U16 => Num::Int(unsafe { p.cast::<u16>().read_unaligned() } as i64, false),
+            // SAFETY: see above.
+            ScalarKind::I32 => Num::Int(unsafe { p.cast::<i32>().read_unaligned() } as i64, true),
+            // SAFETY: see above.
+            ScalarKind::U32 => Num::Int(unsafe { p.cast::<u32>().read_unaligned() } as i64, false),
+            // The raw byte, as C reads a `bool` it did not write itself.
+            // SAFETY: see above.
+            ScalarKind::Bool => Num::Int(unsafe { p.read() } as i64, false),
+            // SAFETY: see above.
+            ScalarKind::I64 => Num::Int(unsafe { p.cast::<i64>().read_unaligned() }, true),
+            // SAFETY: see above.
+            ScalarKind::U64 => Num::Int(unsafe { p.cast::<i64>().read_unaligned() }, false),
         }
     }
 
@@ -221,22 +231,29 @@ impl ScalarKind {
     /// `p` is writable for [`size`](Self::size) bytes (any alignment).
     #[inline(always)]
     pub unsafe fn store(self, p: *mut u8, n: Num) {
-        // SAFETY: the caller guarantees the bytes are writable; writes are unaligned.
-        unsafe {
-            match self {
-                ScalarKind::F64 => p.cast::<f64>().write_unaligned(n.to_f64()),
-                ScalarKind::F32 => p.cast::<f32>().write_unaligned(n.to_f64() as f32),
-                ScalarKind::I8 | ScalarKind::U8 => p.write(n.to_i64() as u8),
-                ScalarKind::I16 | ScalarKind::U16 => {
-                    p.cast::<u16>().write_unaligned(n.to_i64() as u16)
-                }
-                ScalarKind::I32 | ScalarKind::U32 => {
-                    p.cast::<u32>().write_unaligned(n.to_i64() as u32)
-                }
-                ScalarKind::Bool => p.write(n.is_nonzero() as u8),
-                ScalarKind::I64 => p.cast::<i64>().write_unaligned(n.to_i64()),
-                ScalarKind::U64 => p.cast::<u64>().write_unaligned(n.to_u64()),
-            }
+        // Every arm: the caller guarantees `size()` writable bytes at `p`; writes are
+        // unaligned.
+        match self {
+            // SAFETY: see above.
+            ScalarKind::F64 => unsafe { p.cast::<f64>().write_unaligned(n.to_f64()) },
+            // SAFETY: see above.
+            ScalarKind::F32 => unsafe { p.cast::<f32>().write_unaligned(n.to_f64() as f32) },
+            // SAFETY: see above.
+            ScalarKind::I8 | ScalarKind::U8 => unsafe { p.write(n.to_i64() as u8) },
+            // SAFETY: see above.
+            ScalarKind::I16 | ScalarKind::U16 => unsafe {
+                p.cast::<u16>().write_unaligned(n.to_i64() as u16)
+            },
+            // SAFETY: see above.
+            ScalarKind::I32 | ScalarKind::U32 => unsafe {
+                p.cast::<u32>().write_unaligned(n.to_i64() as u32)
+            },
+            // SAFETY: see above.
+            ScalarKind::Bool => unsafe { p.write(n.is_nonzero() as u8) },
+            // SAFETY: see above.
+            ScalarKind::I64 => unsafe { p.cast::<i64>().write_unaligned(n.to_i64()) },
+            // SAFETY: see above.
+            ScalarKind::U64 => unsafe { p.cast::<u64>().write_unaligned(n.to_u64()) },
         }
     }
 }
@@ -279,16 +296,20 @@ pub unsafe fn store_num(c: TypeClass, p: *mut u8, n: Num) {
 /// # Safety
 /// `p` holds such a complex number.
 pub unsafe fn load_complex(part: u8, p: *const u8) -> (f64, f64) {
-    // SAFETY: the caller guarantees two parts of this size at `p`.
-    unsafe {
-        if part == 4 {
-            (
-                p.cast::<f32>().read_unaligned() as f64,
-                p.add(4).cast::<f32>().read_unaligned() as f64,
-            )
-        } else {
-            (p.cast::<f64>().read_unaligned(), p.add(8).cast::<f64>().read_unaligned())
-        }
+    // Both parts: the caller guarantees a complex of this part size at `p`.
+    let im = p.wrapping_add(part as usize);
+    if part == 4 {
+        // SAFETY: see above.
+        let re = unsafe { p.cast::<f32>().read_unaligned() };
+        // SAFETY: see above.
+        let im = unsafe { im.cast::<f32>().read_unaligned() };
+        (re as f64, im as f64)
+    } else {
+        // SAFETY: see above.
+        let re = unsafe { p.cast::<f64>().read_unaligned() };
+        // SAFETY: see above.
+        let im = unsafe { im.cast::<f64>().read_unaligned() };
+        (re, im)
     }
 }
 
@@ -297,15 +318,18 @@ pub unsafe fn load_complex(part: u8, p: *const u8) -> (f64, f64) {
 /// # Safety
 /// `p` is writable for such a complex number.
 pub unsafe fn store_complex(part: u8, p: *mut u8, re: f64, im: f64) {
-    // SAFETY: the caller guarantees room for two parts of this size at `p`.
-    unsafe {
-        if part == 4 {
-            p.cast::<f32>().write_unaligned(re as f32);
-            p.add(4).cast::<f32>().write_unaligned(im as f32);
-        } else {
-            p.cast::<f64>().write_unaligned(re);
-            p.add(8).cast::<f64>().write_unaligned(im);
-        }
+    // Both parts: the caller guarantees room for a complex of this part size at `p`.
+    let q = p.wrapping_add(part as usize);
+    if part == 4 {
+        // SAFETY: see above.
+        unsafe { p.cast::<f32>().write_unaligned(re as f32) };
+        // SAFETY: see above.
+        unsafe { q.cast::<f32>().write_unaligned(im as f32) };
+    } else {
+        // SAFETY: see above.
+        unsafe { p.cast::<f64>().write_unaligned(re) };
+        // SAFETY: see above.
+        unsafe { q.cast::<f64>().write_unaligned(im) };
     }
 }
 
@@ -391,6 +415,21 @@ mod tests {
         ScalarKind::U64,
     ];
 
+    /// Stores `n` as `k` at `buf[off..]`, then loads it back.
+    fn round_trip(k: ScalarKind, buf: &mut [u8], off: usize, n: Num) -> Num {
+        assert!(off + k.size() <= buf.len());
+        let p = buf.as_mut_ptr().wrapping_add(off);
+        // SAFETY: `buf` has `k.size()` bytes from `off` (checked above).
+        unsafe { k.store(p, n) };
+        // SAFETY: as above.
+        unsafe { k.load(p) }
+    }
+
+    /// `n` stored as `k` and loaded back, in a buffer of its own.
+    fn convert(k: ScalarKind, n: Num) -> Num {
+        round_trip(k, &mut [0u8; 8], 0, n)
+    }
+
     #[test]
     fn kinds_have_fixed_codes_and_sizes() {
         for (i, k) in ALL.iter().enumerate() {
@@ -405,12 +444,7 @@ mod tests {
         for k in ALL {
             for off in 0..8 {
                 let mut buf = [0xAAu8; 24];
-                let p = buf.as_mut_ptr().wrapping_add(off);
-                // SAFETY: 24 bytes leave room for any 8-byte value at offsets 0..8.
-                let back = unsafe {
-                    k.store(p, Num::Int(-2, true));
-                    k.load(p)
-                };
+                let back = round_trip(k, &mut buf, off, Num::Int(-2, true));
                 let want = match k {
                     ScalarKind::F64 | ScalarKind::F32 => Num::Float(-2.0),
                     ScalarKind::I8 | ScalarKind::I16 | ScalarKind::I32 | ScalarKind::I64 => {
@@ -432,29 +466,22 @@ mod tests {
 
     #[test]
     fn conversions_follow_c_on_x86_64() {
-        let mut b = [0u8; 8];
-        let p = b.as_mut_ptr();
-        // SAFETY: `b` has room for every kind.
-        unsafe {
-            ScalarKind::I32.store(p, Num::Float(-3.9));
-            assert_eq!(ScalarKind::I32.load(p), Num::Int(-3, true), "truncation");
-            ScalarKind::I32.store(p, Num::Float(f64::NAN));
-            assert_eq!(ScalarKind::I32.load(p), Num::Int(0, true), "low bits of i64::MIN");
-            ScalarKind::U8.store(p, Num::Int(0x1234, true));
-            assert_eq!(ScalarKind::U8.load(p), Num::Int(0x34, false), "low bits");
-            ScalarKind::Bool.store(p, Num::Float(0.25));
-            assert_eq!(ScalarKind::Bool.load(p), Num::Int(1, false));
-            ScalarKind::Bool.store(p, Num::Float(-0.0));
-            assert_eq!(ScalarKind::Bool.load(p), Num::Int(0, false));
-            ScalarKind::U64.store(p, Num::Float(1.8446744073709552e19 - 4096.0));
-            assert_eq!(ScalarKind::U64.load(p), Num::Int(-4096, false), "above 2^63");
-            ScalarKind::F64.store(p, Num::Int(-1, false));
-            assert_eq!(ScalarKind::F64.load(p), Num::Float(1.8446744073709552e19), "unsigned");
-            ScalarKind::F32.store(p, Num::Float(0.1));
-            assert_eq!(ScalarKind::F32.load(p), Num::Float(0.1f32 as f64));
-        }
+        use ScalarKind::*;
+        assert_eq!(convert(I32, Num::Float(-3.9)), Num::Int(-3, true), "truncation");
+        assert_eq!(convert(I32, Num::Float(f64::NAN)), Num::Int(0, true), "low bits of i64::MIN");
+        assert_eq!(convert(U8, Num::Int(0x1234, true)), Num::Int(0x34, false), "low bits");
+        assert_eq!(convert(Bool, Num::Float(0.25)), Num::Int(1, false));
+        assert_eq!(convert(Bool, Num::Float(-0.0)), Num::Int(0, false));
+        let near_2_64 = 18_446_744_073_709_547_520.0; // 2^64 - 4096
+        assert_eq!(convert(U64, Num::Float(near_2_64)), Num::Int(-4096, false), "above 2^63");
+        assert_eq!(
+            convert(F64, Num::Int(-1, false)),
+            Num::Float(18_446_744_073_709_551_616.0),
+            "unsigned"
+        );
+        assert_eq!(convert(F32, Num::Float(0.1)), Num::Float(0.1f32 as f64));
         assert_eq!(d2i64(1e19), i64::MIN);
-        assert_eq!(d2i64(-9.223372036854775808e18), i64::MIN);
+        assert_eq!(d2i64(-9_223_372_036_854_775_808.0), i64::MIN);
         assert_eq!(d2u64(-1.0), u64::MAX);
     }
 
@@ -480,32 +507,44 @@ mod tests {
     }
 
     #[test]
-    fn complex_and_bitfields() {
+    fn complex_numbers() {
         let mut b = [0u8; 16];
-        // SAFETY: 16 bytes hold a complex double and every bitfield below.
-        unsafe {
-            store_complex(4, b.as_mut_ptr(), 1.5, -2.0);
-            assert_eq!(load_complex(4, b.as_ptr()), (1.5, -2.0));
-            assert_eq!(load_num(TypeClass::Complex(4), b.as_ptr()), Some(Num::Float(1.5)));
-            store_num(TypeClass::Complex(8), b.as_mut_ptr(), Num::Int(3, true));
-            assert_eq!(load_complex(8, b.as_ptr()), (3.0, 0.0));
+        // SAFETY: 16 bytes hold any complex number.
+        unsafe { store_complex(4, b.as_mut_ptr(), 1.5, -2.0) };
+        // SAFETY: as above.
+        assert_eq!(unsafe { load_complex(4, b.as_ptr()) }, (1.5, -2.0));
+        // SAFETY: as above.
+        assert_eq!(unsafe { load_num(TypeClass::Complex(4), b.as_ptr()) }, Some(Num::Float(1.5)));
+        // SAFETY: as above.
+        unsafe { store_num(TypeClass::Complex(8), b.as_mut_ptr(), Num::Int(3, true)) };
+        // SAFETY: as above.
+        assert_eq!(unsafe { load_complex(8, b.as_ptr()) }, (3.0, 0.0));
+    }
 
-            let mut w = [0xFFu8; 8];
-            let bits = BitPos { shift: 13, width: 7 };
-            store_bits(w.as_mut_ptr(), bits, 0b1000001);
-            assert_eq!(load_bits(false, w.as_ptr(), bits), 0b1000001);
-            assert_eq!(load_bits(true, w.as_ptr(), bits), -63, "sign-extended");
-            // Neighbouring bits keep their ones.
-            assert_eq!(w[0], 0xFF);
-            assert_eq!(w[1] & 0x1F, 0x1F);
-            assert_eq!(w[2] >> 4, 0xF);
-            // A field straddling a 64-bit boundary.
-            let wide = BitPos { shift: 60, width: 8 };
-            let mut z = [0u8; 16];
-            store_bits(z.as_mut_ptr(), wide, 0xA5);
-            assert_eq!(load_bits(false, z.as_ptr(), wide), 0xA5);
-            assert_eq!(z[7], 0x50);
-            assert_eq!(z[8], 0x0A);
-        }
+    /// Stores `v` in bitfield `bits` of `buf`, then reads it back (unsigned, signed).
+    fn bits_round_trip(buf: &mut [u8; 16], bits: BitPos, v: u64) -> (i64, i64) {
+        // SAFETY: every bitfield here lies within 16 bytes.
+        unsafe { store_bits(buf.as_mut_ptr(), bits, v) };
+        // SAFETY: as above.
+        let u = unsafe { load_bits(false, buf.as_ptr(), bits) };
+        // SAFETY: as above.
+        let s = unsafe { load_bits(true, buf.as_ptr(), bits) };
+        (u, s)
+    }
+
+    #[test]
+    fn bitfields() {
+        let mut w = [0xFFu8; 16];
+        let bits = BitPos { shift: 13, width: 7 };
+        assert_eq!(bits_round_trip(&mut w, bits, 0b1000001), (0b1000001, -63), "sign-extended");
+        // Neighbouring bits keep their ones.
+        assert_eq!(w[0], 0xFF);
+        assert_eq!(w[1] & 0x1F, 0x1F);
+        assert_eq!(w[2] >> 4, 0xF);
+        // A field straddling a 64-bit boundary.
+        let mut z = [0u8; 16];
+        assert_eq!(bits_round_trip(&mut z, BitPos { shift: 60, width: 8 }, 0xA5).0, 0xA5);
+        assert_eq!(z[7], 0x50);
+        assert_eq!(z[8], 0x0A);
     }
 }

@@ -43,8 +43,10 @@ unsafe extern "C" fn code_map(len: usize, region: *mut CodeRegion) -> c_int {
 }
 
 unsafe extern "C" fn code_protect(region: *mut CodeRegion, executable: c_int) -> c_int {
-    // SAFETY: the caller passes a region from `code_map`, whose handle is our Box.
-    let slot = unsafe { &mut *((*region).handle as *mut Mapping) };
+    // SAFETY: the caller passes a region from `code_map`.
+    let handle = unsafe { (*region).handle } as *mut Mapping;
+    // SAFETY: the handle is the Box `code_map` made, alive until `code_unmap`.
+    let slot = unsafe { &mut *handle };
     let next = match (core::mem::replace(slot, Mapping::Gone), executable != 0) {
         (Mapping::Writable(m), true) => m.make_exec().map(Mapping::Executable),
         (Mapping::Executable(m), false) => m.make_mut().map(Mapping::Writable),
@@ -61,13 +63,12 @@ unsafe extern "C" fn code_protect(region: *mut CodeRegion, executable: c_int) ->
 }
 
 unsafe extern "C" fn code_unmap(region: *mut CodeRegion) {
-    // SAFETY: the caller passes a region from `code_map`, whose handle is our Box, once.
-    unsafe {
-        let h = (*region).handle as *mut Mapping;
-        if !h.is_null() {
-            drop(Box::from_raw(h));
-            (*region).handle = core::ptr::null_mut();
-        }
+    // SAFETY: the caller passes a region from `code_map`.
+    let region = unsafe { &mut *region };
+    let h = core::mem::replace(&mut region.handle, core::ptr::null_mut()) as *mut Mapping;
+    if !h.is_null() {
+        // SAFETY: the handle is the Box `code_map` made, taken out of the region once.
+        drop(unsafe { Box::from_raw(h) });
     }
 }
 
@@ -110,18 +111,18 @@ unsafe extern "C" fn lib_default() -> *mut c_void {
 
 #[cfg(unix)]
 unsafe extern "C" fn lib_symbol(lib: *mut c_void, name: *const c_char) -> *mut c_void {
-    // SAFETY: `lib` is a live handle from `lib_open`/`lib_default` (borrowed: it is turned
-    // back into a raw handle without closing) and `name` is NUL-terminated.
-    unsafe {
-        let l = libloading::os::unix::Library::from_raw(lib);
-        let name = CStr::from_ptr(name).to_bytes_with_nul();
-        let p = match l.get::<*mut c_void>(name) {
-            Ok(sym) => sym.into_raw(),
-            Err(_) => core::ptr::null_mut(),
-        };
-        let _ = l.into_raw();
-        p
-    }
+    // SAFETY: `lib` is a live handle from `lib_open`/`lib_default`, borrowed: it is turned
+    // back into a raw handle below without closing.
+    let l = unsafe { libloading::os::unix::Library::from_raw(lib) };
+    // SAFETY: the caller passes a NUL-terminated name.
+    let name = unsafe { CStr::from_ptr(name) }.to_bytes_with_nul();
+    // SAFETY: the symbol is only looked up, not called or read, here.
+    let p = match unsafe { l.get::<*mut c_void>(name) } {
+        Ok(sym) => sym.into_raw(),
+        Err(_) => core::ptr::null_mut(),
+    };
+    let _ = l.into_raw();
+    p
 }
 
 #[cfg(unix)]
@@ -200,49 +201,64 @@ unsafe extern "C" fn fatal(msg: *const u8, len: usize) -> ! {
 mod tests {
     use super::*;
 
+    /// Runs the code at the region's start as `int f(void)`.
+    ///
+    /// # Safety
+    /// The region is executable and holds such a function.
+    unsafe fn call(r: &CodeRegion) -> c_int {
+        // SAFETY: the caller's contract.
+        let f = unsafe { core::mem::transmute::<*mut u8, extern "C" fn() -> c_int>(r.ptr) };
+        f()
+    }
+
     #[test]
+    #[cfg(target_arch = "x86_64")]
     fn code_pages_flip_between_writable_and_executable() {
         let h = Host::STD;
-        // SAFETY: the region is used only as documented: written while writable, run
-        // while executable.
-        unsafe {
-            let mut r = h.map_code(100).expect("map");
-            assert!(r.len >= 100 && r.ptr as usize % 4096 == 0);
-            // x86-64: mov eax, 42; ret
-            #[cfg(target_arch = "x86_64")]
-            {
-                let code = [0xB8, 42, 0, 0, 0, 0xC3];
-                core::ptr::copy_nonoverlapping(code.as_ptr(), r.ptr, code.len());
-                assert!(h.protect_code(&mut r, true));
-                let f: extern "C" fn() -> c_int = core::mem::transmute(r.ptr);
-                assert_eq!(f(), 42);
-                assert!(h.protect_code(&mut r, false));
-                r.ptr.add(1).write(7);
-                assert!(h.protect_code(&mut r, true));
-                let f: extern "C" fn() -> c_int = core::mem::transmute(r.ptr);
-                assert_eq!(f(), 7);
-            }
-            h.unmap_code(r);
-        }
+        // SAFETY: the host's own functions.
+        let mut r = unsafe { h.map_code(100) }.expect("map");
+        assert!(r.len >= 100 && r.ptr as usize % 4096 == 0);
+        // SAFETY: `r` has 100 writable bytes: mov eax, 42; ret.
+        let code = unsafe { core::slice::from_raw_parts_mut(r.ptr, 6) };
+        code.copy_from_slice(&[0xB8, 42, 0, 0, 0, 0xC3]);
+        // SAFETY: nothing runs in the region while it flips.
+        assert!(unsafe { h.protect_code(&mut r, true) });
+        // SAFETY: executable, holding the function above.
+        assert_eq!(unsafe { call(&r) }, 42);
+        // SAFETY: nothing runs in the region while it flips.
+        assert!(unsafe { h.protect_code(&mut r, false) });
+        // SAFETY: writable again; byte 1 is the immediate.
+        unsafe { r.ptr.wrapping_add(1).write(7) };
+        // SAFETY: nothing runs in the region while it flips.
+        assert!(unsafe { h.protect_code(&mut r, true) });
+        // SAFETY: executable, holding the patched function.
+        assert_eq!(unsafe { call(&r) }, 7);
+        // SAFETY: nothing uses the region any more.
+        unsafe { h.unmap_code(r) };
     }
 
     #[test]
     #[cfg(target_os = "linux")]
     fn libraries_and_symbols() {
         let h = Host::STD;
-        // SAFETY: libm's initialisers are harmless; `cos` has this signature.
-        unsafe {
-            let m = h.open_library(c"libm.so.6", false).expect("libm");
-            let cos = h.symbol(m, c"cos").expect("cos");
-            let cos: extern "C" fn(f64) -> f64 = core::mem::transmute(cos);
-            assert_eq!(cos(0.0), 1.0);
-            assert!(h.symbol(m, c"no_such_symbol_here").is_none());
-            (h.lib_close)(m);
-            let dflt = (h.lib_default)();
-            assert!(h.symbol(dflt, c"strlen").is_some(), "libc is in the default namespace");
-            let err = h.open_library(c"/no/such/lib.so", false).unwrap_err();
-            assert!(err.as_str().contains("/no/such/lib.so"), "{}", err.as_str());
-        }
+        // SAFETY: libm's initialisers are harmless.
+        let m = unsafe { h.open_library(c"libm.so.6", false) }.expect("libm");
+        // SAFETY: a live handle.
+        let cos = unsafe { h.symbol(m, c"cos") }.expect("cos");
+        // SAFETY: `cos` has this signature.
+        let cos = unsafe { core::mem::transmute::<*mut c_void, extern "C" fn(f64) -> f64>(cos) };
+        assert_eq!(cos(0.0), 1.0);
+        // SAFETY: a live handle.
+        assert!(unsafe { h.symbol(m, c"no_such_symbol_here") }.is_none());
+        // SAFETY: the handle came from lib_open and is closed once.
+        unsafe { (h.lib_close)(m) };
+        // SAFETY: a plain query.
+        let dflt = unsafe { (h.lib_default)() };
+        // SAFETY: a live handle.
+        assert!(unsafe { h.symbol(dflt, c"strlen") }.is_some(), "libc is in the default namespace");
+        // SAFETY: a file that does not exist runs no initialisers.
+        let err = unsafe { h.open_library(c"/no/such/lib.so", false) }.unwrap_err();
+        assert!(err.as_str().contains("/no/such/lib.so"), "{}", err.as_str());
     }
 
     #[test]

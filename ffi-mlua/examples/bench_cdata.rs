@@ -21,178 +21,251 @@ const POINT_MT: &[u8] = b"bench.point\0";
 const ARRAY_MT: &[u8] = b"bench.array\0";
 const I64_MT: &[u8] = b"bench.i64\0";
 
+/// Whether the string at `idx` is `k`.
+///
+/// # Safety
+/// A live state; `idx` a valid index.
 unsafe fn key_is(l: *mut lua_State, idx: c_int, k: &[u8]) -> bool {
     let mut len = 0usize;
-    // SAFETY: a live state; the string is valid for `len` bytes.
-    unsafe {
-        let p = lua_tolstring(l, idx, &mut len);
-        !p.is_null() && std::slice::from_raw_parts(p as *const u8, len) == k
-    }
+    // SAFETY: a live state and a valid index (the caller's contract).
+    let p = unsafe { lua_tolstring(l, idx, &mut len) };
+    // SAFETY: Lua's string is valid for `len` bytes while it is on the stack.
+    !p.is_null() && unsafe { std::slice::from_raw_parts(p as *const u8, len) } == k
+}
+
+// Every binding function below is called by Lua with a live state and the arguments the
+// script passes; the `luaL_check*` calls raise for anything else, as a C binding's would.
+
+/// The point userdata at `idx`.
+///
+/// # Safety
+/// See above.
+unsafe fn check_point(l: *mut lua_State, idx: c_int) -> *mut Point {
+    // SAFETY: see above.
+    unsafe { luaL_checkudata(l, idx, POINT_MT.as_ptr() as *const c_char) as *mut Point }
 }
 
 unsafe extern "C-unwind" fn point_index(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua with a point userdata and a key.
-    unsafe {
-        let p = luaL_checkudata(l, 1, POINT_MT.as_ptr() as *const c_char) as *mut Point;
-        if key_is(l, 2, b"x") {
-            lua_pushnumber(l, (*p).x);
-        } else if key_is(l, 2, b"y") {
-            lua_pushnumber(l, (*p).y);
-        } else {
-            lua_pushnil(l);
-        }
-        1
+    // SAFETY: see above.
+    let p = unsafe { check_point(l, 1) };
+    // SAFETY: see above.
+    let is_x = unsafe { key_is(l, 2, b"x") };
+    // SAFETY: see above.
+    let is_y = !is_x && unsafe { key_is(l, 2, b"y") };
+    if is_x || is_y {
+        // SAFETY: `p` is the checked point userdata.
+        let point = unsafe { &*p };
+        let v = if is_x { point.x } else { point.y };
+        // SAFETY: see above.
+        unsafe { lua_pushnumber(l, v) };
+    } else {
+        // SAFETY: see above.
+        unsafe { lua_pushnil(l) };
     }
+    1
 }
 
 unsafe extern "C-unwind" fn point_newindex(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua with a point userdata, a key and a value.
-    unsafe {
-        let p = luaL_checkudata(l, 1, POINT_MT.as_ptr() as *const c_char) as *mut Point;
-        let v = luaL_checknumber(l, 3);
-        if key_is(l, 2, b"x") {
-            (*p).x = v;
-        } else if key_is(l, 2, b"y") {
-            (*p).y = v;
-        }
-        0
+    // SAFETY: see above.
+    let p = unsafe { check_point(l, 1) };
+    // SAFETY: see above.
+    let v = unsafe { luaL_checknumber(l, 3) };
+    // SAFETY: see above.
+    let is_x = unsafe { key_is(l, 2, b"x") };
+    // SAFETY: see above.
+    let is_y = !is_x && unsafe { key_is(l, 2, b"y") };
+    if is_x {
+        // SAFETY: `p` is the checked point userdata.
+        unsafe { (*p).x = v };
+    } else if is_y {
+        // SAFETY: `p` is the checked point userdata.
+        unsafe { (*p).y = v };
     }
+    0
+}
+
+/// Sets the metatable registered as `name` on the value on top.
+///
+/// # Safety
+/// See above.
+unsafe fn set_mt(l: *mut lua_State, name: &[u8]) {
+    // SAFETY: see above; `name` ends in NUL.
+    unsafe { luaL_getmetatable(l, name.as_ptr() as *const c_char) };
+    // SAFETY: the new object is below its metatable.
+    unsafe { lua_setmetatable(l, -2) };
 }
 
 unsafe extern "C-unwind" fn point_new(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua; the userdata is initialised before use.
-    unsafe {
-        let x = luaL_optnumber(l, 1, 0.0);
-        let y = luaL_optnumber(l, 2, 0.0);
-        let p = lua_newuserdata(l, std::mem::size_of::<Point>()) as *mut Point;
-        p.write(Point { x, y });
-        luaL_getmetatable(l, POINT_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-        1
+    // SAFETY: see above.
+    let x = unsafe { luaL_optnumber(l, 1, 0.0) };
+    // SAFETY: see above.
+    let y = unsafe { luaL_optnumber(l, 2, 0.0) };
+    // SAFETY: see above.
+    let p = unsafe { lua_newuserdata(l, std::mem::size_of::<Point>()) } as *mut Point;
+    // SAFETY: the new block has room for a Point and is suitably aligned.
+    unsafe { p.write(Point { x, y }) };
+    // SAFETY: see above.
+    unsafe { set_mt(l, POINT_MT) };
+    1
+}
+
+/// The array userdata at 1 and the index at 2, checked.
+///
+/// # Safety
+/// See above.
+unsafe fn check_array(l: *mut lua_State) -> (*mut i32, usize) {
+    // SAFETY: see above.
+    let a = unsafe { luaL_checkudata(l, 1, ARRAY_MT.as_ptr() as *const c_char) } as *mut i32;
+    // SAFETY: see above.
+    let i = unsafe { luaL_checkinteger(l, 2) };
+    if !(0..1000).contains(&i) {
+        // SAFETY: see above (raises).
+        unsafe { luaL_error(l, c"index out of range".as_ptr()) };
     }
+    (a, i as usize)
 }
 
 unsafe extern "C-unwind" fn array_index(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua with an array userdata and an index.
-    unsafe {
-        let a = luaL_checkudata(l, 1, ARRAY_MT.as_ptr() as *const c_char) as *mut i32;
-        let i = luaL_checkinteger(l, 2);
-        if !(0..1000).contains(&i) {
-            return luaL_error(l, c"index out of range".as_ptr());
-        }
-        lua_pushinteger(l, *a.add(i as usize) as lua_Integer);
-        1
-    }
+    // SAFETY: see above.
+    let (a, i) = unsafe { check_array(l) };
+    // SAFETY: `i` < 1000, the array's length.
+    let v = unsafe { a.wrapping_add(i).read() };
+    // SAFETY: see above.
+    unsafe { lua_pushinteger(l, v as lua_Integer) };
+    1
 }
 
 unsafe extern "C-unwind" fn array_newindex(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua with an array userdata, an index and a value.
-    unsafe {
-        let a = luaL_checkudata(l, 1, ARRAY_MT.as_ptr() as *const c_char) as *mut i32;
-        let i = luaL_checkinteger(l, 2);
-        if !(0..1000).contains(&i) {
-            return luaL_error(l, c"index out of range".as_ptr());
-        }
-        *a.add(i as usize) = luaL_checkinteger(l, 3) as i32;
-        0
-    }
+    // SAFETY: see above.
+    let (a, i) = unsafe { check_array(l) };
+    // SAFETY: see above.
+    let v = unsafe { luaL_checkinteger(l, 3) };
+    // SAFETY: `i` < 1000, the array's length.
+    unsafe { a.wrapping_add(i).write(v as i32) };
+    0
 }
 
 unsafe extern "C-unwind" fn array_new(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua; the block is zeroed before use.
-    unsafe {
-        let a = lua_newuserdata(l, 4000) as *mut u8;
-        std::ptr::write_bytes(a, 0, 4000);
-        luaL_getmetatable(l, ARRAY_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-        1
-    }
+    // SAFETY: see above.
+    let a = unsafe { lua_newuserdata(l, 4000) } as *mut u8;
+    // SAFETY: the new block has 4000 bytes.
+    unsafe { std::ptr::write_bytes(a, 0, 4000) };
+    // SAFETY: see above.
+    unsafe { set_mt(l, ARRAY_MT) };
+    1
+}
+
+/// Pushes a boxed int64.
+///
+/// # Safety
+/// See above.
+unsafe fn push_i64(l: *mut lua_State, v: i64) {
+    // SAFETY: see above.
+    let p = unsafe { lua_newuserdata(l, 8) } as *mut i64;
+    // SAFETY: the new block has room for an i64 and is suitably aligned.
+    unsafe { p.write(v) };
+    // SAFETY: see above.
+    unsafe { set_mt(l, I64_MT) };
 }
 
 unsafe extern "C-unwind" fn i64_new(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua.
-    unsafe {
-        let v = luaL_checkinteger(l, 1) as i64;
-        let p = lua_newuserdata(l, 8) as *mut i64;
-        p.write(v);
-        luaL_getmetatable(l, I64_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-        1
-    }
+    // SAFETY: see above.
+    let v = unsafe { luaL_checkinteger(l, 1) } as i64;
+    // SAFETY: see above.
+    unsafe { push_i64(l, v) };
+    1
+}
+
+/// The boxed int64 at `idx`, checked.
+///
+/// # Safety
+/// See above.
+unsafe fn check_i64(l: *mut lua_State, idx: c_int) -> i64 {
+    // SAFETY: see above.
+    let p = unsafe { luaL_checkudata(l, idx, I64_MT.as_ptr() as *const c_char) } as *const i64;
+    // SAFETY: a checked int64 userdata holds an i64.
+    unsafe { p.read() }
 }
 
 unsafe extern "C-unwind" fn i64_add(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua with two boxed int64 userdata.
-    unsafe {
-        let a = *(luaL_checkudata(l, 1, I64_MT.as_ptr() as *const c_char) as *const i64);
-        let b = *(luaL_checkudata(l, 2, I64_MT.as_ptr() as *const c_char) as *const i64);
-        let p = lua_newuserdata(l, 8) as *mut i64;
-        p.write(a.wrapping_add(b));
-        luaL_getmetatable(l, I64_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-        1
-    }
+    // SAFETY: see above.
+    let a = unsafe { check_i64(l, 1) };
+    // SAFETY: see above.
+    let b = unsafe { check_i64(l, 2) };
+    // SAFETY: see above.
+    unsafe { push_i64(l, a.wrapping_add(b)) };
+    1
 }
 
 const CHARS_MT: &[u8] = b"bench.chars\0";
 
 /// A 16-byte char buffer userdata holding "hello, world".
 unsafe extern "C-unwind" fn chars_new(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua; the buffer is written before use and NUL-terminated.
-    unsafe {
-        let p = lua_newuserdata(l, 16) as *mut u8;
-        std::ptr::copy_nonoverlapping(c"hello, world".as_ptr() as *const u8, p, 13);
-        luaL_getmetatable(l, CHARS_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-        1
-    }
+    // SAFETY: see above.
+    let p = unsafe { lua_newuserdata(l, 16) } as *mut u8;
+    // SAFETY: the new block has 16 bytes; the text with its NUL has 13.
+    unsafe { std::ptr::copy_nonoverlapping(c"hello, world".as_ptr() as *const u8, p, 13) };
+    // SAFETY: see above.
+    unsafe { set_mt(l, CHARS_MT) };
+    1
 }
 
 /// The C string in a char buffer userdata, as a Lua string (what `ffi.string` does).
 unsafe extern "C-unwind" fn chars_string(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua with a char buffer userdata, which is NUL-terminated.
-    unsafe {
-        let p = luaL_checkudata(l, 1, CHARS_MT.as_ptr() as *const c_char);
-        lua_pushstring(l, p as *const c_char);
-        1
-    }
+    // SAFETY: see above.
+    let p = unsafe { luaL_checkudata(l, 1, CHARS_MT.as_ptr() as *const c_char) };
+    // SAFETY: a char buffer userdata is NUL-terminated.
+    unsafe { lua_pushstring(l, p as *const c_char) };
+    1
 }
 
-/// Registers the binding as global `B`.
-unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
-    // SAFETY: called by Lua; every push is balanced.
-    unsafe {
-        luaL_newmetatable(l, POINT_MT.as_ptr() as *const c_char);
-        lua_pushcfunction(l, point_index);
-        lua_setfield(l, -2, c"__index".as_ptr());
-        lua_pushcfunction(l, point_newindex);
-        lua_setfield(l, -2, c"__newindex".as_ptr());
-        lua_pop(l, 1);
-        luaL_newmetatable(l, ARRAY_MT.as_ptr() as *const c_char);
-        lua_pushcfunction(l, array_index);
-        lua_setfield(l, -2, c"__index".as_ptr());
-        lua_pushcfunction(l, array_newindex);
-        lua_setfield(l, -2, c"__newindex".as_ptr());
-        lua_pop(l, 1);
-        luaL_newmetatable(l, CHARS_MT.as_ptr() as *const c_char);
-        lua_pop(l, 1);
-        luaL_newmetatable(l, I64_MT.as_ptr() as *const c_char);
-        lua_pushcfunction(l, i64_add);
-        lua_setfield(l, -2, c"__add".as_ptr());
-        lua_pop(l, 1);
-        lua_createtable(l, 0, 4);
-        for (name, f) in [
-            (c"point", point_new as lua_CFunction),
-            (c"array", array_new),
-            (c"i64", i64_new),
-            (c"chars", chars_new),
-            (c"string", chars_string),
-        ] {
-            lua_pushcfunction(l, f);
-            lua_setfield(l, -2, name.as_ptr());
-        }
-        1
+/// Makes metatable `name` with these metamethods.
+///
+/// # Safety
+/// See above.
+unsafe fn new_mt(l: *mut lua_State, name: &[u8], methods: &[(&std::ffi::CStr, lua_CFunction)]) {
+    // SAFETY: see above; `name` ends in NUL.
+    unsafe { luaL_newmetatable(l, name.as_ptr() as *const c_char) };
+    for (field, f) in methods {
+        // SAFETY: see above.
+        unsafe { lua_pushcfunction(l, *f) };
+        // SAFETY: the metatable is below the function.
+        unsafe { lua_setfield(l, -2, field.as_ptr()) };
     }
+    // SAFETY: the metatable is on top.
+    unsafe { lua_pop(l, 1) };
+}
+
+/// Registers the binding: returns its table.
+unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
+    let point: [(&std::ffi::CStr, lua_CFunction); 2] =
+        [(c"__index", point_index), (c"__newindex", point_newindex)];
+    let array: [(&std::ffi::CStr, lua_CFunction); 2] =
+        [(c"__index", array_index), (c"__newindex", array_newindex)];
+    let int64: [(&std::ffi::CStr, lua_CFunction); 1] = [(c"__add", i64_add)];
+    // SAFETY: see above; every push is balanced.
+    unsafe { new_mt(l, POINT_MT, &point) };
+    // SAFETY: see above.
+    unsafe { new_mt(l, ARRAY_MT, &array) };
+    // SAFETY: see above.
+    unsafe { new_mt(l, CHARS_MT, &[]) };
+    // SAFETY: see above.
+    unsafe { new_mt(l, I64_MT, &int64) };
+    // SAFETY: see above.
+    unsafe { lua_createtable(l, 0, 5) };
+    for (name, f) in [
+        (c"point", point_new as lua_CFunction),
+        (c"array", array_new),
+        (c"i64", i64_new),
+        (c"chars", chars_new),
+        (c"string", chars_string),
+    ] {
+        // SAFETY: see above.
+        unsafe { lua_pushcfunction(l, f) };
+        // SAFETY: the table is below the function.
+        unsafe { lua_setfield(l, -2, name.as_ptr()) };
+    }
+    1
 }
 
 const SCRIPT: &str = r#"

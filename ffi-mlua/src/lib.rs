@@ -58,13 +58,15 @@ fn open_module(lua: &Lua) -> Result<Table> {
     let open = unsafe { lua.create_c_function(open)? };
     let module: Table = open.call(())?;
     let mut owner = None;
-    // SAFETY: `exec_raw` runs the closure with this state, in protected mode with room on
-    // the stack; the owner is stored in app data, which mlua drops after lua_close.
-    unsafe {
-        lua.exec_raw::<()>((), |l| {
-            owner = ffi_core::lua::claim_context::<MluaVm>(l as *mut ffi_core::luaapi::lua_State);
-        })?;
-    }
+    let claim = |l: *mut mlua::lua_State| {
+        // SAFETY: `exec_raw` runs this with the live state, in protected mode with room on
+        // the stack; the owner is stored in app data, which mlua drops after lua_close.
+        owner = unsafe {
+            ffi_core::lua::claim_context::<MluaVm>(l as *mut ffi_core::luaapi::lua_State)
+        };
+    };
+    // SAFETY: the closure only reads the registry through ffi-core.
+    unsafe { lua.exec_raw::<()>((), claim)? };
     if let Some(owner) = owner {
         lua.set_app_data(ContextKeeper(owner));
     }

@@ -96,13 +96,13 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> (Operand, Option<Cdata>) 
             // Throughout: `p` holds a value of `ty` (the cdata's payload or what its
             // reference names).
             let op = match TypeClass::of(tt, ty) {
-                // SAFETY: see above (an address).
                 TypeClass::Ptr(to) => {
+                    // SAFETY: see above (an address).
                     Operand::Ptr(to, unsafe { p.cast::<usize>().read_unaligned() })
                 }
                 TypeClass::Array(e) => Operand::Ptr(e, p as usize),
-                // SAFETY: see above.
                 c @ (TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_)) => {
+                    // SAFETY: see above.
                     match unsafe { cvalue::load_num(c, p) } {
                         Some(Num::Int(v, _)) => {
                             Operand::Int64(v, matches!(c, TypeClass::Int(8, false)))

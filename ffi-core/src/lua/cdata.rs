@@ -74,13 +74,13 @@ impl Cdata {
         if h.magic != MAGIC || h.ty as usize >= ntypes || off > len {
             return None;
         }
-        // SAFETY: `off` <= `len`: the payload pointer stays inside the block.
-        let payload = unsafe { block.add(off) };
+        // `off` <= `len`: the payload pointer stays inside the block.
+        let payload = block.wrapping_add(off);
         if h.flags & CTYPE != 0 {
             // SAFETY: a ctype object's payload holds a u32 when the block has room for it.
             let target =
                 (off + 4 <= len).then(|| unsafe { payload.cast::<u32>().read_unaligned() });
-            if !target.is_some_and(|t| (t as usize) < ntypes) {
+            if target.is_none_or(|t| t as usize >= ntypes) {
                 return None;
             }
         }

@@ -205,7 +205,8 @@ pub(crate) unsafe extern "C-unwind" fn cell_gc<V: Vm>(l: *mut lua_State) -> c_in
 /// A live state with four free stack slots. Raises on allocation failure, with nothing of
 /// its own to leak: the context is made last, when nothing can raise any more.
 pub(crate) unsafe fn new_cell<V: Vm>(lua: Lua) -> *mut ContextCell {
-    // SAFETY (each call): the caller's contract; nothing is owned here until the end.
+    // Each call below: the caller's contract; nothing is owned here until the end.
+    // SAFETY: see above.
     let cell = unsafe { lua.newuserdata(core::mem::size_of::<ContextCell>()) } as *mut ContextCell;
     // SAFETY: the fresh block has room for a ContextCell and is suitably aligned.
     unsafe { cell.write(ContextCell { ctx: core::ptr::null_mut(), host_owned: false }) };

@@ -153,7 +153,7 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                     let mut o = 0;
                     while es > 0 && o + es <= total {
                         // SAFETY: element `o / es` lies within the vector at `dst`.
-                        unsafe { cvalue::store_num(ec, dst.add(o), n) };
+                        unsafe { cvalue::store_num(ec, dst.wrapping_add(o), n) };
                         o += es;
                     }
                 }
@@ -210,7 +210,7 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                     unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n) };
                     if n < cap {
                         // SAFETY: `n` < `cap`: within the array.
-                        unsafe { dst.add(n).write(0) };
+                        unsafe { dst.wrapping_add(n).write(0) };
                     }
                     Ok(())
                 }

@@ -143,6 +143,12 @@ impl InlineText {
     /// The longest text that fits.
     pub const CAPACITY: usize = 96;
 
+    /// No text (its bytes are left uninitialised).
+    #[inline(always)]
+    fn empty() -> InlineText {
+        InlineText { len: 0, bytes: [core::mem::MaybeUninit::uninit(); InlineText::CAPACITY] }
+    }
+
     /// Stores `s` if it fits; returns whether it did.
     fn set(&mut self, s: &[u8]) -> bool {
         if s.len() > Self::CAPACITY {
@@ -549,8 +555,7 @@ pub(crate) struct Frame<V: Vm> {
     pub stack: FrameStack<V>,
     /// The per-state context.
     pub context: ContextRef,
-    /// `run`'s text buffer for [`Action::Text`] (its `len` is initialised; its bytes up to
-    /// `len`).
+    /// `run`'s text buffer for [`Action::Text`].
     text: NonNull<InlineText>,
 }
 
@@ -665,10 +670,8 @@ pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
         // SAFETY: this frame owns nothing.
         unsafe { closed(lua) }
     };
-    let mut text = core::mem::MaybeUninit::<InlineText>::uninit();
-    // SAFETY: `len` is the one field that must be initialised (see InlineText).
-    unsafe { core::ptr::addr_of_mut!((*text.as_mut_ptr()).len).write(0) };
-    let text = NonNull::from(&mut text).cast::<InlineText>();
+    let mut text = InlineText::empty();
+    let text = NonNull::from(&mut text);
     // SAFETY: a live state with LUA_MINSTACK free slots above its arguments (Lua
     // guarantees them to a C function at entry).
     let stack = unsafe { FrameStack::new(l, MINSTACK) };
@@ -769,7 +772,7 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
         // SAFETY: as above.
         Action::Box(b) => unsafe { cdata::push_boxed(lua, b) },
         Action::Text => {
-            // SAFETY: `text` is `run`'s buffer, whose `len` is always initialised.
+            // SAFETY: `text` is `run`'s buffer, which outlives this call.
             let t = unsafe { text.as_ref() };
             // SAFETY: a free slot; the text is plain bytes in `run`'s frame.
             unsafe { lua.push_bytes(t.as_bytes()) }

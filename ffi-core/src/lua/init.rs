@@ -72,7 +72,14 @@ pub(crate) unsafe fn init_from_table<V: Vm>(
                 }
                 // SAFETY: element `i` < `count` lies within the object at `dst`.
                 let r = unsafe {
-                    convert::to_c_nested(frame, -1, e, dst.add(i * es), Mode::Implicit, depth)
+                    convert::to_c_nested(
+                        frame,
+                        -1,
+                        e,
+                        dst.wrapping_add(i * es),
+                        Mode::Implicit,
+                        depth,
+                    )
                 };
                 frame.stack.pop(1);
                 r?;
@@ -81,7 +88,7 @@ pub(crate) unsafe fn init_from_table<V: Vm>(
             if i == 1 && fixed && es > 0 {
                 for k in 1..count {
                     // SAFETY: elements 0 and `k` < `count` lie within the object.
-                    unsafe { core::ptr::copy_nonoverlapping(dst, dst.add(k * es), es) };
+                    unsafe { core::ptr::copy_nonoverlapping(dst, dst.wrapping_add(k * es), es) };
                 }
             }
             Ok(())
@@ -177,7 +184,14 @@ pub(crate) unsafe fn store_member<V: Vm>(
         // SAFETY: the trailing array starts at the field's offset and has `nelem`
         // elements of storage (the caller's contract).
         return unsafe {
-            init_from_table(frame, idx, f.ty, base.add(f.offset as usize), nelem, depth + 1)
+            init_from_table(
+                frame,
+                idx,
+                f.ty,
+                base.wrapping_add(f.offset as usize),
+                nelem,
+                depth + 1,
+            )
         };
     }
     // SAFETY: the caller's contract.
@@ -195,8 +209,8 @@ pub(crate) unsafe fn store_field<V: Vm>(
     base: *mut u8,
     depth: u32,
 ) -> Result<(), Raise> {
-    // SAFETY: the field lies inside the aggregate at `base`.
-    let p = unsafe { base.add(f.offset as usize) };
+    // The field lies inside the aggregate at `base`.
+    let p = base.wrapping_add(f.offset as usize);
     match f.bits {
         Some(b) => {
             let mut tmp = [0u8; 8];

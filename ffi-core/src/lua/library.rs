@@ -248,14 +248,18 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                     let mut i = 0;
                     while init <= top {
                         // SAFETY: see above; element `i` < `count` lies in the object.
-                        unsafe { convert::to_c(frame, init, e, p.add(i * es), Mode::Implicit)? };
+                        unsafe {
+                            convert::to_c(frame, init, e, p.wrapping_add(i * es), Mode::Implicit)?
+                        };
                         init += 1;
                         i += 1;
                     }
                     if ninit == 1 {
                         for k in 1..count {
                             // SAFETY: see above; elements 0 and `k` lie in the object.
-                            unsafe { core::ptr::copy_nonoverlapping(p, p.add(k * es), es) };
+                            unsafe {
+                                core::ptr::copy_nonoverlapping(p, p.wrapping_add(k * es), es)
+                            };
                         }
                     }
                 }
@@ -545,7 +549,7 @@ pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outc
     } else {
         let mut n = 0usize;
         // SAFETY: a C string the caller vouches for (see above), read up to its NUL.
-        while unsafe { p.add(n).read() } != 0 {
+        while unsafe { p.wrapping_add(n).read() } != 0 {
             n += 1;
         }
         n
@@ -583,7 +587,7 @@ pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcom
         // SAFETY: the string has `n - 1` bytes; the destination is the caller's (above).
         unsafe { core::ptr::copy(src, dst, n - 1) };
         // SAFETY: as above.
-        unsafe { dst.add(n - 1).write(0) };
+        unsafe { dst.wrapping_add(n - 1).write(0) };
     } else {
         // SAFETY: the caller vouches for both pointers (above).
         unsafe { core::ptr::copy(src, dst, n) };

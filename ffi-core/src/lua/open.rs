@@ -197,17 +197,19 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     // SAFETY: a live state.
     let base = unsafe { lua.gettop() } + 1;
     let b = Builder { lua, base };
-    // SAFETY (each push below): room reserved above; raises only on allocation failure.
-    unsafe { lua.pushlightuserdata(cell as *mut c_void) }; // CONTEXT
-                                                           // SAFETY: as above.
-    unsafe { lua.createtable(0, 32) }; // CDATA_MT
-                                       // SAFETY: as above.
-    unsafe { lua.createtable(0, 32) }; // GC_MT
-                                       // SAFETY: as above.
-    unsafe { lua.createtable(0, 0) }; // METATYPES
-                                      // SAFETY: as above.
-    unsafe { lua.createtable(0, 0) }; // FINALIZERS, with weak keys:
-                                      // SAFETY: as above.
+    // Each push below: room was reserved above; raises only on allocation failure.
+    // CONTEXT
+    // SAFETY: see above.
+    unsafe { lua.pushlightuserdata(cell as *mut c_void) };
+    // SAFETY: as above.
+    unsafe { lua.createtable(0, 32) };
+    // SAFETY: as above.
+    unsafe { lua.createtable(0, 32) };
+    // SAFETY: as above.
+    unsafe { lua.createtable(0, 0) };
+    // SAFETY: as above.
+    unsafe { lua.createtable(0, 0) };
+    // SAFETY: as above.
     unsafe { lua.createtable(0, 1) };
     // SAFETY: the weak-mode table is on top.
     unsafe { b.set_string(-1, b"__mode\0", b"k") };
@@ -217,7 +219,7 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     // SAFETY: as above.
     unsafe { lua.createtable(upvalues::MEMBER_SLOTS as c_int, 0) };
     // SAFETY: as above.
-    unsafe { lua.createtable(Metamethod::ALL.len() as c_int, 0) }; // STRINGS
+    unsafe { lua.createtable(Metamethod::ALL.len() as c_int, 0) };
     for mm in Metamethod::ALL {
         let name = mm.name();
         // SAFETY: as above.
@@ -226,7 +228,7 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         unsafe { lua.rawseti(-2, mm as i64) };
     }
     // SAFETY: as above.
-    unsafe { lua.pushcclosure(protected_trampoline::<V>, 0) }; // PROTECT
+    unsafe { lua.pushcclosure(protected_trampoline::<V>, 0) };
     let cdata_mt = base + upvalues::CDATA_MT - 1;
     let gc_mt = base + upvalues::GC_MT - 1;
 

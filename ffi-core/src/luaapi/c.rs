@@ -179,7 +179,12 @@ macro_rules! __define_lua_c {
                         if !p.is_null() {
                             // SAFETY: the caller guarantees `p` is this C function, whose
                             // signature is the field's type.
-                            t.$field = Some(unsafe { core::mem::transmute::<*const c_void, _>(p) });
+                            t.$field = Some(unsafe {
+                                core::mem::transmute::<
+                                    *const c_void,
+                                    unsafe extern "C-unwind" fn(*mut lua_State $(, $arg)*) $(-> $ret)?,
+                                >(p)
+                            });
                         }
                     }
                     i += 1;

@@ -76,9 +76,9 @@ pub unsafe extern "C-unwind" fn tonumberx<V: Vm>(
 /// Whether `n` is a float that Lua 5.3 would hold as an integer: integral, within `i64`,
 /// and not `-0.0`.
 fn integral(n: f64) -> bool {
-    n == (n as i64) as f64 && n >= -9.223_372_036_854_776e18 && n < 9.223_372_036_854_776e18 && {
-        n != 0.0 || n.is_sign_positive()
-    }
+    n == (n as i64) as f64
+        && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n)
+        && { n != 0.0 || n.is_sign_positive() }
 }
 
 /// `lua_tointegerx` with 5.3's meaning for 5.1 and 5.2 (whose numbers are all floats):

@@ -140,10 +140,14 @@ impl Host {
     ///
     /// # Safety
     /// Loading a library runs its initialisers; the caller accepts what they do.
-    pub unsafe fn open_library(&self, path: &CStr, global: bool) -> Result<*mut c_void, HostError> {
-        let mut err = HostError::new();
+    pub unsafe fn open_library(
+        &self,
+        path: &CStr,
+        global: bool,
+    ) -> Result<*mut c_void, alloc::boxed::Box<HostError>> {
+        let mut err = alloc::boxed::Box::new(HostError::new());
         // SAFETY: `path` is NUL-terminated and `err` a valid out-parameter.
-        let h = unsafe { (self.lib_open)(path.as_ptr(), global as c_int, &mut err) };
+        let h = unsafe { (self.lib_open)(path.as_ptr(), global as c_int, &mut *err) };
         if h.is_null() {
             Err(err)
         } else {
@@ -163,14 +167,18 @@ impl Host {
 
     /// The calling thread's `errno`.
     pub fn errno(&self) -> c_int {
+        // SAFETY: a plain query of the host.
+        let p = unsafe { (self.errno_location)() };
         // SAFETY: the errno location of the calling thread is valid for reads.
-        unsafe { (self.errno_location)().read() }
+        unsafe { p.read() }
     }
 
     /// Sets the calling thread's `errno`.
     pub fn set_errno(&self, v: c_int) {
+        // SAFETY: a plain query of the host.
+        let p = unsafe { (self.errno_location)() };
         // SAFETY: the errno location of the calling thread is valid for writes.
-        unsafe { (self.errno_location)().write(v) }
+        unsafe { p.write(v) }
     }
 
     /// The calling thread's id (see [`Host::thread_id`](Self::thread_id)).

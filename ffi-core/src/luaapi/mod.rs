@@ -267,39 +267,6 @@ impl Stack {
         let v = unsafe { self.tointegerx(idx, &mut ok) };
         (ok != 0).then_some(v)
     }
-
-    /// The bytes of the string at `idx`; `None` for any other value (numbers are not
-    /// converted, so this is quiet).
-    ///
-    /// # Safety
-    /// A live state; the slice is valid while the string stays reachable (on the stack).
-    #[inline(always)]
-    pub unsafe fn to_bytes<'a>(self, idx: c_int) -> Option<&'a [u8]> {
-        // SAFETY: forwarded contract; `lua_tolstring` of a string neither converts nor
-        // allocates, and the string is valid for `len` bytes while it is reachable.
-        unsafe {
-            if self.type_of(idx) != LuaType::String {
-                return None;
-            }
-            let mut len = 0usize;
-            let p = (self.api.ops.tolstring)(self.l, idx, &mut len);
-            (!p.is_null()).then(|| core::slice::from_raw_parts(p as *const u8, len))
-        }
-    }
-
-    /// [`to_bytes`](Self::to_bytes) when the caller already knows the value is a string.
-    ///
-    /// # Safety
-    /// As for `to_bytes`, and the value at `idx` is a string.
-    #[inline(always)]
-    pub unsafe fn string_bytes<'a>(self, idx: c_int) -> &'a [u8] {
-        let mut len = 0usize;
-        // SAFETY: forwarded contract; a string is never converted.
-        unsafe {
-            let p = (self.api.ops.tolstring)(self.l, idx, &mut len);
-            core::slice::from_raw_parts(p as *const u8, len)
-        }
-    }
 }
 
 impl Lua {

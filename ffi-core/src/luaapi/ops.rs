@@ -49,6 +49,7 @@ macro_rules! lua_ops {
             /// # Panics
             /// When `c` lacks a function its version needs (a compile-time error for a
             /// `const` table); check with [`LuaC::missing`] first when filling at run time.
+            #[allow(clippy::manual_range_patterns)]
             pub const fn from_c<V: Vm>(c: &LuaC) -> LuaOps {
                 LuaOps {
                     $( $name: lua_ops!(@pick c V $cfield $(, $($ver)|+ => $kind $alt)*), )*
