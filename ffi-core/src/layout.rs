@@ -6,7 +6,7 @@
 //! it (LuaJIT's `ffi.offsetof` convention); a packed bitfield that straddles units is
 //! reported from the byte holding its first bit.
 
-use crate::ctype::*;
+use crate::ctype::{ArrayLen, BitPos, CTypeId, Field, Kind};
 use crate::error::{msg, Error};
 use crate::names::NameId;
 use crate::table::{CTypeTable, MAX_SIZE};

@@ -5,7 +5,7 @@
 //! function is wrapped in parentheses (`int (*)[3]`, `int (*)()`). LuaJIT never prints
 //! parameter lists; [`CTypeTable::repr_full`] does, for diagnostics.
 
-use crate::ctype::*;
+use crate::ctype::{ArrayLen, CTypeId, FloatKind, Kind, Qual};
 use crate::table::CTypeTable;
 use alloc::format;
 use alloc::string::String;

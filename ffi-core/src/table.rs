@@ -14,7 +14,10 @@
 //! assert!(t.tag("q").is_none());
 //! ```
 
-use crate::ctype::*;
+use crate::ctype::{
+    AggDef, AggId, ArrayLen, BitPos, CType, CTypeId, CallConv, EnumDef, EnumId, FloatKind, FuncDef,
+    FuncId, Kind, OpaqueKind, Qual, Symbol,
+};
 use crate::error::{msg, Error};
 use crate::names::{NameId, NameMap, Names};
 use crate::target::Target;

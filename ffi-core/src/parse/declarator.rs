@@ -3,7 +3,7 @@
 use super::attr::Attrs;
 use super::spec::Ctx;
 use super::Parser;
-use crate::ctype::*;
+use crate::ctype::{ArrayLen, CTypeId, CallConv, Kind, Qual, Symbol};
 use crate::error::{msg, Error};
 use crate::lex::{keyword, p, Kw, Tok};
 use crate::names::NameId;

@@ -3,7 +3,7 @@
 //! short-circuit evaluation, and enum and `static const` constants.
 
 use super::Parser;
-use crate::ctype::*;
+use crate::ctype::{ArrayLen, CTypeId, Kind, Qual, Symbol};
 use crate::error::{msg, Error};
 use crate::lex::{keyword, p, Kw, Tok};
 use crate::table::{ids, Param};

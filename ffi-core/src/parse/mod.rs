@@ -17,7 +17,7 @@ mod declarator;
 mod expr;
 mod spec;
 
-use crate::ctype::*;
+use crate::ctype::{AggId, CTypeId, FloatKind, Kind, OpaqueKind, Symbol};
 use crate::error::{msg, Error};
 use crate::lex::{keyword, p, Kw, Lexer, Tok};
 use crate::names::NameId;

@@ -4,7 +4,10 @@
 use super::attr::Attrs;
 use super::declarator::Names;
 use super::{Parser, Storage};
-use crate::ctype::*;
+use crate::ctype::{
+    AggDef, AggId, ArrayLen, CTypeId, EnumDef, FloatKind, Kind, OpaqueKind, Qual, ScopedConst,
+    Symbol,
+};
 use crate::error::{msg, Error};
 use crate::layout::{self, PendingField};
 use crate::lex::{keyword, Kw, Tok};
