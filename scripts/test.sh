@@ -28,7 +28,8 @@ if cargo tree -p ffi-core -e normal --no-default-features --prefix none | grep -
 fi
 echo "== cargo test (workspace; the ffi module on Lua 5.4)"
 cargo test --workspace 2>&1 | tee target/test-output.txt
-echo "== conformance suite on Lua 5.1"
+echo "== on Lua 5.1: the ffi-mlua tests (faults, close) and the conformance suite"
+cargo test -p ffi-mlua --no-default-features --features lua51,vendored 2>&1 | tee -a target/test-output.txt
 cargo test -p ffi-conformance --no-default-features --features lua51 2>&1 | tee -a target/test-output.txt
 # One closing line with the totals of every test binary.
 awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt

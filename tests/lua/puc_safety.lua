@@ -15,4 +15,24 @@ H.raises("NULL pointer", ffi.fill, ffi.new("char *"), 4)
 -- Sizes that overflow are nil, not a wrapped number.
 H.eq(ffi.sizeof("int[?]", 1e30), nil, "sizeof of an impossible VLA")
 H.raises("size of C type is unknown or too large", ffi.new, "int[?]", 2^31)
+-- Table initializers nested deeper than the type parser allows in one declarator
+-- (through a chain of typedefs) stop at a depth limit with a Lua error, before they can
+-- exhaust the C stack.
+do
+  local n = 1500
+  local decls = { "typedef int puc_deep_0[1];" }
+  for i = 1, n - 1 do
+    decls[#decls + 1] = "typedef puc_deep_" .. (i - 1) .. " puc_deep_" .. i .. "[1];"
+  end
+  ffi.cdef(table.concat(decls, "\n"))
+  local init = 7
+  for _ = 1, n do init = { init } end
+  H.raises("stack overflow", ffi.new, "puc_deep_" .. (n - 1), init)
+  local shallow = 7
+  for _ = 1, 900 do shallow = { shallow } end
+  local x = ffi.new("puc_deep_899", shallow)
+  local v = x
+  for _ = 1, 900 do v = v[0] end
+  H.eq(v, 7, "900 nested initializers through typedefs")
+end
 H.done()

@@ -183,6 +183,9 @@ pub(crate) struct FrameStack<V: Vm> {
     top: Cell<c_int>,
     /// Free slots known to be allocated above the top.
     room: Cell<c_int>,
+    /// Set when a push found no room and the stack could not grow: the push was dropped,
+    /// and `run` raises "stack overflow" instead of returning.
+    exhausted: Cell<bool>,
     vm: PhantomData<V>,
 }
 
@@ -203,7 +206,13 @@ impl<V: Vm> FrameStack<V> {
     /// free slots allocated above its top (Lua guarantees `LUA_MINSTACK` of them at entry).
     #[inline(always)]
     unsafe fn new(l: *mut lua_State, room: c_int) -> FrameStack<V> {
-        FrameStack { l, top: Cell::new(UNKNOWN), room: Cell::new(room), vm: PhantomData }
+        FrameStack {
+            l,
+            top: Cell::new(UNKNOWN),
+            room: Cell::new(room),
+            exhausted: Cell::new(false),
+            vm: PhantomData,
+        }
     }
 
     /// The index of the top value (0 when empty).
@@ -219,10 +228,18 @@ impl<V: Vm> FrameStack<V> {
         t
     }
 
-    /// Forgets what is known after Lua code changed the stack.
-    fn forget(&self) {
-        self.top.set(UNKNOWN);
-        self.room.set(0);
+    /// Takes note of the stack after Lua code changed it: the top was `before` with `room`
+    /// free slots, and Lua's own calls leave the stack allocated.
+    fn resync(&self, before: c_int, room: c_int) {
+        // SAFETY: a live state (FrameStack's invariant).
+        let now = unsafe { self.raw().gettop() };
+        self.top.set(now);
+        self.room.set((room - (now - before)).max(0));
+    }
+
+    /// Whether a push was dropped for want of room (see [`FrameStack::exhausted`]).
+    pub fn exhausted(&self) -> bool {
+        self.exhausted.get()
     }
 
     /// Whether `idx` names a value of this frame, an acceptable index above the top (read
@@ -403,18 +420,20 @@ impl<V: Vm> FrameStack<V> {
         Ok(())
     }
 
-    /// Claims one slot for a push (a push nobody reserved room for, beyond what Lua
-    /// guarantees, panics: `run` turns that into an error).
+    /// Claims one slot for a push; false (and the frame marked exhausted) when there is
+    /// no room and the stack cannot grow.
     #[inline(always)]
-    fn claim(&self) {
+    fn claim(&self) -> bool {
         if self.room.get() < 1 && self.reserve(1).is_err() {
-            panic!("Lua stack exhausted by an unreserved push");
+            self.exhausted.set(true);
+            return false;
         }
         self.room.set(self.room.get() - 1);
         let t = self.top.get();
         if t != UNKNOWN {
             self.top.set(t + 1);
         }
+        true
     }
 
     /// Records a pop of `n` values from a top of `top`.
@@ -425,40 +444,45 @@ impl<V: Vm> FrameStack<V> {
 
     /// `lua_pushnil`.
     pub fn push_nil(&self) {
-        self.claim();
-        // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw().pushnil() }
+        if self.claim() {
+            // SAFETY: a live state with a claimed free slot.
+            unsafe { self.raw().pushnil() }
+        }
     }
 
     /// `lua_pushnumber`.
     #[inline(always)]
     pub fn push_number(&self, n: f64) {
-        self.claim();
-        // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw().pushnumber(n) }
+        if self.claim() {
+            // SAFETY: a live state with a claimed free slot.
+            unsafe { self.raw().pushnumber(n) }
+        }
     }
 
     /// `lua_pushinteger` (a float before 5.3).
     #[inline(always)]
     pub fn push_integer(&self, n: i64) {
-        self.claim();
-        // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw().pushinteger(n) }
+        if self.claim() {
+            // SAFETY: a live state with a claimed free slot.
+            unsafe { self.raw().pushinteger(n) }
+        }
     }
 
     /// `lua_pushboolean`.
     #[inline(always)]
     pub fn push_boolean(&self, b: bool) {
-        self.claim();
-        // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw().pushboolean(b as c_int) }
+        if self.claim() {
+            // SAFETY: a live state with a claimed free slot.
+            unsafe { self.raw().pushboolean(b as c_int) }
+        }
     }
 
     /// `lua_pushlightuserdata`.
     pub fn push_light(&self, p: *mut c_void) {
-        self.claim();
-        // SAFETY: a live state with a claimed free slot.
-        unsafe { self.raw().pushlightuserdata(p) }
+        if self.claim() {
+            // SAFETY: a live state with a claimed free slot.
+            unsafe { self.raw().pushlightuserdata(p) }
+        }
     }
 
     /// Pushes a copy of the value at `idx` (nil when there is none).
@@ -467,9 +491,10 @@ impl<V: Vm> FrameStack<V> {
             return self.push_nil();
         }
         let idx = self.absolute(idx);
-        self.claim();
-        // SAFETY: a live state, a readable index and a claimed free slot.
-        unsafe { self.raw().pushvalue(idx) }
+        if self.claim() {
+            // SAFETY: a live state, a readable index and a claimed free slot.
+            unsafe { self.raw().pushvalue(idx) }
+        }
     }
 
     /// Moves the top value to `idx`, shifting the values above it up.
@@ -490,7 +515,8 @@ impl<V: Vm> FrameStack<V> {
             return;
         }
         if new > top && self.reserve(new - top).is_err() {
-            panic!("Lua stack exhausted by set_top");
+            self.exhausted.set(true);
+            return;
         }
         // SAFETY: a live state; the new top is within the allocated room.
         unsafe { self.raw().settop(new) };
@@ -522,7 +548,9 @@ impl<V: Vm> FrameStack<V> {
             return LuaType::Nil;
         }
         let t = self.absolute(t);
-        self.claim();
+        if !self.claim() {
+            return LuaType::Nil;
+        }
         // SAFETY: a live state, a table at `t` and a claimed free slot.
         LuaType::from_tag(unsafe { self.raw().rawgeti(t, n) })
     }
@@ -604,7 +632,9 @@ impl<V: Vm> Frame<V> {
     ) -> Result<(), Raise> {
         let s = &self.stack;
         let n = args.len().min(4);
+        let before = s.top();
         s.reserve(n as c_int + 3)?;
+        let room = s.room.get();
         // Absolute positions first: every push below shifts relative ones.
         let mut abs = [0; 4];
         for (slot, &a) in abs.iter_mut().zip(&args[..n]) {
@@ -620,7 +650,7 @@ impl<V: Vm> Frame<V> {
         // to `op_ref` is used only by the trampoline during this pcall. lua_pcall itself
         // catches every error.
         let status = unsafe { s.raw().pcall(n as c_int + 1, MULTRET, 0) };
-        s.forget();
+        s.resync(before, room);
         if status != 0 {
             return Err(Raise::Pending);
         }
@@ -678,9 +708,11 @@ pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
     let mut frame = Frame { stack, context: ContextRef(ctx), text };
     // SAFETY: a frame of this closure, as `body` requires.
     match guard(|| unsafe { body(&mut frame, Step::START) }) {
-        Ok(Outcome::Return(n)) => n,
+        Ok(Outcome::Return(n)) if !frame.stack.exhausted() => n,
         // One action, then return: the other common case.
-        Ok(Outcome::Then(action, Next::Return(n))) if frame.stack.reserve(PERFORM_ROOM).is_ok() => {
+        Ok(Outcome::Then(action, Next::Return(n)))
+            if !frame.stack.exhausted() && frame.stack.reserve(PERFORM_ROOM).is_ok() =>
+        {
             // SAFETY: the stack is as the body left it for this action, with room for it;
             // this frame owns nothing with a destructor.
             unsafe { perform::<V>(l, &action, frame.text) };
@@ -704,6 +736,9 @@ unsafe fn continue_run<V: Vm>(
     mut r: Result<Outcome, Raise>,
 ) -> c_int {
     loop {
+        if frame.stack.exhausted() {
+            r = Err(Error::new("stack overflow (the Lua stack cannot grow)").into());
+        }
         let (action, next) = match r {
             Ok(Outcome::Return(n)) => return n,
             Ok(Outcome::Then(action, next)) => (action, next),
@@ -711,14 +746,16 @@ unsafe fn continue_run<V: Vm>(
             // over).
             Err(e) => unsafe { raise(lua, e) },
         };
+        let before = frame.stack.top();
         if frame.stack.reserve(PERFORM_ROOM).is_err() {
             // SAFETY: this frame owns nothing with a destructor.
             unsafe { raise(lua, Error::new("stack overflow").into()) }
         }
+        let room = frame.stack.room.get();
         // SAFETY: the stack is as the body left it for this action, with room for it;
         // this frame owns nothing with a destructor.
         unsafe { perform::<V>(lua.stack().state(), &action, frame.text) };
-        frame.stack.forget();
+        frame.stack.resync(before, room);
         let step = match next {
             Next::Return(n) => return n,
             Next::ReturnFrom(first) => return frame.stack.top() - first + 1,

@@ -1,0 +1,371 @@
+//! Fault injection at the error boundary: allocation failures (mlua's memory limit) at
+//! every point of `ffi.new`, `tostring`, `ffi.string` and the other operations that
+//! allocate, metamethods and finalisers that raise, and userdata that only look like
+//! cdata. Each must leave the state usable, and nothing may leak: a counting global
+//! allocator checks that the memory Rust holds outside Lua (all live memory minus what
+//! Lua itself uses, which mlua takes from the same allocator and counts) does not grow
+//! with the number of faults. A `longjmp` over a Rust frame that owned a `String` or a
+//! `Vec` would show up here as growth.
+//!
+//! One `#[test]` runs every scenario in turn, so that the allocation counts are not
+//! disturbed by other tests running at the same time.
+
+use mlua::{Function, Lua};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counts are kept.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's layout.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: forwarded: `p` came from this allocator with this layout.
+        unsafe { System.dealloc(p, layout) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's block and layout.
+        let q = unsafe { System.realloc(p, layout, new_size) };
+        if !q.is_null() {
+            LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes Rust holds outside the Lua state `lua`.
+fn rust_live(lua: &Lua) -> isize {
+    LIVE.load(Ordering::SeqCst) - lua.used_memory() as isize
+}
+
+fn state() -> Lua {
+    // SAFETY: the standard libraries, debug included, as the stock interpreter has them.
+    let lua = unsafe { Lua::unsafe_new() };
+    ffi_mlua::preload(&lua).unwrap();
+    lua
+}
+
+/// Two full collections (a finaliser's error, which 5.1 passes on, is ignored).
+fn full_gc(lua: &Lua) {
+    let _ = lua.gc_collect();
+    let _ = lua.gc_collect();
+}
+
+/// What one round of an operation under a memory limit did.
+#[derive(Default, Debug)]
+struct Tally {
+    ok: usize,
+    out_of_memory: usize,
+}
+
+/// Calls `op(i)` `rounds` times, each under a memory limit a little above what the state
+/// uses after a full collection (0 to `span` bytes more, so that the failure lands at a different
+/// allocation each time, with no garbage for an emergency collection to free); after each
+/// call, lifts the limit and checks the state with `check()`.
+fn under_limits(lua: &Lua, op: &Function, check: &Function, rounds: usize, span: usize) -> Tally {
+    let mut t = Tally::default();
+    for i in 0..rounds {
+        let extra = (i * 7) % span;
+        full_gc(lua);
+        lua.set_memory_limit(lua.used_memory() + extra).unwrap();
+        let r = op.call::<()>(i as i64);
+        lua.set_memory_limit(0).unwrap();
+        match r {
+            Ok(()) => t.ok += 1,
+            Err(e) => {
+                let text = e.to_string();
+                assert!(
+                    matches!(e, mlua::Error::MemoryError(_)) || text.contains("not enough memory"),
+                    "round {i}: an error other than running out of memory: {text}"
+                );
+                t.out_of_memory += 1;
+            }
+        }
+        let fine: bool =
+            check.call(i as i64).unwrap_or_else(|e| panic!("round {i}: state broken: {e}"));
+        assert!(fine, "round {i}: the state answers wrongly after the fault");
+    }
+    t
+}
+
+/// About how many bytes above the collected heap one call of `op` needs (the smallest
+/// limit, to 64 bytes, under which `op(0)` succeeds).
+fn footprint(lua: &Lua, op: &Function) -> usize {
+    let (mut lo, mut hi) = (0usize, 1 << 20);
+    while hi - lo > 64 {
+        let mid = (lo + hi) / 2;
+        full_gc(lua);
+        lua.set_memory_limit(lua.used_memory() + mid).unwrap();
+        let ok = op.call::<()>(0).is_ok();
+        lua.set_memory_limit(0).unwrap();
+        if ok {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Runs `op` under memory limits twice (a warm-up, then ten times as many rounds) and
+/// asserts that live memory does not grow with the number of faults.
+fn no_leak_under_limits(name: &str, min_span: usize, setup: &str, op: &str) {
+    let lua = state();
+    lua.load(setup).exec().unwrap_or_else(|e| panic!("{name}: setup: {e}"));
+    let op: Function = lua.load(op).eval().unwrap_or_else(|e| panic!("{name}: op: {e}"));
+    let check: Function = lua
+        .load(
+            r#"local ffi = require "ffi"
+            return function(i)
+              local a = ffi.new("int[3]", { 1, i % 100, 3 })
+              return a[1] == i % 100 and tostring(ffi.new("int64_t", i)) == i .. "LL"
+            end"#,
+        )
+        .eval()
+        .unwrap();
+    // The span of limits covers twice what one call needs on this Lua version.
+    let span = (2 * footprint(&lua, &op)).max(min_span);
+    let warm = under_limits(&lua, &op, &check, 200, span);
+    full_gc(&lua);
+    let before = rust_live(&lua);
+    let t = under_limits(&lua, &op, &check, 2000, span);
+    full_gc(&lua);
+    let after = rust_live(&lua);
+    assert!(
+        t.out_of_memory > 100 && t.ok > 100,
+        "{name}: faults must land and also miss: {warm:?} {t:?}"
+    );
+    assert!(
+        after - before < 4096,
+        "{name}: Rust's memory grew by {} bytes over {t:?}",
+        after - before
+    );
+    println!(
+        "{name}: {} faults, {} successes, Rust memory {:+} bytes",
+        t.out_of_memory,
+        t.ok,
+        after - before
+    );
+}
+
+fn out_of_memory_everywhere() {
+    no_leak_under_limits(
+        "ffi.new with nested initializers",
+        1024,
+        r#"local ffi = require "ffi"
+        ffi.cdef "struct f_in { int a, b; }; struct f_out { struct f_in x, y; double z[4]; };"
+        "#,
+        r#"local ffi = require "ffi"
+        return function(i)
+          local o = ffi.new("struct f_out", { x = { a = i, b = 2 }, y = { 3, 4 }, z = { 1, 2, 3, 4 } })
+          assert(o.x.a == i and o.y.b == 4 and o.z[3] == 4)
+        end"#,
+    );
+    no_leak_under_limits(
+        "initializers naming members never named before",
+        24576,
+        r#"local ffi = require "ffi"
+        local d = {}
+        for i = 0, 2199 do d[#d + 1] = "struct f_named" .. i .. " { int m" .. i .. "a, m" .. i .. "b; };" end
+        ffi.cdef(table.concat(d, "\n"))
+        named = {}
+        for i = 0, 2199 do named[i] = ffi.typeof("struct f_named" .. i) end
+        "#,
+        r#"local ffi = require "ffi"
+        return function(i)
+          local t = {}
+          t["m" .. i .. "a"] = 5
+          t["m" .. i .. "b"] = 6
+          local o = ffi.new(named[i], t)
+          assert(o["m" .. i .. "a"] + o["m" .. i .. "b"] == 11)
+        end"#,
+    );
+    no_leak_under_limits(
+        "tostring, short and long texts",
+        1024,
+        r#"local ffi = require "ffi"
+        ffi.cdef("struct f_" .. string.rep("long_name_", 12) .. "x { int a; };")
+        "#,
+        r#"local ffi = require "ffi"
+        local long = "struct f_" .. string.rep("long_name_", 12) .. "x *"
+        return function(i)
+          assert(tostring(ffi.new("uint64_t", i)) == i .. "ULL")
+          assert(#tostring(ffi.cast(long, i)) > 120)
+        end"#,
+    );
+    no_leak_under_limits(
+        "ffi.string of short and long buffers",
+        8192,
+        r#"local ffi = require "ffi"
+        buf = ffi.new("char[3000]")
+        ffi.fill(buf, 2999, 65)
+        "#,
+        r#"local ffi = require "ffi"
+        return function(i)
+          assert(#ffi.string(buf) == 2999)
+          assert(ffi.string(buf, i % 50) == string.rep("A", i % 50))
+        end"#,
+    );
+    no_leak_under_limits(
+        "errors raised while memory runs out",
+        1024,
+        r#"local ffi = require "ffi"
+        ffi.cdef "struct f_err { int a; };"
+        "#,
+        r#"local ffi = require "ffi"
+        return function(i)
+          local ok, e = pcall(ffi.new, "struct f_err", "not a number")
+          assert(not ok)
+          ok, e = pcall(function() return ffi.new("struct f_err").nope end)
+          assert(not ok)
+        end"#,
+    );
+    no_leak_under_limits(
+        "metatypes, finalisers, casts, arithmetic, cdef of a number",
+        4096,
+        r#"local ffi = require "ffi"
+        local d = {}
+        for i = 0, 2199 do d[#d + 1] = "struct f_mt" .. i .. " { int a; };" end
+        ffi.cdef(table.concat(d, "\n"))
+        mts = {}
+        for i = 0, 2199 do mts[i] = ffi.typeof("struct f_mt" .. i) end
+        "#,
+        r#"local ffi = require "ffi"
+        return function(i)
+          pcall(ffi.metatype, mts[i], { __index = { get = function(o) return o.a end } })
+          local g = ffi.gc(ffi.new("char[16]"), function() end)
+          ffi.gc(g, nil)
+          local p = ffi.cast("int *", i) + 1
+          local s = ffi.new("int64_t", i) * 2 + ffi.new("uint64_t", 1)
+          assert(tonumber(s) == 2 * i + 1)
+          pcall(ffi.cdef, 12345)
+        end"#,
+    );
+}
+
+/// A metamethod or finaliser that raises, over and over: the state stays usable and
+/// nothing leaks.
+fn raising_metamethods_and_finalisers() {
+    let lua = state();
+    let op: Function = lua
+        .load(
+            r#"local ffi = require "ffi"
+            ffi.cdef "struct f_raise { int a; };"
+            local T = ffi.metatype("struct f_raise", {
+              __index = function() error({ "an error object" }) end,
+              __add = function() error("add failed") end,
+            })
+            local o = T(1)
+            return function(i)
+              assert(not pcall(function() return o.nope end))
+              assert(not pcall(function() return o + 1 end))
+              -- A finaliser that raises, run by the collector in the middle of ffi.new.
+              ffi.gc(ffi.new("char[64]"), function() error("finaliser failed") end)
+              for _ = 1, 20 do pcall(ffi.new, "char[256]") end
+            end"#,
+        )
+        .eval()
+        .unwrap();
+    for i in 0..300 {
+        let _ = op.call::<()>(i);
+    }
+    full_gc(&lua);
+    let before = rust_live(&lua);
+    for i in 0..3000 {
+        // On 5.1 a finaliser's error reaches whoever allocated; on 5.4 it is a warning.
+        let _ = op.call::<()>(i);
+    }
+    let _ = lua.gc_collect();
+    full_gc(&lua);
+    let after = rust_live(&lua);
+    assert!(
+        after - before < 4096,
+        "raising metamethods: Rust's memory grew by {} bytes",
+        after - before
+    );
+    let sum: i64 = lua
+        .load(
+            r#"local ffi = require "ffi"; local a = ffi.new("int[2]", 20, 22); return a[0] + a[1]"#,
+        )
+        .eval()
+        .unwrap();
+    assert_eq!(sum, 42);
+}
+
+/// Userdata that are not cdata, including one made to look like cdata with a type id far
+/// beyond the type table: refused as userdata, never used to index the table.
+fn foreign_userdata() {
+    let lua = state();
+    lua.load(r#"ffi = require "ffi""#).exec().unwrap();
+    // A full userdata whose first bytes are the cdata magic, a huge type id and an offset.
+    let forged: mlua::AnyUserData = lua.create_any_userdata([0u8; 64]).unwrap();
+    let make_forged = |l: *mut mlua::lua_State| {
+        // SAFETY: exec_raw runs this with the live state, with room for one value.
+        let p = unsafe { mlua::ffi::lua_newuserdata(l, 64) } as *mut u32;
+        let header: [u32; 5] = [0xFF1C_DA7A, 0xFFFF_FFF0, 16 << 16, 0, 0];
+        for (i, w) in header.iter().enumerate() {
+            // SAFETY: the new block has 64 bytes.
+            unsafe { p.wrapping_add(i).write(*w) };
+        }
+    };
+    // SAFETY: the closure only pushes a userdata.
+    let forged_raw: mlua::Value = unsafe { lua.exec_raw((), make_forged) }.unwrap();
+    lua.globals().set("forged", forged_raw).unwrap();
+    lua.globals().set("other", forged).unwrap();
+    let checks: Vec<String> = lua
+        .load(
+            r#"local out = {}
+            for _, u in ipairs { forged, other } do
+              for _, f in ipairs {
+                function() return ffi.typeof(u) end,
+                function() return ffi.sizeof(u) end,
+                function() return ffi.new("int", u) end,
+                function() return ffi.cast("int", u) end,
+                function() return ffi.istype("int", u) end,
+                function() return ffi.string(u) end,
+              } do
+                local ok, e = pcall(f)
+                out[#out + 1] = tostring(ok) .. " " .. (ok and type(e) or tostring(e))
+              end
+            end
+            return out"#,
+        )
+        .eval()
+        .unwrap();
+    // typeof, sizeof, new, cast: errors naming the userdata; istype: false; ffi.string:
+    // the bytes at the userdata's address (a userdata converts to a pointer, as in
+    // LuaJIT).
+    for (i, c) in checks.iter().enumerate() {
+        let want_error = matches!(i % 6, 0..=3);
+        let ok = if want_error {
+            c.starts_with("false") && c.contains("userdata")
+        } else {
+            c == "true boolean" || c == "true string"
+        };
+        assert!(ok, "a foreign userdata was taken for a cdata (check {i}): {c}");
+    }
+    // `ffi.cast("void *", u)` of a userdata is its address, as in LuaJIT: still not cdata.
+    let is_ptr: bool =
+        lua.load(r#"return ffi.istype("void *", ffi.cast("void *", forged))"#).eval().unwrap();
+    assert!(is_ptr);
+}
+
+#[test]
+fn faults_leave_the_state_usable_and_leak_nothing() {
+    out_of_memory_everywhere();
+    raising_metamethods_and_finalisers();
+    foreign_userdata();
+}
