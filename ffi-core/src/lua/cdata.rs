@@ -209,7 +209,7 @@ pub(crate) unsafe fn push_new(
     let extra = align.saturating_sub(8);
     // SAFETY: the caller's contract (a free slot); raises on allocation failure, with
     // nothing owned here.
-    let block = unsafe { lua.newuserdata(HEADER + size + extra) } as *mut u8;
+    let block = unsafe { lua.newuserdatauv(HEADER + size + extra, 0) } as *mut u8;
     let base = block as usize + HEADER;
     let payload = (base + align - 1) & !(align - 1);
     let off = payload - block as usize;

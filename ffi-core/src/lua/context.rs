@@ -207,7 +207,8 @@ pub(crate) unsafe extern "C-unwind" fn cell_gc<V: Vm>(l: *mut lua_State) -> c_in
 pub(crate) unsafe fn new_cell<V: Vm>(lua: Lua) -> *mut ContextCell {
     // Each call below: the caller's contract; nothing is owned here until the end.
     // SAFETY: see above.
-    let cell = unsafe { lua.newuserdata(core::mem::size_of::<ContextCell>()) } as *mut ContextCell;
+    let cell =
+        unsafe { lua.newuserdatauv(core::mem::size_of::<ContextCell>(), 0) } as *mut ContextCell;
     // SAFETY: the fresh block has room for a ContextCell and is suitably aligned.
     unsafe { cell.write(ContextCell { ctx: core::ptr::null_mut(), host_owned: false }) };
     // SAFETY: as above.

@@ -715,7 +715,7 @@ pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
         {
             // SAFETY: the stack is as the body left it for this action, with room for it;
             // this frame owns nothing with a destructor.
-            unsafe { perform::<V>(l, &action, frame.text) };
+            unsafe { perform_inline::<V>(l, &action, frame.text) };
             n
         }
         // SAFETY: the caller's contract, passed on with the frame made above.
@@ -792,6 +792,32 @@ fn guard(f: impl FnOnce() -> Result<Outcome, Raise>) -> Result<Outcome, Raise> {
     f()
 }
 
+/// [`perform`], with the actions that end most calls (a new cdata, a boxed value, a
+/// string) inlined into the entry point.
+///
+/// # Safety
+/// As for [`perform`].
+#[inline(always)]
+unsafe fn perform_inline<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<InlineText>) {
+    // SAFETY (each arm): the caller's contract.
+    match action {
+        &Action::NewCdata { ty, size, align, nelem } => {
+            // SAFETY: see above.
+            let lua = unsafe { Lua::new::<V>(l) };
+            // SAFETY: see above.
+            unsafe { cdata::push_new(lua, ty, size, align, nelem) };
+        }
+        Action::Box(b) => {
+            // SAFETY: see above.
+            let lua = unsafe { Lua::new::<V>(l) };
+            // SAFETY: see above.
+            unsafe { cdata::push_boxed(lua, b) };
+        }
+        // SAFETY: see above.
+        _ => unsafe { perform::<V>(l, action, text) },
+    }
+}
+
 /// Performs an action (see [`Action`]).
 ///
 /// # Safety
@@ -814,8 +840,10 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
             // SAFETY: a free slot; the text is plain bytes in `run`'s frame.
             unsafe { lua.push_bytes(t.as_bytes()) }
         }
-        // SAFETY: a free slot; the body vouched for `len` readable bytes at `p`.
-        &Action::Bytes(p, n) => unsafe { lua.pushlstring(p as *const c_char, n) },
+        &Action::Bytes(p, n) => {
+            // SAFETY: a free slot; the body vouched for `len` readable bytes at `p`.
+            unsafe { lua.pushlstring(p as *const c_char, n) };
+        }
         // SAFETY: the body left the function and `nargs` arguments on top.
         &Action::Call { nargs, nresults } => unsafe { lua.call(nargs, nresults) },
         Action::GetTable => {

@@ -145,9 +145,9 @@ fn vla_elem(tt: &CTypeTable, ty: CTypeId) -> Option<(u64, u64)> {
 /// Phase of [`construct`] once the new object is on top of the stack.
 const FILL: u8 = 1;
 
-/// `ffi.new` and calling a ctype: creates a cdata of the type at argument 1 from the
-/// arguments at `first..` (a VLA/VLS takes its element count first), in two phases: the
-/// object is allocated by `run`, then filled.
+/// `ffi.new` and calling a ctype: creates a cdata of the type at argument 1 (or `known`,
+/// when the caller has it already) from the arguments at `first..` (a VLA/VLS takes its
+/// element count first), in two phases: the object is allocated by `run`, then filled.
 ///
 /// # Safety
 /// Called from a body run by `run`, with the ctype at argument 1.
@@ -155,12 +155,16 @@ pub(crate) unsafe fn construct<V: Vm>(
     frame: &mut Frame<V>,
     step: Step,
     first: c_int,
+    known: Option<CTypeId>,
 ) -> Result<Outcome, Raise> {
     if step.phase == FILL {
         // SAFETY: phase FILL follows the allocation of a cdata of `step.ty` on top.
         return unsafe { fill(frame, step.ty, first) };
     }
-    let ty = check_ctype(frame, 1, "new")?;
+    let ty = match known {
+        Some(ty) => ty,
+        None => check_ctype(frame, 1, "new")?,
+    };
     let vla = vla_elem(frame.types(), ty);
     let (size, nelem) = match vla {
         Some((fixed, es)) => {
@@ -326,7 +330,7 @@ fn is_same_aggregate<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> bo
 /// Called by `run`.
 pub(crate) unsafe fn new<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     // SAFETY: called by `run` (the caller's contract); the ctype is argument 1.
-    unsafe { construct(frame, step, 2) }
+    unsafe { construct(frame, step, 2, None) }
 }
 
 /// `ffi.cast(ct, init)`.

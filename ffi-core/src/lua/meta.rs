@@ -230,7 +230,7 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
     if step != Step::START {
         // The phases after the first are those of construction.
         // SAFETY: called by `run` (the caller's contract).
-        return unsafe { super::library::construct(frame, step, 2) };
+        return unsafe { super::library::construct(frame, step, 2, None) };
     }
     let Some(cd) = frame.cdata(1) else { return Err(Error::new("cdata expected").into()) };
     if cd.is_ctype() {
@@ -244,7 +244,7 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
             ));
         }
         // SAFETY: called by `run` (the caller's contract).
-        return unsafe { super::library::construct(frame, step, 2) };
+        return unsafe { super::library::construct(frame, step, 2, Some(target)) };
     }
     if let Some(o) = call_metamethod(frame, Metamethod::Call, MULTRET) {
         return Ok(o);

@@ -332,7 +332,7 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     }
     // ffi.C: a userdata namespace with __index and __newindex.
     // SAFETY: as above.
-    unsafe { lua.newuserdata(8) };
+    unsafe { lua.newuserdatauv(8, 0) };
     // SAFETY: as above.
     unsafe { lua.createtable(0, 2) };
     // SAFETY: a live state.

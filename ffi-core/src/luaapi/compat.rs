@@ -213,27 +213,29 @@ pub unsafe extern "C-unwind" fn setglobal_51<V: Vm>(l: *mut lua_State, k: *const
     raw!(V.lua_setfield(l, GLOBALS_51, k))
 }
 
-/// `lua_pushlstring` for 5.2+, dropping the returned internal copy.
+/// `lua_pushlstring` for 5.1, which returns nothing: the copy is read back.
 ///
 /// # Safety
 /// See the module docs; `s` is readable for `len` bytes.
-pub unsafe extern "C-unwind" fn pushlstring<V: Vm>(
+pub unsafe extern "C-unwind" fn pushlstring_51<V: Vm>(
     l: *mut lua_State,
     s: *const c_char,
     len: usize,
-) {
-    raw!(V.lua_pushlstring(l, s, len));
+) -> *const c_char {
+    raw!(V.lua_pushlstring_void(l, s, len));
+    raw!(V.lua_tolstring(l, -1, core::ptr::null_mut()))
 }
 
-/// `lua_newuserdata` for 5.4+: a userdata without user values (cdata need none).
+/// `lua_newuserdatauv` before 5.4: `lua_newuserdata` (user values are not counted).
 ///
 /// # Safety
 /// See the module docs.
-pub unsafe extern "C-unwind" fn newuserdata_uv<V: Vm>(
+pub unsafe extern "C-unwind" fn newuserdata<V: Vm>(
     l: *mut lua_State,
     size: usize,
+    _nuvalue: c_int,
 ) -> *mut c_void {
-    raw!(V.lua_newuserdatauv(l, size, 0))
+    raw!(V.lua_newuserdata(l, size))
 }
 
 /// `lua_call` for 5.2 (`lua_callk` with an `int` context).

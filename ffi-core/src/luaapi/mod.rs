@@ -277,7 +277,7 @@ impl Lua {
     #[inline(always)]
     pub unsafe fn push_bytes(self, s: &[u8]) {
         // SAFETY: forwarded contract; `s` is valid for its length.
-        unsafe { self.pushlstring(s.as_ptr() as *const c_char, s.len()) }
+        unsafe { self.pushlstring(s.as_ptr() as *const c_char, s.len()) };
     }
 
     /// `lua_getfield` with a NUL-terminated key.

@@ -180,16 +180,18 @@ lua_ops! {
     // -- Operations that may raise -----------------------------------------------------
     /// `lua_tolstring` (converts numbers in place, which allocates).
     raises tolstring(idx: c_int, len: *mut usize) -> *const c_char = lua_tolstring;
-    /// `lua_pushlstring`.
-    raises pushlstring(s: *const c_char, len: usize)
-        = lua_pushlstring_void, 502 | 503 | 504 | 505 => shim pushlstring;
+    /// `lua_pushlstring`, returning Lua's copy (5.1's returns nothing: its shim answers
+    /// with `lua_tolstring` of the new string).
+    raises pushlstring(s: *const c_char, len: usize) -> *const c_char
+        = lua_pushlstring, 501 => shim pushlstring_51;
     /// `lua_pushcclosure`.
     raises pushcclosure(f: CFunction, n: c_int) = lua_pushcclosure;
     /// `lua_createtable`.
     raises createtable(narr: c_int, nrec: c_int) = lua_createtable;
-    /// `lua_newuserdata` (no user values on 5.4+).
-    raises newuserdata(size: usize) -> *mut c_void
-        = lua_newuserdata, 504 | 505 => shim newuserdata_uv;
+    /// `lua_newuserdatauv` (before 5.4 there are no counted user values: its shim is
+    /// `lua_newuserdata`, whatever `nuvalue` says).
+    raises newuserdatauv(size: usize, nuvalue: c_int) -> *mut c_void
+        = lua_newuserdatauv, 501 | 502 | 503 => shim newuserdata;
     /// `lua_setmetatable`.
     raises setmetatable(idx: c_int) -> c_int = lua_setmetatable;
     /// `lua_rawset`.
