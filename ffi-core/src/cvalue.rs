@@ -38,6 +38,7 @@ pub enum TypeClass {
 
 impl TypeClass {
     /// The class of `ty`.
+    #[inline]
     pub fn of(tt: &CTypeTable, ty: CTypeId) -> TypeClass {
         match tt.get(ty).kind {
             Kind::Int { size, signed, .. } => TypeClass::Int(size, signed),
@@ -76,6 +77,7 @@ pub enum Num {
 
 impl Num {
     /// The value as a C `int64_t` conversion gives it.
+    #[inline]
     pub fn to_i64(self) -> i64 {
         match self {
             Num::Int(v, _) => v,
@@ -140,6 +142,7 @@ pub enum ScalarKind {
 
 impl ScalarKind {
     /// The kind of a numeric class (`None` for pointers, aggregates, complex ...).
+    #[inline]
     pub fn from_class(c: TypeClass) -> Option<ScalarKind> {
         Some(match c {
             TypeClass::Float(4) => ScalarKind::F32,
@@ -161,18 +164,32 @@ impl ScalarKind {
     /// stores from one: not 64-bit (those are boxed), not an enum (those read as cdata and
     /// take strings). Qualifiers do not matter here.
     pub fn unboxed(tt: &CTypeTable, ty: CTypeId) -> Option<ScalarKind> {
+        // Integers by log2(size) and signedness; 64-bit ones are boxed.
+        const INTS: [Option<ScalarKind>; 8] = [
+            Some(ScalarKind::U8),
+            Some(ScalarKind::I8),
+            Some(ScalarKind::U16),
+            Some(ScalarKind::I16),
+            Some(ScalarKind::U32),
+            Some(ScalarKind::I32),
+            None,
+            None,
+        ];
         Some(match tt.get(ty).kind {
-            Kind::Int { size: 1, signed: true, .. } => ScalarKind::I8,
-            Kind::Int { size: 1, signed: false, .. } => ScalarKind::U8,
-            Kind::Int { size: 2, signed: true, .. } => ScalarKind::I16,
-            Kind::Int { size: 2, signed: false, .. } => ScalarKind::U16,
-            Kind::Int { size: 4, signed: true, .. } => ScalarKind::I32,
-            Kind::Int { size: 4, signed: false, .. } => ScalarKind::U32,
+            Kind::Int { size, signed, .. } => {
+                return INTS[(size.trailing_zeros() as usize * 2 + signed as usize) & 7]
+            }
             Kind::Float(FloatKind::Float) => ScalarKind::F32,
             Kind::Float(_) => ScalarKind::F64,
             Kind::Bool => ScalarKind::Bool,
             _ => return None,
         })
+    }
+
+    /// Whether it is `float` or `double`.
+    #[inline(always)]
+    pub fn is_float(self) -> bool {
+        matches!(self, ScalarKind::F64 | ScalarKind::F32)
     }
 
     /// Whether values of this kind are plain Lua values (everything but 64-bit integers).
@@ -263,6 +280,7 @@ impl ScalarKind {
 ///
 /// # Safety
 /// `p` holds a value of the class.
+#[inline]
 pub unsafe fn load_num(c: TypeClass, p: *const u8) -> Option<Num> {
     match c {
         // SAFETY: the caller guarantees a complex of this part size at `p`.
@@ -378,6 +396,7 @@ pub unsafe fn store_bits(p: *mut u8, b: BitPos, v: u64) {
 
 /// A double to `int64_t` as x86-64's `cvttsd2si` does: truncation, and `i64::MIN` for NaN
 /// and values out of range.
+#[inline]
 pub fn d2i64(n: f64) -> i64 {
     if n.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n) {
         i64::MIN

@@ -4,7 +4,7 @@
 //! LuaJIT's results for division and modulo by zero, enum constants named by strings, and
 //! the metatype fallback.
 
-use super::cdata::{Boxed, Cdata};
+use super::cdata::Boxed;
 use super::convert;
 use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
 use super::meta::{call_metamethod, Metamethod};
@@ -27,6 +27,8 @@ enum Operand {
     Lua(Num),
     /// A string (for enum constants).
     Str,
+    /// A ctype object, with the type it stands for.
+    Ctype(CTypeId),
     /// Anything else.
     Other,
 }
@@ -76,26 +78,27 @@ impl ArithOp {
 }
 
 /// The operand at `idx`.
-fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> (Operand, Option<Cdata>) {
+#[inline(always)]
+fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
     match frame.stack.type_of(idx) {
         LuaType::Number => {
             let n = match frame.stack.is_integer(idx).then(|| frame.stack.integer(idx)).flatten() {
                 Some(i) => Num::Int(i, true),
                 None => Num::Float(frame.stack.number(idx)),
             };
-            (Operand::Lua(n), None)
+            Operand::Lua(n)
         }
-        LuaType::String => (Operand::Str, None),
+        LuaType::String => Operand::Str,
         LuaType::Userdata => {
-            let Some(cd) = frame.cdata(idx) else { return (Operand::Other, None) };
+            let Some(cd) = frame.cdata(idx) else { return Operand::Other };
             if cd.is_ctype() {
-                return (Operand::Other, Some(cd));
+                return Operand::Ctype(cd.ctype_target());
             }
             let tt = frame.types();
             let (ty, p) = cd.data(tt);
             // Throughout: `p` holds a value of `ty` (the cdata's payload or what its
             // reference names).
-            let op = match TypeClass::of(tt, ty) {
+            match TypeClass::of(tt, ty) {
                 TypeClass::Ptr(to) => {
                     // SAFETY: see above (an address).
                     Operand::Ptr(to, unsafe { p.cast::<usize>().read_unaligned() })
@@ -112,20 +115,20 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> (Operand, Option<Cdata>) 
                     }
                 }
                 _ => Operand::Other,
-            };
-            (op, Some(cd))
+            }
         }
-        _ => (Operand::Other, None),
+        _ => Operand::Other,
     }
 }
 
-/// An enum constant named by the string at `sidx`, when the other operand is an enum.
+/// An enum constant named by the string at `sidx`, when the cdata at `other` is an enum.
+#[cold]
 fn enum_string<V: Vm>(
     frame: &mut Frame<V>,
     sidx: c_int,
-    other: Option<Cdata>,
+    other: c_int,
 ) -> Result<Option<i64>, Raise> {
-    let Some(c) = other.filter(|c| !c.is_ctype()) else { return Ok(None) };
+    let Some(c) = frame.cdata(other).filter(|c| !c.is_ctype()) else { return Ok(None) };
     let tt = frame.context.types();
     let ty = convert::deref_ty(tt, c.ty());
     let Kind::Enum(e) = tt.get(ty).kind else { return Ok(None) };
@@ -138,25 +141,24 @@ fn enum_string<V: Vm>(
 
 /// Both operands (the first twice for unary operators), with a string next to an enum
 /// cdata replaced by that enum's constant.
-fn operands<V: Vm>(
-    frame: &mut Frame<V>,
-    unary: bool,
-) -> Result<[(Operand, Option<Cdata>); 2], Raise> {
-    let (mut a, ca) = operand(frame, 1);
-    let (mut b, cb) = if unary { (a, ca) } else { operand(frame, 2) };
+#[inline(always)]
+fn operands<V: Vm>(frame: &mut Frame<V>, unary: bool) -> Result<[Operand; 2], Raise> {
+    let mut a = operand(frame, 1);
+    let mut b = if unary { a } else { operand(frame, 2) };
     if let Operand::Str = a {
-        if let Some(v) = enum_string(frame, 1, cb)? {
+        if let Some(v) = enum_string(frame, 1, 2)? {
             a = Operand::Lua(Num::Int(v, true));
         }
     }
     if let Operand::Str = b {
-        if let Some(v) = enum_string(frame, 2, ca)? {
+        if let Some(v) = enum_string(frame, 2, 1)? {
             b = Operand::Lua(Num::Int(v, true));
         }
     }
-    Ok([(a, ca), (b, cb)])
+    Ok([a, b])
 }
 
+#[inline]
 fn to64(op: Operand) -> Option<(i64, bool)> {
     match op {
         Operand::Int64(v, u) => Some((v, u)),
@@ -289,7 +291,7 @@ fn boxed(b: Boxed) -> Result<Outcome, Raise> {
 /// An arithmetic metamethod (operands at 1 and 2).
 fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
     let unary = op.is_unary();
-    let [(a, _), (b, _)] = operands(frame, unary)?;
+    let [a, b] = operands(frame, unary)?;
     // Pointer arithmetic and difference.
     match (op, a, b) {
         (ArithOp::Add | ArithOp::Sub, Operand::Ptr(e, p), Operand::Int64(..) | Operand::Lua(_))
@@ -344,6 +346,7 @@ fn fallback<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> 
 macro_rules! arith_bodies {
     ($($name:ident => $op:expr,)*) => {$(
         /// An arithmetic metamethod (operands at 1 and 2).
+        #[inline(always)]
         pub(crate) fn $name<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
             arith(frame, $op)
         }
@@ -366,12 +369,10 @@ enum Comparison {
 
 /// A comparison metamethod (operands at 1 and 2).
 fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Raise> {
-    let [(a, ca), (b, cb)] = operands(frame, false)?;
-    if let (Some(x), Some(y)) = (ca, cb) {
-        if x.is_ctype() && y.is_ctype() && cmp == Comparison::Eq {
-            frame.stack.push_boolean(x.ctype_target() == y.ctype_target());
-            return Ok(Outcome::Return(1));
-        }
+    let [a, b] = operands(frame, false)?;
+    if let (Operand::Ctype(x), Operand::Ctype(y), Comparison::Eq) = (a, b, cmp) {
+        frame.stack.push_boolean(x == y);
+        return Ok(Outcome::Return(1));
     }
     let tt = frame.context.types();
     let r = match (a, b) {

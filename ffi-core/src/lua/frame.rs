@@ -40,7 +40,7 @@
 
 use super::context::{Context, ContextCell};
 use super::{cdata, upvalues};
-use crate::cvalue::Num;
+use crate::cvalue::{Num, ScalarKind};
 use crate::error::Error;
 use crate::luaapi::{lua_State, Lua, LuaType, Stack, Vm, MINSTACK, MULTRET};
 use crate::table::CTypeTable;
@@ -114,6 +114,8 @@ pub(crate) enum Action {
     /// Push `len` bytes at this address (memory the Lua stack keeps alive, or C memory
     /// the program vouches for, as `ffi.string`'s argument).
     Bytes(*const u8, usize),
+    /// Push the NUL-terminated string at this address (vouched for as for `Bytes`).
+    CString(*const u8),
     /// `lua_call` the function below the top `nargs` values.
     Call { nargs: c_int, nresults: c_int },
     /// `t[k]` (metamethods honoured): the table at -2 and key at -1 become the value.
@@ -339,6 +341,19 @@ impl<V: Vm> FrameStack<V> {
         } else {
             Num::Float(self.number(idx))
         }
+    }
+
+    /// The Lua number at `idx` as a value for a C scalar of `kind`: a float for `float`
+    /// and `double` (so -0.0 stays), else an integer when it is integral (one API call in
+    /// the common case).
+    #[inline(always)]
+    pub fn num_for(&self, idx: c_int, kind: ScalarKind) -> Num {
+        if !kind.is_float() {
+            if let Some(i) = self.integer(idx) {
+                return Num::Int(i, true);
+            }
+        }
+        Num::Float(self.number(idx))
     }
 
     /// `lua_toboolean`.
@@ -843,6 +858,10 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
         &Action::Bytes(p, n) => {
             // SAFETY: a free slot; the body vouched for `len` readable bytes at `p`.
             unsafe { lua.pushlstring(p as *const c_char, n) };
+        }
+        &Action::CString(p) => {
+            // SAFETY: a free slot; the body vouched for a NUL-terminated string at `p`.
+            unsafe { lua.pushstring(p as *const c_char) };
         }
         // SAFETY: the body left the function and `nargs` arguments on top.
         &Action::Call { nargs, nresults } => unsafe { lua.call(nargs, nresults) },

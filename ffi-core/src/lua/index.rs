@@ -67,37 +67,25 @@ fn resolve<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> Result<Place, Raise> {
     let (key_type, key_str) = frame.stack.key(2);
     let tt = frame.context.types();
     let (ty, p) = cd.data(tt);
-    let rec = *tt.get(ty);
-    match rec.kind {
-        Kind::Struct(_) if key_type == LuaType::String => member(
-            &mut frame.context,
-            &frame.stack,
-            ty,
-            p,
-            rec.qual.is_const(),
-            key_str.unwrap_or(&[]),
-        ),
+    let (kind, konst) = (tt.get(ty).kind, tt.get(ty).qual.is_const());
+    match kind {
+        Kind::Struct(_) if key_type == LuaType::String => {
+            member(&mut frame.context, &frame.stack, ty, p, konst, key_str.unwrap_or(&[]))
+        }
         Kind::Ptr(to) | Kind::Array(to, _) | Kind::Vector(to, _) => {
-            let is_ptr = matches!(rec.kind, Kind::Ptr(_));
+            let is_ptr = matches!(kind, Kind::Ptr(_));
             // SAFETY: a pointer cdata's value is an address.
             let base = if is_ptr { unsafe { p.cast::<*mut u8>().read_unaligned() } } else { p };
             if key_type == LuaType::String {
-                let target = *tt.get(to);
-                if is_ptr && matches!(target.kind, Kind::Struct(_)) {
+                let (target_kind, target_konst) = (tt.get(to).kind, tt.get(to).qual.is_const());
+                if is_ptr && matches!(target_kind, Kind::Struct(_)) {
                     let key = key_str.unwrap_or(&[]);
-                    return member(
-                        &mut frame.context,
-                        &frame.stack,
-                        to,
-                        base,
-                        target.qual.is_const(),
-                        key,
-                    );
+                    return member(&mut frame.context, &frame.stack, to, base, target_konst, key);
                 }
                 return Ok(Place::Missing);
             }
             // Integer keys on arrays and pointers of plain scalars: the hot path.
-            if key_type == LuaType::Number && !matches!(rec.kind, Kind::Vector(..)) {
+            if key_type == LuaType::Number && !matches!(kind, Kind::Vector(..)) {
                 if let (Some(kind), Some(k)) = (ScalarKind::unboxed(tt, to), frame.stack.integer(2))
                 {
                     let es = kind.size() as isize;
@@ -114,7 +102,7 @@ fn resolve<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> Result<Place, Raise> {
             let tt = frame.types();
             let es = tt.size_of(to).ok_or_else(|| Error::new(msg::TOO_LARGE))?;
             let at = base.wrapping_offset((k as isize).wrapping_mul(es as isize));
-            let konst = tt.get(to).qual.is_const() || matches!(rec.kind, Kind::Vector(..));
+            let konst = tt.get(to).qual.is_const() || matches!(kind, Kind::Vector(..));
             Ok(Place::Value { ty: to, at, konst })
         }
         Kind::Complex(f) => {
@@ -241,6 +229,7 @@ const CHECK_TABLE_RESULT: u8 = 1;
 /// # Safety
 /// Called by `run` with the object at 1 and the key at 2. Reading through a pointer
 /// cdata trusts its address, as C (and LuaJIT) do.
+#[inline(always)]
 pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     let Some(cd) = frame.cdata(1) else {
         return Err(Error::new("bad argument #1 (cdata expected)").into());
@@ -332,6 +321,7 @@ fn index_metatype<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Result<Outcome, R
 /// # Safety
 /// Called by `run` with the object at 1, the key at 2 and the value at 3. Writing through
 /// a pointer cdata trusts its address, as C (and LuaJIT) do.
+#[inline(always)]
 pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     const WRITE_CONST: &str = "attempt to write to constant location";
     let Some(cd) = frame.cdata(1) else {
@@ -346,7 +336,7 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                 }
                 if frame.stack.type_of(3) == LuaType::Number && kind != ScalarKind::Bool {
                     // SAFETY: see above; `at` holds a value of `kind`.
-                    unsafe { kind.store(at, frame.stack.num(3)) };
+                    unsafe { kind.store(at, frame.stack.num_for(3, kind)) };
                 } else {
                     // SAFETY: see above; `at` holds a value of `ty`.
                     unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };

@@ -151,6 +151,7 @@ const FILL: u8 = 1;
 ///
 /// # Safety
 /// Called from a body run by `run`, with the ctype at argument 1.
+#[inline(always)]
 pub(crate) unsafe fn construct<V: Vm>(
     frame: &mut Frame<V>,
     step: Step,
@@ -328,6 +329,7 @@ fn is_same_aggregate<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> bo
 ///
 /// # Safety
 /// Called by `run`.
+#[inline(always)]
 pub(crate) unsafe fn new<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     // SAFETY: called by `run` (the caller's contract); the ctype is argument 1.
     unsafe { construct(frame, step, 2, None) }
@@ -539,26 +541,21 @@ fn int_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<i64, Raise> {
 /// # Safety
 /// Called by `run`. Like C's string functions it trusts the pointer Lua code gives it
 /// (LuaJIT semantics), but refuses NULL.
+#[inline(always)]
 pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let p = ptr_arg(frame, 1, ids::PCCHAR)?;
     if p.is_null() {
         return Err(bad_arg(1, "string", "NULL pointer"));
     }
-    let len = if frame.stack.type_of(2) > LuaType::Nil {
-        let n = int_arg(frame, 2)?;
-        if n < 0 {
-            return Err(bad_arg(2, "string", "length out of range"));
-        }
-        n as usize
-    } else {
-        let mut n = 0usize;
-        // SAFETY: a C string the caller vouches for (see above), read up to its NUL.
-        while unsafe { p.wrapping_add(n).read() } != 0 {
-            n += 1;
-        }
-        n
-    };
-    Ok(Outcome::Then(Action::Bytes(p, len), Next::Return(1)))
+    if frame.stack.type_of(2) <= LuaType::Nil {
+        // A C string the caller vouches for (see above): Lua reads it up to its NUL.
+        return Ok(Outcome::Then(Action::CString(p), Next::Return(1)));
+    }
+    let n = int_arg(frame, 2)?;
+    if n < 0 {
+        return Err(bad_arg(2, "string", "length out of range"));
+    }
+    Ok(Outcome::Then(Action::Bytes(p, n as usize), Next::Return(1)))
 }
 
 /// `ffi.copy(dst, src, len)` / `ffi.copy(dst, str)`.

@@ -226,6 +226,7 @@ pub(crate) unsafe fn tostring<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Ou
 ///
 /// # Safety
 /// Called by `run`.
+#[inline(always)]
 pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     if step != Step::START {
         // The phases after the first are those of construction.

@@ -88,6 +88,8 @@ macro_rules! __lua_c_list {
             // Strings: `lua_pushlstring` returns the internal copy from 5.2 on.
             [x - - - -] lua_pushlstring_void = lua_pushlstring: fn(*const c_char, usize);
             [- x x x x] lua_pushlstring = lua_pushlstring: fn(*const c_char, usize) -> *const c_char;
+            [x - - - -] lua_pushstring_void = lua_pushstring: fn(*const c_char);
+            [- x x x x] lua_pushstring = lua_pushstring: fn(*const c_char) -> *const c_char;
             // Userdata: user values are counted from 5.4.
             [x x x - -] lua_newuserdata = lua_newuserdata: fn(usize) -> *mut c_void;
             [- - - x x] lua_newuserdatauv = lua_newuserdatauv: fn(usize, c_int) -> *mut c_void;

@@ -226,6 +226,18 @@ pub unsafe extern "C-unwind" fn pushlstring_51<V: Vm>(
     raw!(V.lua_tolstring(l, -1, core::ptr::null_mut()))
 }
 
+/// `lua_pushstring` in 5.1, which returns nothing: answers with the new string's bytes.
+///
+/// # Safety
+/// See the module docs; `s` is a NUL-terminated string.
+pub unsafe extern "C-unwind" fn pushstring_51<V: Vm>(
+    l: *mut lua_State,
+    s: *const c_char,
+) -> *const c_char {
+    raw!(V.lua_pushstring_void(l, s));
+    raw!(V.lua_tolstring(l, -1, core::ptr::null_mut()))
+}
+
 /// `lua_newuserdatauv` before 5.4: `lua_newuserdata` (user values are not counted).
 ///
 /// # Safety

@@ -184,6 +184,10 @@ lua_ops! {
     /// with `lua_tolstring` of the new string).
     raises pushlstring(s: *const c_char, len: usize) -> *const c_char
         = lua_pushlstring, 501 => shim pushlstring_51;
+    /// `lua_pushstring` of a NUL-terminated string (Lua measures it, and from 5.4 finds a
+    /// recently pushed one in its cache by address), returning Lua's copy.
+    raises pushstring(s: *const c_char) -> *const c_char
+        = lua_pushstring, 501 => shim pushstring_51;
     /// `lua_pushcclosure`.
     raises pushcclosure(f: CFunction, n: c_int) = lua_pushcclosure;
     /// `lua_createtable`.
