@@ -213,31 +213,29 @@ impl ScalarKind {
     /// `p` is readable for [`size`](Self::size) bytes (any alignment).
     #[inline(always)]
     pub unsafe fn load(self, p: *const u8) -> Num {
-        // Every arm: the caller guarantees `size()` readable bytes at `p`; reads are
-        // unaligned.
         match self {
-            // SAFETY: see above.
+            // SAFETY: 8 readable bytes at `p` (double), the caller's contract.
             ScalarKind::F64 => Num::Float(unsafe { p.cast::<f64>().read_unaligned() }),
-            // SAFETY: see above.
+            // SAFETY: 4 readable bytes at `p` (float), the caller's contract.
             ScalarKind::F32 => Num::Float(unsafe { p.cast::<f32>().read_unaligned() } as f64),
-            // SAFETY: see above.
+            // SAFETY: 1 readable byte at `p` (int8_t), the caller's contract.
             ScalarKind::I8 => Num::Int(unsafe { p.cast::<i8>().read() } as i64, true),
-            // SAFETY: see above.
+            // SAFETY: 1 readable byte at `p` (uint8_t), the caller's contract.
             ScalarKind::U8 => Num::Int(unsafe { p.read() } as i64, false),
-            // SAFETY: see above.
+            // SAFETY: 2 readable bytes at `p` (int16_t), the caller's contract.
             ScalarKind::I16 => Num::Int(unsafe { p.cast::<i16>().read_unaligned() } as i64, true),
-            // SAFETY: see above.
+            // SAFETY: 2 readable bytes at `p` (uint16_t), the caller's contract.
             ScalarKind::U16 => Num::Int(unsafe { p.cast::<u16>().read_unaligned() } as i64, false),
-            // SAFETY: see above.
+            // SAFETY: 4 readable bytes at `p` (int32_t), the caller's contract.
             ScalarKind::I32 => Num::Int(unsafe { p.cast::<i32>().read_unaligned() } as i64, true),
-            // SAFETY: see above.
+            // SAFETY: 4 readable bytes at `p` (uint32_t), the caller's contract.
             ScalarKind::U32 => Num::Int(unsafe { p.cast::<u32>().read_unaligned() } as i64, false),
             // The raw byte, as C reads a `bool` it did not write itself.
-            // SAFETY: see above.
+            // SAFETY: 1 readable byte at `p` (bool), the caller's contract.
             ScalarKind::Bool => Num::Int(unsafe { p.read() } as i64, false),
-            // SAFETY: see above.
+            // SAFETY: 8 readable bytes at `p` (int64_t), the caller's contract.
             ScalarKind::I64 => Num::Int(unsafe { p.cast::<i64>().read_unaligned() }, true),
-            // SAFETY: see above.
+            // SAFETY: 8 readable bytes at `p` (uint64_t), the caller's contract.
             ScalarKind::U64 => Num::Int(unsafe { p.cast::<i64>().read_unaligned() }, false),
         }
     }
@@ -248,28 +246,26 @@ impl ScalarKind {
     /// `p` is writable for [`size`](Self::size) bytes (any alignment).
     #[inline(always)]
     pub unsafe fn store(self, p: *mut u8, n: Num) {
-        // Every arm: the caller guarantees `size()` writable bytes at `p`; writes are
-        // unaligned.
         match self {
-            // SAFETY: see above.
+            // SAFETY: 8 writable bytes at `p` (double), the caller's contract.
             ScalarKind::F64 => unsafe { p.cast::<f64>().write_unaligned(n.to_f64()) },
-            // SAFETY: see above.
+            // SAFETY: 4 writable bytes at `p` (float), the caller's contract.
             ScalarKind::F32 => unsafe { p.cast::<f32>().write_unaligned(n.to_f64() as f32) },
-            // SAFETY: see above.
+            // SAFETY: 1 writable byte at `p` (int8_t/uint8_t), the caller's contract.
             ScalarKind::I8 | ScalarKind::U8 => unsafe { p.write(n.to_i64() as u8) },
-            // SAFETY: see above.
+            // SAFETY: 2 writable bytes at `p` (int16_t/uint16_t), the caller's contract.
             ScalarKind::I16 | ScalarKind::U16 => unsafe {
                 p.cast::<u16>().write_unaligned(n.to_i64() as u16)
             },
-            // SAFETY: see above.
+            // SAFETY: 4 writable bytes at `p` (int32_t/uint32_t), the caller's contract.
             ScalarKind::I32 | ScalarKind::U32 => unsafe {
                 p.cast::<u32>().write_unaligned(n.to_i64() as u32)
             },
-            // SAFETY: see above.
+            // SAFETY: 1 writable byte at `p` (bool), the caller's contract.
             ScalarKind::Bool => unsafe { p.write(n.is_nonzero() as u8) },
-            // SAFETY: see above.
+            // SAFETY: 8 writable bytes at `p` (int64_t), the caller's contract.
             ScalarKind::I64 => unsafe { p.cast::<i64>().write_unaligned(n.to_i64()) },
-            // SAFETY: see above.
+            // SAFETY: 8 writable bytes at `p` (uint64_t), the caller's contract.
             ScalarKind::U64 => unsafe { p.cast::<u64>().write_unaligned(n.to_u64()) },
         }
     }
@@ -314,18 +310,17 @@ pub unsafe fn store_num(c: TypeClass, p: *mut u8, n: Num) {
 /// # Safety
 /// `p` holds such a complex number.
 pub unsafe fn load_complex(part: u8, p: *const u8) -> (f64, f64) {
-    // Both parts: the caller guarantees a complex of this part size at `p`.
     let im = p.wrapping_add(part as usize);
     if part == 4 {
-        // SAFETY: see above.
+        // SAFETY: the real part of the `float` complex the caller guarantees at `p`.
         let re = unsafe { p.cast::<f32>().read_unaligned() };
-        // SAFETY: see above.
+        // SAFETY: the imaginary part of the `float` complex the caller guarantees at `p`.
         let im = unsafe { im.cast::<f32>().read_unaligned() };
         (re as f64, im as f64)
     } else {
-        // SAFETY: see above.
+        // SAFETY: the real part of the `double` complex the caller guarantees at `p`.
         let re = unsafe { p.cast::<f64>().read_unaligned() };
-        // SAFETY: see above.
+        // SAFETY: the imaginary part of the `double` complex the caller guarantees at `p`.
         let im = unsafe { im.cast::<f64>().read_unaligned() };
         (re, im)
     }
@@ -336,17 +331,16 @@ pub unsafe fn load_complex(part: u8, p: *const u8) -> (f64, f64) {
 /// # Safety
 /// `p` is writable for such a complex number.
 pub unsafe fn store_complex(part: u8, p: *mut u8, re: f64, im: f64) {
-    // Both parts: the caller guarantees room for a complex of this part size at `p`.
     let q = p.wrapping_add(part as usize);
     if part == 4 {
-        // SAFETY: see above.
+        // SAFETY: the real part of the `float` complex the caller guarantees at `p`.
         unsafe { p.cast::<f32>().write_unaligned(re as f32) };
-        // SAFETY: see above.
+        // SAFETY: the imaginary part of the `float` complex the caller guarantees at `p`.
         unsafe { q.cast::<f32>().write_unaligned(im as f32) };
     } else {
-        // SAFETY: see above.
+        // SAFETY: the real part of the `double` complex the caller guarantees at `p`.
         unsafe { p.cast::<f64>().write_unaligned(re) };
-        // SAFETY: see above.
+        // SAFETY: the imaginary part of the `double` complex the caller guarantees at `p`.
         unsafe { q.cast::<f64>().write_unaligned(im) };
     }
 }
@@ -390,7 +384,7 @@ pub unsafe fn store_bits(p: *mut u8, b: BitPos, v: u64) {
     let shift = b.shift.min(127);
     let mask: u128 = if b.width >= 128 { !0 } else { ((1u128 << b.width) - 1) << shift };
     let out = ((cur & !mask) | (((v as u128) << shift) & mask)).to_le_bytes();
-    // SAFETY: as above.
+    // SAFETY: the same `n` bytes, which the caller guarantees writable.
     unsafe { core::ptr::copy_nonoverlapping(out.as_ptr(), p, n) };
 }
 
@@ -440,7 +434,7 @@ mod tests {
         let p = buf.as_mut_ptr().wrapping_add(off);
         // SAFETY: `buf` has `k.size()` bytes from `off` (checked above).
         unsafe { k.store(p, n) };
-        // SAFETY: as above.
+        // SAFETY: `buf` has `k.size()` bytes from `off` (asserted above), just written.
         unsafe { k.load(p) }
     }
 
@@ -530,13 +524,13 @@ mod tests {
         let mut b = [0u8; 16];
         // SAFETY: 16 bytes hold any complex number.
         unsafe { store_complex(4, b.as_mut_ptr(), 1.5, -2.0) };
-        // SAFETY: as above.
+        // SAFETY: `b` has 16 bytes, room for a complex with `double` parts.
         assert_eq!(unsafe { load_complex(4, b.as_ptr()) }, (1.5, -2.0));
-        // SAFETY: as above.
+        // SAFETY: `b` has 16 bytes, room for a complex with `double` parts.
         assert_eq!(unsafe { load_num(TypeClass::Complex(4), b.as_ptr()) }, Some(Num::Float(1.5)));
-        // SAFETY: as above.
+        // SAFETY: `b` has 16 bytes, room for a complex with `double` parts.
         unsafe { store_num(TypeClass::Complex(8), b.as_mut_ptr(), Num::Int(3, true)) };
-        // SAFETY: as above.
+        // SAFETY: `b` has 16 bytes, room for a complex with `double` parts.
         assert_eq!(unsafe { load_complex(8, b.as_ptr()) }, (3.0, 0.0));
     }
 
@@ -544,9 +538,9 @@ mod tests {
     fn bits_round_trip(buf: &mut [u8; 16], bits: BitPos, v: u64) -> (i64, i64) {
         // SAFETY: every bitfield here lies within 16 bytes.
         unsafe { store_bits(buf.as_mut_ptr(), bits, v) };
-        // SAFETY: as above.
+        // SAFETY: every bitfield here lies within `buf`'s 16 bytes.
         let u = unsafe { load_bits(false, buf.as_ptr(), bits) };
-        // SAFETY: as above.
+        // SAFETY: every bitfield here lies within `buf`'s 16 bytes.
         let s = unsafe { load_bits(true, buf.as_ptr(), bits) };
         (u, s)
     }

@@ -39,40 +39,40 @@ unsafe fn key_is(l: *mut lua_State, idx: c_int, k: &[u8]) -> bool {
 /// The point userdata at `idx`.
 ///
 /// # Safety
-/// See above.
+/// `l` is a live state with free slots; may raise, so the caller owns nothing to drop.
 unsafe fn check_point(l: *mut lua_State, idx: c_int) -> *mut Point {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     unsafe { luaL_checkudata(l, idx, POINT_MT.as_ptr() as *const c_char) as *mut Point }
 }
 
 unsafe extern "C-unwind" fn point_index(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let p = unsafe { check_point(l, 1) };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua called us with; index 2 is an argument slot.
     let is_x = unsafe { key_is(l, 2, b"x") };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua called us with; index 2 is an argument slot.
     let is_y = !is_x && unsafe { key_is(l, 2, b"y") };
     if is_x || is_y {
         // SAFETY: `p` is the checked point userdata.
         let point = unsafe { &*p };
         let v = if is_x { point.x } else { point.y };
-        // SAFETY: see above.
+        // SAFETY: `l` is live and a C function starts with LUA_MINSTACK free slots.
         unsafe { lua_pushnumber(l, v) };
     } else {
-        // SAFETY: see above.
+        // SAFETY: `l` is live and a C function starts with LUA_MINSTACK free slots.
         unsafe { lua_pushnil(l) };
     }
     1
 }
 
 unsafe extern "C-unwind" fn point_newindex(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let p = unsafe { check_point(l, 1) };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let v = unsafe { luaL_checknumber(l, 3) };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua called us with; index 2 is an argument slot.
     let is_x = unsafe { key_is(l, 2, b"x") };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua called us with; index 2 is an argument slot.
     let is_y = !is_x && unsafe { key_is(l, 2, b"y") };
     if is_x {
         // SAFETY: `p` is the checked point userdata.
@@ -87,24 +87,24 @@ unsafe extern "C-unwind" fn point_newindex(l: *mut lua_State) -> c_int {
 /// Sets the metatable registered as `name` on the value on top.
 ///
 /// # Safety
-/// See above.
+/// `l` is a live state with free slots; may raise, so the caller owns nothing to drop.
 unsafe fn set_mt(l: *mut lua_State, name: &[u8]) {
-    // SAFETY: see above; `name` ends in NUL.
+    // SAFETY: `l` is live with a free slot; `name` ends in NUL.
     unsafe { luaL_getmetatable(l, name.as_ptr() as *const c_char) };
     // SAFETY: the new object is below its metatable.
     unsafe { lua_setmetatable(l, -2) };
 }
 
 unsafe extern "C-unwind" fn point_new(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let x = unsafe { luaL_optnumber(l, 1, 0.0) };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let y = unsafe { luaL_optnumber(l, 2, 0.0) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     let p = unsafe { lua_newuserdata(l, std::mem::size_of::<Point>()) } as *mut Point;
     // SAFETY: the new block has room for a Point and is suitably aligned.
     unsafe { p.write(Point { x, y }) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { set_mt(l, POINT_MT) };
     1
 }
@@ -112,33 +112,33 @@ unsafe extern "C-unwind" fn point_new(l: *mut lua_State) -> c_int {
 /// The array userdata at 1 and the index at 2, checked.
 ///
 /// # Safety
-/// See above.
+/// `l` is a live state with free slots; may raise, so the caller owns nothing to drop.
 unsafe fn check_array(l: *mut lua_State) -> (*mut i32, usize) {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let a = unsafe { luaL_checkudata(l, 1, ARRAY_MT.as_ptr() as *const c_char) } as *mut i32;
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let i = unsafe { luaL_checkinteger(l, 2) };
     if !(0..1000).contains(&i) {
-        // SAFETY: see above (raises).
+        // SAFETY: `l` is live; raising is fine, nothing is owned here.
         unsafe { luaL_error(l, c"index out of range".as_ptr()) };
     }
     (a, i as usize)
 }
 
 unsafe extern "C-unwind" fn array_index(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let (a, i) = unsafe { check_array(l) };
     // SAFETY: `i` < 1000, the array's length.
     let v = unsafe { a.wrapping_add(i).read() };
-    // SAFETY: see above.
+    // SAFETY: `l` is live and a C function starts with LUA_MINSTACK free slots.
     unsafe { lua_pushinteger(l, v as lua_Integer) };
     1
 }
 
 unsafe extern "C-unwind" fn array_newindex(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let (a, i) = unsafe { check_array(l) };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let v = unsafe { luaL_checkinteger(l, 3) };
     // SAFETY: `i` < 1000, the array's length.
     unsafe { a.wrapping_add(i).write(v as i32) };
@@ -146,11 +146,11 @@ unsafe extern "C-unwind" fn array_newindex(l: *mut lua_State) -> c_int {
 }
 
 unsafe extern "C-unwind" fn array_new(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     let a = unsafe { lua_newuserdata(l, 4000) } as *mut u8;
     // SAFETY: the new block has 4000 bytes.
     unsafe { std::ptr::write_bytes(a, 0, 4000) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { set_mt(l, ARRAY_MT) };
     1
 }
@@ -158,20 +158,20 @@ unsafe extern "C-unwind" fn array_new(l: *mut lua_State) -> c_int {
 /// Pushes a boxed int64.
 ///
 /// # Safety
-/// See above.
+/// `l` is a live state with free slots; may raise, so the caller owns nothing to drop.
 unsafe fn push_i64(l: *mut lua_State, v: i64) {
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     let p = unsafe { lua_newuserdata(l, 8) } as *mut i64;
     // SAFETY: the new block has room for an i64 and is suitably aligned.
     unsafe { p.write(v) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { set_mt(l, I64_MT) };
 }
 
 unsafe extern "C-unwind" fn i64_new(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let v = unsafe { luaL_checkinteger(l, 1) } as i64;
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { push_i64(l, v) };
     1
 }
@@ -179,20 +179,20 @@ unsafe extern "C-unwind" fn i64_new(l: *mut lua_State) -> c_int {
 /// The boxed int64 at `idx`, checked.
 ///
 /// # Safety
-/// See above.
+/// `l` is a live state with free slots; may raise, so the caller owns nothing to drop.
 unsafe fn check_i64(l: *mut lua_State, idx: c_int) -> i64 {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let p = unsafe { luaL_checkudata(l, idx, I64_MT.as_ptr() as *const c_char) } as *const i64;
     // SAFETY: a checked int64 userdata holds an i64.
     unsafe { p.read() }
 }
 
 unsafe extern "C-unwind" fn i64_add(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let a = unsafe { check_i64(l, 1) };
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let b = unsafe { check_i64(l, 2) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { push_i64(l, a.wrapping_add(b)) };
     1
 }
@@ -201,18 +201,18 @@ const CHARS_MT: &[u8] = b"bench.chars\0";
 
 /// A 16-byte char buffer userdata holding "hello, world".
 unsafe extern "C-unwind" fn chars_new(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     let p = unsafe { lua_newuserdata(l, 16) } as *mut u8;
     // SAFETY: the new block has 16 bytes; the text with its NUL has 13.
     unsafe { std::ptr::copy_nonoverlapping(c"hello, world".as_ptr() as *const u8, p, 13) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { set_mt(l, CHARS_MT) };
     1
 }
 
 /// The C string in a char buffer userdata, as a Lua string (what `ffi.string` does).
 unsafe extern "C-unwind" fn chars_string(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
+    // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let p = unsafe { luaL_checkudata(l, 1, CHARS_MT.as_ptr() as *const c_char) };
     // SAFETY: a char buffer userdata is NUL-terminated.
     unsafe { lua_pushstring(l, p as *const c_char) };
@@ -222,12 +222,12 @@ unsafe extern "C-unwind" fn chars_string(l: *mut lua_State) -> c_int {
 /// Makes metatable `name` with these metamethods.
 ///
 /// # Safety
-/// See above.
+/// `l` is a live state with free slots; may raise, so the caller owns nothing to drop.
 unsafe fn new_mt(l: *mut lua_State, name: &[u8], methods: &[(&std::ffi::CStr, lua_CFunction)]) {
-    // SAFETY: see above; `name` ends in NUL.
+    // SAFETY: `l` is live with a free slot; `name` ends in NUL.
     unsafe { luaL_newmetatable(l, name.as_ptr() as *const c_char) };
     for (field, f) in methods {
-        // SAFETY: see above.
+        // SAFETY: `l` is live and a C function starts with LUA_MINSTACK free slots.
         unsafe { lua_pushcfunction(l, *f) };
         // SAFETY: the metatable is below the function.
         unsafe { lua_setfield(l, -2, field.as_ptr()) };
@@ -243,15 +243,15 @@ unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
     let array: [(&std::ffi::CStr, lua_CFunction); 2] =
         [(c"__index", array_index), (c"__newindex", array_newindex)];
     let int64: [(&std::ffi::CStr, lua_CFunction); 1] = [(c"__add", i64_add)];
-    // SAFETY: see above; every push is balanced.
+    // SAFETY: `l` is live with free slots; every push is balanced.
     unsafe { new_mt(l, POINT_MT, &point) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { new_mt(l, ARRAY_MT, &array) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { new_mt(l, CHARS_MT, &[]) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { new_mt(l, I64_MT, &int64) };
-    // SAFETY: see above.
+    // SAFETY: `l` is live with free slots; running out of memory raises (nothing is owned here).
     unsafe { lua_createtable(l, 0, 5) };
     for (name, f) in [
         (c"point", point_new as lua_CFunction),
@@ -260,7 +260,7 @@ unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
         (c"chars", chars_new),
         (c"string", chars_string),
     ] {
-        // SAFETY: see above.
+        // SAFETY: `l` is live and a C function starts with LUA_MINSTACK free slots.
         unsafe { lua_pushcfunction(l, f) };
         // SAFETY: the table is below the function.
         unsafe { lua_setfield(l, -2, name.as_ptr()) };

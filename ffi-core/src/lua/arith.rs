@@ -100,12 +100,12 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
             // reference names).
             match TypeClass::of(tt, ty) {
                 TypeClass::Ptr(to) => {
-                    // SAFETY: see above (an address).
+                    // SAFETY: `p` holds a value of `ty`, a pointer: an address.
                     Operand::Ptr(to, unsafe { p.cast::<usize>().read_unaligned() })
                 }
                 TypeClass::Array(e) => Operand::Ptr(e, p as usize),
                 c @ (TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_)) => {
-                    // SAFETY: see above.
+                    // SAFETY: `p` holds a number of class `c` (a value of `ty`).
                     match unsafe { cvalue::load_num(c, p) } {
                         Some(Num::Int(v, _)) => {
                             Operand::Int64(v, matches!(c, TypeClass::Int(8, false)))

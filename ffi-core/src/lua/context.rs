@@ -205,23 +205,23 @@ pub(crate) unsafe extern "C-unwind" fn cell_gc<V: Vm>(l: *mut lua_State) -> c_in
 /// A live state with four free stack slots. Raises on allocation failure, with nothing of
 /// its own to leak: the context is made last, when nothing can raise any more.
 pub(crate) unsafe fn new_cell<V: Vm>(lua: Lua) -> *mut ContextCell {
-    // Each call below: the caller's contract; nothing is owned here until the end.
-    // SAFETY: see above.
+    // Nothing is owned here until the end: every raising call below may unwind.
+    // SAFETY: a free slot (the caller reserved four); raises only on allocation failure.
     let cell =
         unsafe { lua.newuserdatauv(core::mem::size_of::<ContextCell>(), 0) } as *mut ContextCell;
     // SAFETY: the fresh block has room for a ContextCell and is suitably aligned.
     unsafe { cell.write(ContextCell { ctx: core::ptr::null_mut(), host_owned: false }) };
-    // SAFETY: as above.
+    // SAFETY: the second of the four free slots; may raise (nothing is owned).
     unsafe { lua.createtable(0, 1) };
-    // SAFETY: as above.
+    // SAFETY: the third free slot; may raise (nothing is owned).
     unsafe { lua.pushcclosure(cell_gc::<V>, 0) };
     // SAFETY: the metatable is below the closure.
     unsafe { lua.set_field(-2, b"__gc\0") };
     // SAFETY: the cell is below its metatable.
     unsafe { lua.setmetatable(-2) };
-    // SAFETY: as above.
+    // SAFETY: the second free slot again (the metatable was consumed).
     unsafe { lua.pushlightuserdata(context_key()) };
-    // SAFETY: as above.
+    // SAFETY: the third free slot; the cell is below the key.
     unsafe { lua.pushvalue(-2) };
     // SAFETY: the registry is a table; key and cell on top.
     unsafe { lua.rawset(lua.registry()) };

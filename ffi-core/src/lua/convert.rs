@@ -326,32 +326,32 @@ unsafe fn cdata_to_c<V: Vm>(
             TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_),
             TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_) | TypeClass::Complex(_),
         ) => {
-            // SAFETY: see above.
+            // SAFETY: `src` holds a number of class `sc` (a value of `sty`).
             let n = unsafe { cvalue::load_num(sc, src) }.unwrap_or(Num::Int(0, true));
-            // SAFETY: see above.
+            // SAFETY: `dst` is writable for `ty`, whose class is `dc`.
             unsafe { cvalue::store_num(dc, dst, n) };
             true
         }
         (TypeClass::Complex(a), TypeClass::Complex(b)) => {
-            // SAFETY: see above.
+            // SAFETY: `src` holds a complex with parts of `a` bytes (a value of `sty`).
             let (re, im) = unsafe { cvalue::load_complex(a, src) };
-            // SAFETY: see above.
+            // SAFETY: `dst` is writable for `ty`, a complex with parts of `b` bytes.
             unsafe { cvalue::store_complex(b, dst, re, im) };
             true
         }
         (TypeClass::Complex(a), TypeClass::Int(..) | TypeClass::Float(_) | TypeClass::Bool)
             if !implicit =>
         {
-            // SAFETY: see above.
+            // SAFETY: `src` holds a complex with parts of `a` bytes (a value of `sty`).
             let (re, _) = unsafe { cvalue::load_complex(a, src) };
-            // SAFETY: see above.
+            // SAFETY: `dst` is writable for `ty`, whose class is `dc`.
             unsafe { cvalue::store_num(dc, dst, Num::Float(re)) };
             true
         }
         (TypeClass::Ptr(from), TypeClass::Ptr(to)) => {
             let ok = !implicit || ptr_compatible(tt, from, to);
             if ok {
-                // SAFETY: see above (both are pointers).
+                // SAFETY: `src` holds a pointer (8 bytes) and `dst` is writable for one.
                 unsafe { core::ptr::copy_nonoverlapping(src, dst, 8) };
             }
             ok
@@ -359,7 +359,7 @@ unsafe fn cdata_to_c<V: Vm>(
         (TypeClass::Array(e), TypeClass::Ptr(to)) => {
             let ok = !implicit || ptr_compatible(tt, e, to);
             if ok {
-                // SAFETY: see above (`dst` holds a pointer).
+                // SAFETY: `dst` is writable for `ty`, a pointer (8 bytes).
                 unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
             }
             ok
@@ -367,7 +367,7 @@ unsafe fn cdata_to_c<V: Vm>(
         (TypeClass::Struct(_), TypeClass::Ptr(to)) => {
             let ok = !implicit || ptr_compatible(tt, sty, to);
             if ok {
-                // SAFETY: see above (`dst` holds a pointer).
+                // SAFETY: `dst` is writable for `ty`, a pointer (8 bytes).
                 unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
             }
             ok
@@ -375,27 +375,28 @@ unsafe fn cdata_to_c<V: Vm>(
         (TypeClass::Func, TypeClass::Ptr(to)) => {
             let ok = !implicit || ptr_compatible(tt, sty, to);
             if ok {
-                // SAFETY: see above: a function cdata holds its address.
+                // SAFETY: a function cdata holds its address (8 bytes at `src`); `dst` is
+                // writable for a pointer.
                 unsafe { core::ptr::copy_nonoverlapping(src, dst, 8) };
             }
             ok
         }
         (TypeClass::Ptr(_) | TypeClass::Func, TypeClass::Int(..)) if !implicit => {
-            // SAFETY: see above: the value is an address.
+            // SAFETY: `src` holds an address (a pointer, or a function cdata's address).
             let v = unsafe { src.cast::<u64>().read_unaligned() };
-            // SAFETY: see above.
+            // SAFETY: `dst` is writable for `ty`, an integer of class `dc`.
             unsafe { cvalue::store_num(dc, dst, Num::Int(v as i64, false)) };
             true
         }
         (TypeClass::Array(_), TypeClass::Int(..)) if !implicit => {
-            // SAFETY: see above.
+            // SAFETY: `dst` is writable for `ty`, an integer of class `dc`.
             unsafe { cvalue::store_num(dc, dst, Num::Int(src as i64, false)) };
             true
         }
         (TypeClass::Int(..), TypeClass::Ptr(_)) if !implicit => {
-            // SAFETY: see above.
+            // SAFETY: `src` holds an integer of class `sc` (a value of `sty`).
             let n = unsafe { cvalue::load_num(sc, src) }.unwrap_or(Num::Int(0, true));
-            // SAFETY: see above (`dst` holds a pointer).
+            // SAFETY: `dst` is writable for `ty`, a pointer (8 bytes).
             unsafe { dst.cast::<u64>().write_unaligned(n.to_u64()) };
             true
         }
@@ -408,7 +409,8 @@ unsafe fn cdata_to_c<V: Vm>(
                     && same_unqualified(tt, sty, ty));
             if same {
                 let n = tt.size_of(ty).or(tt.size_of(sty)).unwrap_or(0) as usize;
-                // SAFETY: see above; both are objects of this (same) type's size.
+                // SAFETY: `src` holds and `dst` has room for an object of this type's size
+                // (both are the same type); `copy` allows them to overlap.
                 unsafe { core::ptr::copy(src, dst, n) };
             }
             same

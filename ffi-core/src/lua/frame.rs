@@ -814,21 +814,22 @@ fn guard(f: impl FnOnce() -> Result<Outcome, Raise>) -> Result<Outcome, Raise> {
 /// As for [`perform`].
 #[inline(always)]
 unsafe fn perform_inline<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<InlineText>) {
-    // SAFETY (each arm): the caller's contract.
     match action {
         &Action::NewCdata { ty, size, align, nelem } => {
-            // SAFETY: see above.
+            // SAFETY: `l` is a live state of V's version (the caller's contract).
             let lua = unsafe { Lua::new::<V>(l) };
-            // SAFETY: see above.
+            // SAFETY: PERFORM_ROOM free slots, an ffi closure's upvalues, and a caller
+            // that owns nothing with a destructor (the caller's contract).
             unsafe { cdata::push_new(lua, ty, size, align, nelem) };
         }
         Action::Box(b) => {
-            // SAFETY: see above.
+            // SAFETY: `l` is a live state of V's version (the caller's contract).
             let lua = unsafe { Lua::new::<V>(l) };
-            // SAFETY: see above.
+            // SAFETY: PERFORM_ROOM free slots, an ffi closure's upvalues, and a caller
+            // that owns nothing with a destructor (the caller's contract).
             unsafe { cdata::push_boxed(lua, b) };
         }
-        // SAFETY: see above.
+        // SAFETY: `perform`'s contract is this function's.
         _ => unsafe { perform::<V>(l, action, text) },
     }
 }
@@ -847,7 +848,7 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
             // SAFETY: the caller's contract (room for the object and its metatable).
             unsafe { cdata::push_new(lua, ty, size, align, nelem) };
         }
-        // SAFETY: as above.
+        // SAFETY: the caller's contract (room for the object and its metatable).
         Action::Box(b) => unsafe { cdata::push_boxed(lua, b) },
         Action::Text => {
             // SAFETY: `text` is `run`'s buffer, which outlives this call.
@@ -929,7 +930,7 @@ pub(crate) unsafe fn raise(lua: Lua, e: Raise) -> ! {
         let mut op = |lua: Lua| {
             // SAFETY: inside the trampoline, under lua_pcall; this closure owns nothing.
             unsafe { lua.where_(2) };
-            // SAFETY: as above; the message outlives the pcall.
+            // SAFETY: under lua_pcall, with a free slot; the message outlives the pcall.
             unsafe { lua.push_bytes(msg) };
             // SAFETY: the position and the message are the top two values.
             unsafe { lua.concat(2) };

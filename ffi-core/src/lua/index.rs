@@ -260,16 +260,16 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
     // addresses Lua code handed over (pointers), which C semantics trust.
     match resolve(frame, cd)? {
         Place::Scalar { kind, at, .. } => {
-            // SAFETY: see above.
+            // SAFETY: `at` holds a value of `kind` (from `resolve`: a payload or a C address).
             unsafe { push_scalar(&frame.stack, kind, at) };
             Ok(Outcome::Return(1))
         }
-        // SAFETY: see above.
+        // SAFETY: `at` holds a value of `ty` (from `resolve`: a payload or a C address).
         Place::Value { ty, at, .. } => unsafe { convert::return_value(frame, ty, at) },
         Place::Bits { ty, bits, at, .. } => {
             let tt = frame.context.types();
             let signed = matches!(TypeClass::of(tt, ty), TypeClass::Int(_, true));
-            // SAFETY: see above; the bitfield's bytes lie in its container.
+            // SAFETY: `at` comes from `resolve`; the bitfield's bytes lie in its container.
             let v = unsafe { cvalue::load_bits(signed, at, bits) };
             if matches!(tt.get(ty).kind, Kind::Bool) {
                 frame.stack.push_boolean(v != 0);
@@ -285,10 +285,10 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
         }
         Place::ComplexPart { float, at } => {
             let v = if float {
-                // SAFETY: see above (a complex float's part).
+                // SAFETY: `at` is a `float` part of a complex number `resolve` found.
                 unsafe { at.cast::<f32>().read_unaligned() as f64 }
             } else {
-                // SAFETY: see above (a complex double's part).
+                // SAFETY: `at` is a `double` part of a complex number `resolve` found.
                 unsafe { at.cast::<f64>().read_unaligned() }
             };
             frame.stack.push_number(v);
@@ -335,10 +335,10 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                     return Err(Error::new(WRITE_CONST).into());
                 }
                 if frame.stack.type_of(3) == LuaType::Number && kind != ScalarKind::Bool {
-                    // SAFETY: see above; `at` holds a value of `kind`.
+                    // SAFETY: `at` (from `resolve`) holds a value of `kind`.
                     unsafe { kind.store(at, frame.stack.num_for(3, kind)) };
                 } else {
-                    // SAFETY: see above; `at` holds a value of `ty`.
+                    // SAFETY: `at` (from `resolve`) holds a value of `ty`.
                     unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
                 }
                 return Ok(Outcome::Return(0));
@@ -347,7 +347,7 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                 if konst {
                     return Err(Error::new(WRITE_CONST).into());
                 }
-                // SAFETY: see above; `at` holds a value of `ty`.
+                // SAFETY: `at` (from `resolve`) holds a value of `ty`.
                 unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
                 return Ok(Outcome::Return(0));
             }
@@ -358,7 +358,7 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                 let mut tmp = [0u8; 8];
                 // SAFETY: `tmp` holds any bitfield's declared type (at most 8 bytes).
                 unsafe { convert::to_c(frame, 3, ty, tmp.as_mut_ptr(), Mode::Implicit)? };
-                // SAFETY: see above; the bitfield's bytes lie in its container.
+                // SAFETY: `at` comes from `resolve`; the bitfield's bytes lie in its container.
                 unsafe { cvalue::store_bits(at, bits, u64::from_le_bytes(tmp)) };
                 return Ok(Outcome::Return(0));
             }

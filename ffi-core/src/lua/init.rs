@@ -153,7 +153,7 @@ fn push_name<V: Vm>(frame: &mut Frame<V>, name: NameId) -> Result<(), Raise> {
         // SAFETY: inside the protected trampoline, which has the strings table at 1; this
         // closure borrows `text` and owns nothing.
         unsafe { lua.push_bytes(&text) };
-        // SAFETY: as above; the new string is on top.
+        // SAFETY: in the trampoline, whose stack has room; the new string is on top.
         unsafe { lua.pushvalue(-1) };
         // SAFETY: the strings table is at 1 and the copy of the string on top.
         unsafe { lua.rawseti(1, key) };

@@ -232,13 +232,13 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                 || is_same_aggregate(frame, init, ty));
         if whole {
             if t == LuaType::Table && aggregate {
-                // SAFETY: see above (with `bound` elements for a trailing VLA).
+                // SAFETY: `p` is the new object's payload (`bound` elements for a trailing VLA).
                 unsafe { init::init_from_table(frame, init, ty, p, bound, 1)? };
             } else if let (TypeClass::Complex(part), LuaType::Number) = (class, t) {
-                // SAFETY: see above (a complex number).
+                // SAFETY: `p` is the new object's payload, a complex number.
                 unsafe { cvalue::store_complex(part, p, frame.stack.number(init), 0.0) };
             } else {
-                // SAFETY: see above.
+                // SAFETY: `p` is the new object's payload, `size` bytes of type `ty`.
                 unsafe { convert::to_c(frame, init, ty, p, Mode::Implicit)? };
             }
         } else {
@@ -252,7 +252,7 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                     }
                     let mut i = 0;
                     while init <= top {
-                        // SAFETY: see above; element `i` < `count` lies in the object.
+                        // SAFETY: element `i` < `count` lies in the new object's payload `p`.
                         unsafe {
                             convert::to_c(frame, init, e, p.wrapping_add(i * es), Mode::Implicit)?
                         };
@@ -261,7 +261,7 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                     }
                     if ninit == 1 {
                         for k in 1..count {
-                            // SAFETY: see above; elements 0 and `k` lie in the object.
+                            // SAFETY: elements 0 and `k` lie in the new object's payload `p`.
                             unsafe {
                                 core::ptr::copy_nonoverlapping(p, p.wrapping_add(k * es), es)
                             };
@@ -273,7 +273,7 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                         return Err(too_many(frame, ty));
                     }
                     let (re, im) = (frame.stack.number(init), frame.stack.number(init + 1));
-                    // SAFETY: see above (a complex number).
+                    // SAFETY: `p` is the new object's payload, a complex number.
                     unsafe { cvalue::store_complex(part, p, re, im) };
                 }
                 TypeClass::Struct(a) => {
@@ -293,7 +293,8 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                         if f.name.is_none() {
                             continue;
                         }
-                        // SAFETY: see above (with `bound` elements for a trailing VLA).
+                        // SAFETY: `p` is the new object's payload (`bound` elements for a
+                        // trailing VLA).
                         unsafe { init::store_member(frame, init, &f, p, bound, 1)? };
                         init += 1;
                         done += 1;
@@ -587,7 +588,8 @@ pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcom
         // The string and its terminating NUL.
         // SAFETY: the string has `n - 1` bytes; the destination is the caller's (above).
         unsafe { core::ptr::copy(src, dst, n - 1) };
-        // SAFETY: as above.
+        // SAFETY: `dst` has room for `n` bytes (the caller vouches for it); this is the
+        // last.
         unsafe { dst.wrapping_add(n - 1).write(0) };
     } else {
         // SAFETY: the caller vouches for both pointers (above).

@@ -180,7 +180,7 @@ pub(crate) fn default_tostring<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> String
     // names.
     match (tt.get(ty).kind, TypeClass::of(tt, dty)) {
         (Kind::Int { size: 8, signed, .. }, _) => {
-            // SAFETY: see above (an 8-byte integer).
+            // SAFETY: `p` holds a value of `dty`, an 8-byte integer.
             let v = unsafe { p.cast::<i64>().read_unaligned() };
             if signed {
                 format!("{v}LL")
@@ -189,17 +189,17 @@ pub(crate) fn default_tostring<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> String
             }
         }
         (Kind::Complex(_), TypeClass::Complex(part)) => {
-            // SAFETY: see above.
+            // SAFETY: `p` holds a complex with parts of `part` bytes (a value of `dty`).
             let (re, im) = unsafe { cvalue::load_complex(part, p) };
             fmt::complex(re, im)
         }
-        // SAFETY: see above.
+        // SAFETY: `p` holds an integer of class `c` (a value of `dty`).
         (Kind::Enum(_), c @ TypeClass::Int(..)) => match unsafe { cvalue::load_num(c, p) } {
             Some(Num::Int(v, _)) => format!("cdata<{}>: {}", tt.repr(ty), v),
             _ => format!("cdata<{}>: ?", tt.repr(ty)),
         },
         (Kind::Ptr(_) | Kind::Func(_), _) => {
-            // SAFETY: see above (an address).
+            // SAFETY: `p` holds a value of `dty`, a pointer or function address.
             let addr = unsafe { p.cast::<usize>().read_unaligned() };
             format!("cdata<{}>: {}", tt.repr(ty), fmt::addr(addr))
         }
@@ -298,7 +298,7 @@ pub(crate) unsafe extern "C-unwind" fn gc<V: crate::luaapi::Vm>(l: *mut lua_Stat
     // The entry goes before the call, so the finaliser runs once.
     // SAFETY: free slots for the key and nil.
     unsafe { lua.pushvalue(1) };
-    // SAFETY: as above.
+    // SAFETY: the second of the free slots a C function starts with.
     unsafe { lua.pushnil() };
     // SAFETY: key and nil on top; setting an existing key to nil does not allocate.
     unsafe { lua.rawset(fins) };

@@ -197,37 +197,36 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     // SAFETY: a live state.
     let base = unsafe { lua.gettop() } + 1;
     let b = Builder { lua, base };
-    // Each push below: room was reserved above; raises only on allocation failure.
     // CONTEXT
-    // SAFETY: see above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.pushlightuserdata(cell as *mut c_void) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 32) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 32) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 0) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 0) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 1) };
     // SAFETY: the weak-mode table is on top.
     unsafe { b.set_string(-1, b"__mode\0", b"k") };
     // SAFETY: the finaliser table is below its metatable.
     unsafe { lua.setmetatable(-2) };
     // ANCHORS: the array part is made once, so anchoring never allocates.
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(upvalues::MEMBER_SLOTS as c_int, 0) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(Metamethod::ALL.len() as c_int, 0) };
     for mm in Metamethod::ALL {
         let name = mm.name();
-        // SAFETY: as above.
+        // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
         unsafe { lua.push_bytes(&name[..name.len() - 1]) };
         // SAFETY: the strings table is below the name.
         unsafe { lua.rawseti(-2, mm as i64) };
     }
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.pushcclosure(protected_trampoline::<V>, 0) };
     let cdata_mt = base + upvalues::CDATA_MT - 1;
     let gc_mt = base + upvalues::GC_MT - 1;
@@ -263,22 +262,22 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     // SAFETY: the metatable is at `cdata_mt`, the upvalues at `base..`; room reserved.
     unsafe { b.set_all(cdata_mt, &metamethods) };
     if V::api().integers {
-        // SAFETY: as above.
+        // SAFETY: the metatable is at `cdata_mt`, the upvalues at `base..`; reserved slots.
         unsafe { b.set_all(cdata_mt, &integer_metamethods) };
     }
     if V::api().version >= 504 {
-        // SAFETY: as above.
+        // SAFETY: the metatable is at `cdata_mt`, the upvalues at `base..`; reserved slots.
         unsafe { b.set(cdata_mt, b"__close\0", mm_close::<V>, 0) };
     }
-    // SAFETY: as above.
+    // SAFETY: the metatable is at `cdata_mt`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_string(cdata_mt, b"__name\0", b"cdata") };
-    // SAFETY: as above.
+    // SAFETY: the metatable is at `cdata_mt`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_string(cdata_mt, b"__metatable\0", b"ffi") };
     // The variant for cdata with a finaliser: the same closure values (so that __eq/__lt
     // work across both, as 5.1 requires the same metamethod) plus __gc. Only those
     // objects are finalizable, so plain cdata cost the collector no more than any
     // userdata.
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.pushnil() };
     // SAFETY: `cdata_mt` is a table and the key on top came from lua_next itself.
     while unsafe { lua.next(cdata_mt) } != 0 {
@@ -289,11 +288,11 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         // SAFETY: the variant is a table; key and value on top.
         unsafe { lua.rawset(gc_mt) };
     }
-    // SAFETY: as above.
+    // SAFETY: the variant metatable is at `gc_mt`, the upvalues at `base..`.
     unsafe { b.set(gc_mt, b"__gc\0", meta::gc::<V>, 0) };
 
     // The module.
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 32) };
     // SAFETY: a live state.
     let m = unsafe { lua.gettop() };
@@ -314,39 +313,39 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         (b"fill\0", ffi_fill::<V>),
         (b"abi\0", ffi_abi::<V>),
     ];
-    // SAFETY: the module is at `m`; as above.
+    // SAFETY: the module is at `m`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_all(m, &functions) };
     let target = Target::host();
-    // SAFETY: as above.
+    // SAFETY: the module is at `m`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_string(m, b"os\0", target.os_name().as_bytes()) };
-    // SAFETY: as above.
+    // SAFETY: the module is at `m`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_string(m, b"arch\0", target.arch.as_bytes()) };
     // ffi.tonumber / ffi.type wrap the originals (upvalue ORIGINAL).
     for (name, f) in
         [(&b"tonumber\0"[..], ffi_tonumber::<V> as CFunction), (b"type\0", ffi_type::<V>)]
     {
-        // SAFETY: as above; `name` ends in NUL.
+        // SAFETY: a reserved slot; `name` ends in NUL.
         unsafe { lua.get_global(name) };
-        // SAFETY: as above, with the original on top.
+        // SAFETY: the module at `m`, the upvalues at `base..`, the original on top.
         unsafe { b.set(m, name, f, 1) };
     }
     // ffi.C: a userdata namespace with __index and __newindex.
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.newuserdatauv(8, 0) };
-    // SAFETY: as above.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
     unsafe { lua.createtable(0, 2) };
     // SAFETY: a live state.
     let clib_mt = unsafe { lua.gettop() };
     let clib: [(&[u8], CFunction); 2] =
         [(b"__index\0", clib_index::<V>), (b"__newindex\0", clib_newindex::<V>)];
-    // SAFETY: the metatable is at `clib_mt`; as above.
+    // SAFETY: the metatable is at `clib_mt`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_all(clib_mt, &clib) };
     // SAFETY: the namespace userdata is below its metatable.
     unsafe { lua.setmetatable(-2) };
     // SAFETY: the module is below the namespace.
     unsafe { lua.set_field(m, b"C\0") };
     // ffi.nullptr and ffi.NULL: made by calling a closure that boxes a NULL.
-    // SAFETY: as above.
+    // SAFETY: the module is at `m`, the upvalues at `base..`; reserved slots.
     unsafe { b.set(m, b"nullptr\0", ffi_nullptr::<V>, 0) };
     // SAFETY: the module is at `m`.
     unsafe { lua.get_field(m, b"nullptr\0") };
@@ -356,12 +355,12 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.pushvalue(-1) };
     // SAFETY: the module is below the two copies.
     unsafe { lua.set_field(m, b"nullptr\0") };
-    // SAFETY: as above.
+    // SAFETY: the module is below the second copy of `ffi.nullptr`.
     unsafe { lua.set_field(m, b"NULL\0") };
     // Remember the module; drop the upvalue slots.
     // SAFETY: room reserved.
     unsafe { lua.pushlightuserdata(module_key) };
-    // SAFETY: as above.
+    // SAFETY: the module is at `m`; a reserved slot.
     unsafe { lua.pushvalue(m) };
     // SAFETY: the registry is a table; key and value on top.
     unsafe { lua.rawset(reg) };

@@ -135,7 +135,7 @@ unsafe fn top_type<V: Vm>(l: *mut lua_State) -> c_int {
 /// See the module docs.
 pub unsafe extern "C-unwind" fn rawget<V: Vm>(l: *mut lua_State, idx: c_int) -> c_int {
     raw!(V.lua_rawget_void(l, idx));
-    // SAFETY: forwarded contract.
+    // SAFETY: a live state (the caller's) with the value just pushed on top.
     unsafe { top_type::<V>(l) }
 }
 
@@ -146,7 +146,7 @@ pub unsafe extern "C-unwind" fn rawget<V: Vm>(l: *mut lua_State, idx: c_int) -> 
 /// See the module docs.
 pub unsafe extern "C-unwind" fn rawgeti<V: Vm>(l: *mut lua_State, idx: c_int, n: i64) -> c_int {
     raw!(V.lua_rawgeti_int(l, idx, n as c_int));
-    // SAFETY: forwarded contract.
+    // SAFETY: a live state (the caller's) with the value just pushed on top.
     unsafe { top_type::<V>(l) }
 }
 
@@ -168,7 +168,7 @@ pub unsafe extern "C-unwind" fn getfield<V: Vm>(
     k: *const c_char,
 ) -> c_int {
     raw!(V.lua_getfield_void(l, idx, k));
-    // SAFETY: forwarded contract.
+    // SAFETY: a live state (the caller's) with the value just pushed on top.
     unsafe { top_type::<V>(l) }
 }
 
@@ -178,7 +178,7 @@ pub unsafe extern "C-unwind" fn getfield<V: Vm>(
 /// See the module docs.
 pub unsafe extern "C-unwind" fn gettable<V: Vm>(l: *mut lua_State, idx: c_int) -> c_int {
     raw!(V.lua_gettable_void(l, idx));
-    // SAFETY: forwarded contract.
+    // SAFETY: a live state (the caller's) with the value just pushed on top.
     unsafe { top_type::<V>(l) }
 }
 
@@ -191,7 +191,7 @@ const GLOBALS_51: c_int = -10002;
 /// See the module docs; `k` is NUL-terminated.
 pub unsafe extern "C-unwind" fn getglobal_51<V: Vm>(l: *mut lua_State, k: *const c_char) -> c_int {
     raw!(V.lua_getfield_void(l, GLOBALS_51, k));
-    // SAFETY: forwarded contract.
+    // SAFETY: a live state (the caller's) with the value just pushed on top.
     unsafe { top_type::<V>(l) }
 }
 
@@ -201,7 +201,7 @@ pub unsafe extern "C-unwind" fn getglobal_51<V: Vm>(l: *mut lua_State, k: *const
 /// See the module docs; `k` is NUL-terminated.
 pub unsafe extern "C-unwind" fn getglobal_52<V: Vm>(l: *mut lua_State, k: *const c_char) -> c_int {
     raw!(V.lua_getglobal_void(l, k));
-    // SAFETY: forwarded contract.
+    // SAFETY: a live state (the caller's) with the value just pushed on top.
     unsafe { top_type::<V>(l) }
 }
 

@@ -123,7 +123,8 @@ impl Host {
     /// `r` came from [`map_code`](Self::map_code) of this host; no code in it runs while it
     /// is writable.
     pub unsafe fn protect_code(&self, r: &mut CodeRegion, executable: bool) -> bool {
-        // SAFETY: forwarded contract.
+        // SAFETY: `r` is this host's mapping and nothing runs in it while it is writable
+        // (the caller's contract), which is all `code_protect` requires.
         unsafe { (self.code_protect)(r, executable as c_int) != 0 }
     }
 
@@ -132,7 +133,8 @@ impl Host {
     /// # Safety
     /// `r` came from [`map_code`](Self::map_code) of this host; nothing uses it any more.
     pub unsafe fn unmap_code(&self, mut r: CodeRegion) {
-        // SAFETY: forwarded contract.
+        // SAFETY: `r` is this host's mapping and nothing uses it any more (the caller's
+        // contract), which is all `code_unmap` requires.
         unsafe { (self.code_unmap)(&mut r) }
     }
 
@@ -160,7 +162,8 @@ impl Host {
     /// # Safety
     /// `lib` is a live handle from this host.
     pub unsafe fn symbol(&self, lib: *mut c_void, name: &CStr) -> Option<*mut c_void> {
-        // SAFETY: forwarded contract; `name` is NUL-terminated.
+        // SAFETY: `lib` is a live handle of this host (the caller's contract); `name` is a
+        // NUL-terminated `CStr`.
         let p = unsafe { (self.lib_symbol)(lib, name.as_ptr()) };
         (!p.is_null()).then_some(p)
     }

@@ -220,7 +220,7 @@ impl Stack {
     /// A live state; `idx` acceptable (any index is, for a type query).
     #[inline(always)]
     pub unsafe fn type_of(self, idx: c_int) -> LuaType {
-        // SAFETY: forwarded contract.
+        // SAFETY: `type_tag` needs a live state and an acceptable index: the caller's.
         LuaType::from_tag(unsafe { self.type_tag(idx) })
     }
 
@@ -242,7 +242,8 @@ impl Stack {
     /// A live state with at least `n` values in the frame.
     #[inline(always)]
     pub unsafe fn pop(self, n: c_int) {
-        // SAFETY: forwarded contract.
+        // SAFETY: a live state with `n` values to drop (the caller's contract), so the new
+        // top stays within the frame.
         unsafe { self.settop(-n - 1) }
     }
 
@@ -252,7 +253,7 @@ impl Stack {
     /// A live state; `idx` valid.
     #[inline(always)]
     pub unsafe fn tonumber(self, idx: c_int) -> f64 {
-        // SAFETY: forwarded contract; a null `isnum` is allowed.
+        // SAFETY: a live state and a valid index (the caller's); a null `isnum` is allowed.
         unsafe { self.tonumberx(idx, core::ptr::null_mut()) }
     }
 
@@ -263,7 +264,7 @@ impl Stack {
     #[inline(always)]
     pub unsafe fn tointeger(self, idx: c_int) -> Option<i64> {
         let mut ok = 0;
-        // SAFETY: forwarded contract; `ok` outlives the call.
+        // SAFETY: a live state and a valid index (the caller's); `ok` outlives the call.
         let v = unsafe { self.tointegerx(idx, &mut ok) };
         (ok != 0).then_some(v)
     }
@@ -276,7 +277,7 @@ impl Lua {
     /// As for every raising operation ([`Lua::pushlstring`]).
     #[inline(always)]
     pub unsafe fn push_bytes(self, s: &[u8]) {
-        // SAFETY: forwarded contract; `s` is valid for its length.
+        // SAFETY: `pushlstring`'s contract is the caller's; `s` is readable for its length.
         unsafe { self.pushlstring(s.as_ptr() as *const c_char, s.len()) };
     }
 
@@ -287,7 +288,7 @@ impl Lua {
     #[inline(always)]
     pub unsafe fn get_field(self, idx: c_int, k: &[u8]) -> LuaType {
         debug_assert_eq!(k.last(), Some(&0));
-        // SAFETY: forwarded contract; `k` is NUL-terminated.
+        // SAFETY: `getfield`'s contract is the caller's; `k` ends in NUL (also the caller's).
         LuaType::from_tag(unsafe { self.getfield(idx, k.as_ptr() as *const c_char) })
     }
 
@@ -298,7 +299,7 @@ impl Lua {
     #[inline(always)]
     pub unsafe fn set_field(self, idx: c_int, k: &[u8]) {
         debug_assert_eq!(k.last(), Some(&0));
-        // SAFETY: forwarded contract; `k` is NUL-terminated.
+        // SAFETY: `setfield`'s contract is the caller's; `k` ends in NUL (also the caller's).
         unsafe { self.setfield(idx, k.as_ptr() as *const c_char) }
     }
 
@@ -309,7 +310,7 @@ impl Lua {
     #[inline(always)]
     pub unsafe fn get_global(self, k: &[u8]) -> LuaType {
         debug_assert_eq!(k.last(), Some(&0));
-        // SAFETY: forwarded contract; `k` is NUL-terminated.
+        // SAFETY: `getglobal`'s contract is the caller's; `k` ends in NUL (the caller's).
         LuaType::from_tag(unsafe { self.getglobal(k.as_ptr() as *const c_char) })
     }
 
@@ -320,7 +321,7 @@ impl Lua {
     #[inline(always)]
     pub unsafe fn set_global(self, k: &[u8]) {
         debug_assert_eq!(k.last(), Some(&0));
-        // SAFETY: forwarded contract; `k` is NUL-terminated.
+        // SAFETY: `setglobal`'s contract is the caller's; `k` ends in NUL (the caller's).
         unsafe { self.setglobal(k.as_ptr() as *const c_char) }
     }
 
@@ -331,7 +332,8 @@ impl Lua {
     /// owns a value with a destructor or holds `catch_unwind`.
     #[inline(always)]
     pub unsafe fn raise(self) -> ! {
-        // SAFETY: forwarded contract.
+        // SAFETY: no frame between here and the Lua boundary owns a destructor or holds
+        // `catch_unwind` (the caller's contract), so `lua_error` may unwind across them.
         unsafe {
             self.error();
         }
