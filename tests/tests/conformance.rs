@@ -2,7 +2,9 @@
 //! Lua), again with the garbage collector running continuously, and through `luajit` as
 //! the oracle (scripts named `puc_*`/`lua53_*` test PUC-only extensions and skip it).
 
-use ffi_conformance::*;
+use ffi_conformance::{
+    is_pending, run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, Outcome,
+};
 
 fn report(label: &str, results: &[(String, Outcome)]) -> (u64, u64) {
     let (mut p, mut f) = (0, 0);

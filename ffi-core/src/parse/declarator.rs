@@ -1,7 +1,7 @@
 //! Declarators: pointers, references, arrays, functions and the names they declare.
 
 use super::attr::Attrs;
-use super::spec::Ctx;
+use super::spec::SpecPlace;
 use super::Parser;
 use crate::ctype::{ArrayLen, CTypeId, CallConv, Kind, Qual, Symbol};
 use crate::error::{msg, Error};
@@ -258,7 +258,7 @@ impl Parser<'_, '_> {
                     variadic = true;
                     break;
                 }
-                let spec = self.decl_spec(Ctx::Param)?;
+                let spec = self.decl_spec(SpecPlace::Param)?;
                 let mut pa = spec.attrs.clone();
                 let d = self.declarator(spec.ty, &mut pa, Names::Optional)?;
                 self.attributes(&mut pa)?;

@@ -245,7 +245,7 @@ impl<'a, 't> Parser<'a, 't> {
 
     /// specifiers + abstract declarator.
     pub(crate) fn type_name(&mut self) -> Result<CTypeId, Error> {
-        let spec = self.decl_spec(spec::Ctx::Abstract)?;
+        let spec = self.decl_spec(spec::SpecPlace::Abstract)?;
         let mut attrs = spec.attrs.clone();
         let d = self.declarator(spec.ty, &mut attrs, declarator::Names::Forbidden)?;
         self.finish_type(d.ty, &attrs)
@@ -261,7 +261,7 @@ impl<'a, 't> Parser<'a, 't> {
             self.skip_group()?;
             return Ok(true);
         }
-        let spec = self.decl_spec(spec::Ctx::Top)?;
+        let spec = self.decl_spec(spec::SpecPlace::Top)?;
         if self.is(b';' as u16) {
             let k = self.t.get(spec.ty).kind;
             if spec.tagged_decl || matches!(k, Kind::Struct(_) | Kind::Enum(_)) {

@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 
 /// Where specifiers are being parsed (decides which storage classes are allowed).
 #[derive(Copy, Clone, PartialEq, Eq)]
-pub(crate) enum Ctx {
+pub(crate) enum SpecPlace {
     Top,
     Field,
     Param,
@@ -119,7 +119,7 @@ pub(crate) fn is_spec_keyword(k: Kw) -> bool {
 }
 
 impl Parser<'_, '_> {
-    pub(crate) fn decl_spec(&mut self, ctx: Ctx) -> Result<Spec, Error> {
+    pub(crate) fn decl_spec(&mut self, ctx: SpecPlace) -> Result<Spec, Error> {
         let mut acc = Acc::default();
         let mut qual = Qual::NONE;
         let mut storage = Storage::None;
@@ -180,7 +180,7 @@ impl Parser<'_, '_> {
     fn spec_keyword(
         &mut self,
         k: Kw,
-        ctx: Ctx,
+        ctx: SpecPlace,
         acc: &mut Acc,
         qual: &mut Qual,
         storage: &mut Storage,
@@ -204,10 +204,10 @@ impl Parser<'_, '_> {
                     _ => Storage::None,
                 };
                 let ok = match ctx {
-                    Ctx::Top => !matches!(k, Auto | Register),
-                    Ctx::Field => k == Static,
-                    Ctx::Param => k == Register,
-                    Ctx::Abstract => false,
+                    SpecPlace::Top => !matches!(k, Auto | Register),
+                    SpecPlace::Field => k == Static,
+                    SpecPlace::Param => k == Register,
+                    SpecPlace::Abstract => false,
                 };
                 if !ok {
                     return Err(self.err_near("bad storage class"));
@@ -523,7 +523,7 @@ impl Parser<'_, '_> {
                 self.expect(b';' as u16)?;
                 continue;
             }
-            let spec = self.decl_spec(Ctx::Field)?;
+            let spec = self.decl_spec(SpecPlace::Field)?;
             if spec.storage == Storage::Static {
                 loop {
                     let mut at = spec.attrs.clone();
@@ -611,7 +611,7 @@ impl Parser<'_, '_> {
             if flex && !self.is(b'}' as u16) {
                 // LuaJIT reports this at the next member's declarator.
                 if self.starts_type() {
-                    self.decl_spec(Ctx::Field)?;
+                    self.decl_spec(SpecPlace::Field)?;
                 }
                 return Err(self.err_expected("}"));
             }
