@@ -119,7 +119,7 @@ pub(crate) fn is_spec_keyword(k: Kw) -> bool {
 }
 
 impl Parser<'_, '_> {
-    pub(crate) fn decl_spec(&mut self, ctx: SpecPlace) -> Result<Spec, Error> {
+    pub(crate) fn decl_spec(&mut self, place: SpecPlace) -> Result<Spec, Error> {
         let mut acc = Acc::default();
         let mut qual = Qual::NONE;
         let mut storage = Storage::None;
@@ -144,7 +144,7 @@ impl Parser<'_, '_> {
                     };
                     if !self.spec_keyword(
                         k,
-                        ctx,
+                        place,
                         &mut acc,
                         &mut qual,
                         &mut storage,
@@ -180,7 +180,7 @@ impl Parser<'_, '_> {
     fn spec_keyword(
         &mut self,
         k: Kw,
-        ctx: SpecPlace,
+        place: SpecPlace,
         acc: &mut Acc,
         qual: &mut Qual,
         storage: &mut Storage,
@@ -203,7 +203,7 @@ impl Parser<'_, '_> {
                     Static => Storage::Static,
                     _ => Storage::None,
                 };
-                let ok = match ctx {
+                let ok = match place {
                     SpecPlace::Top => !matches!(k, Auto | Register),
                     SpecPlace::Field => k == Static,
                     SpecPlace::Param => k == Register,
