@@ -85,6 +85,17 @@ impl Num {
         }
     }
 
+    /// The value as LuaJIT converts it to a C integer of at most 32 bits other than
+    /// `uint32_t`: through `int32_t` (a double out of its range, or NaN, gives
+    /// `INT32_MIN`), then cut to the target's size.
+    #[inline]
+    pub fn to_i32(self) -> i32 {
+        match self {
+            Num::Int(v, _) => v as i32,
+            Num::Float(f) => d2i32(f),
+        }
+    }
+
     /// The value as a C `uint64_t` conversion gives it.
     pub fn to_u64(self) -> u64 {
         match self {
@@ -252,15 +263,16 @@ impl ScalarKind {
             // SAFETY: 4 writable bytes at `p` (float), the caller's contract.
             ScalarKind::F32 => unsafe { p.cast::<f32>().write_unaligned(n.to_f64() as f32) },
             // SAFETY: 1 writable byte at `p` (int8_t/uint8_t), the caller's contract.
-            ScalarKind::I8 | ScalarKind::U8 => unsafe { p.write(n.to_i64() as u8) },
+            ScalarKind::I8 | ScalarKind::U8 => unsafe { p.write(n.to_i32() as u8) },
             // SAFETY: 2 writable bytes at `p` (int16_t/uint16_t), the caller's contract.
             ScalarKind::I16 | ScalarKind::U16 => unsafe {
-                p.cast::<u16>().write_unaligned(n.to_i64() as u16)
+                p.cast::<u16>().write_unaligned(n.to_i32() as u16)
             },
-            // SAFETY: 4 writable bytes at `p` (int32_t/uint32_t), the caller's contract.
-            ScalarKind::I32 | ScalarKind::U32 => unsafe {
-                p.cast::<u32>().write_unaligned(n.to_i64() as u32)
-            },
+            // SAFETY: 4 writable bytes at `p` (int32_t), the caller's contract.
+            ScalarKind::I32 => unsafe { p.cast::<i32>().write_unaligned(n.to_i32()) },
+            // `uint32_t` goes through 64 bits, as in LuaJIT.
+            // SAFETY: 4 writable bytes at `p` (uint32_t), the caller's contract.
+            ScalarKind::U32 => unsafe { p.cast::<u32>().write_unaligned(n.to_i64() as u32) },
             // SAFETY: 1 writable byte at `p` (bool), the caller's contract.
             ScalarKind::Bool => unsafe { p.write(n.is_nonzero() as u8) },
             // SAFETY: 8 writable bytes at `p` (int64_t), the caller's contract.
@@ -399,6 +411,17 @@ pub fn d2i64(n: f64) -> i64 {
     }
 }
 
+/// A double to `int32_t` as x86-64's 32-bit `cvttsd2si` does (and so LuaJIT):
+/// truncation, and `i32::MIN` for NaN and values out of range.
+#[inline]
+pub fn d2i32(n: f64) -> i32 {
+    if n > -2_147_483_649.0 && n < 2_147_483_648.0 {
+        n as i32
+    } else {
+        i32::MIN
+    }
+}
+
 /// A double to `uint64_t` as LuaJIT does on x86-64: values at or above 2^63 are first
 /// brought down by 2^64.
 pub fn d2u64(n: f64) -> u64 {
@@ -481,7 +504,17 @@ mod tests {
     fn conversions_follow_c_on_x86_64() {
         use ScalarKind::*;
         assert_eq!(convert(I32, Num::Float(-3.9)), Num::Int(-3, true), "truncation");
-        assert_eq!(convert(I32, Num::Float(f64::NAN)), Num::Int(0, true), "low bits of i64::MIN");
+        // Out of int32_t's range (or NaN): INT32_MIN, then cut to size (LuaJIT on x64).
+        assert_eq!(convert(I32, Num::Float(f64::NAN)), Num::Int(i32::MIN as i64, true));
+        assert_eq!(convert(I32, Num::Float(3e9)), Num::Int(i32::MIN as i64, true));
+        assert_eq!(convert(I32, Num::Float(-2_147_483_649.0)), Num::Int(i32::MIN as i64, true));
+        assert_eq!(convert(I32, Num::Float(2_147_483_647.5)), Num::Int(i32::MAX as i64, true));
+        assert_eq!(convert(I16, Num::Float(-1e10)), Num::Int(0, true));
+        assert_eq!(convert(U8, Num::Float(2_147_483_948.0)), Num::Int(0, false));
+        assert_eq!(convert(I8, Num::Float(300.5)), Num::Int(44, true));
+        // uint32_t goes through 64 bits.
+        assert_eq!(convert(U32, Num::Float(3e9)), Num::Int(3_000_000_000, false));
+        assert_eq!(convert(U32, Num::Float(4_294_967_301.0)), Num::Int(5, false));
         assert_eq!(convert(U8, Num::Int(0x1234, true)), Num::Int(0x34, false), "low bits");
         assert_eq!(convert(Bool, Num::Float(0.25)), Num::Int(1, false));
         assert_eq!(convert(Bool, Num::Float(-0.0)), Num::Int(0, false));

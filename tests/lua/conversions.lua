@@ -354,4 +354,39 @@ H.eq(tonumber("x"), nil, "tonumber bad string")
 H.eq(tonumber({}), nil, "tonumber table")
 H.eq(tonumber(7), 7, "tonumber number")
 
+-- Doubles to C integers of at most 32 bits (but uint32_t) go through int32_t, as in
+-- LuaJIT on x64: out of range or NaN gives INT32_MIN, then the target's low bits.
+H.eq(tonumber(ffi.new("int32_t", 3e9)), -2147483648, "3e9 to int32_t")
+H.eq(tonumber(ffi.new("int32_t", -2^31 - 1)), -2147483648, "below INT_MIN")
+H.eq(tonumber(ffi.new("int32_t", 2^31 - 0.5)), 2147483647, "just below 2^31")
+H.eq(tonumber(ffi.new("int", 0/0)), -2147483648, "NaN to int")
+H.eq(tonumber(ffi.cast("int", 2^32 + 5)), -2147483648, "cast of 2^32+5 to int")
+H.eq(tonumber(ffi.new("int16_t", -1e10)), 0, "-1e10 to int16_t")
+H.eq(tonumber(ffi.new("uint8_t", 2^31 + 300)), 0, "2^31+300 to uint8_t")
+H.eq(tonumber(ffi.new("int8_t", 300.5)), 44, "300.5 to int8_t")
+H.eq(tonumber(ffi.new("uint16_t", 70000.5)), 4464, "70000.5 to uint16_t")
+H.eq(tonumber(ffi.new("uint32_t", 2^32 + 5)), 5, "uint32_t goes through 64 bits")
+H.eq(tonumber(ffi.new("uint32_t", 3e9)), 3000000000, "3e9 to uint32_t")
+H.eq(tonumber(ffi.new("uint32_t", 1e20)), 0, "1e20 to uint32_t")
+H.eq(tonumber(ffi.new("int[1]", 3e9)[0]), -2147483648, "array initializer")
+H.eq(tonumber(ffi.new("struct { int a : 8; }", { 3e9 }).a), 0, "bitfield")
+do
+  local s = ffi.new("struct { int a; int16_t b; uint32_t c; double d; }")
+  s.a = 3e9
+  H.eq(s.a, -2147483648, "field store of 3e9 to int")
+  s.a = 2^31 - 1
+  H.eq(s.a, 2147483647, "field store of INT_MAX")
+  s.b = -1e10
+  H.eq(s.b, 0, "field store of -1e10 to int16_t")
+  s.c = 2^32 + 5
+  H.eq(s.c, 5, "field store of 2^32+5 to uint32_t")
+  -- Computed: Lua 5.1 merges the constants -0.0 and 0 of one function.
+  local negative_zero = -1 / math.huge
+  s.d = negative_zero
+  H.eq(1 / s.d, -1 / 0, "field store keeps -0.0")
+  local a = ffi.new("int[2]")
+  a[1] = 3e9
+  H.eq(a[1], -2147483648, "element store of 3e9 to int")
+end
+
 H.done()

@@ -301,6 +301,43 @@ H.raises("cannot convert 'string' to 'int'", ffi.fill, ffi.new("char[3]"), "x")
 H.raises("cannot convert 'string' to 'int'", ffi.errno, "x")
 H.raises("size of C type is unknown or too large", ffi.new, "struct errors_inc")
 
+-- Arguments of ffi.* that fail to convert name the argument, as in LuaJIT (the function
+-- name differs under pcall: LuaJIT shows '?').
+local function bad_arg(n, part, f, ...)
+  local ok, err = pcall(f, ...)
+  err = tostring(err)
+  H.ok(not ok and err:find("bad argument #" .. n .. " to '", 1, true) ~= nil
+    and err:find(part, 1, true) ~= nil,
+    "bad argument #" .. n .. " (" .. part .. "): got " .. (ok and "no error" or err))
+end
+bad_arg(2, "(value expected)", ffi.copy, ffi.new("char[4]"))
+bad_arg(1, "(value expected)", ffi.string)
+bad_arg(3, "(cannot convert 'string' to 'int')", ffi.fill, ffi.new("char[4]"), 2, "x")
+bad_arg(1, "(cannot convert 'string' to 'int')", ffi.errno, "x")
+bad_arg(2, "(cannot convert 'nil' to 'int')", ffi.new, "int[?]", nil)
+bad_arg(2, "(cannot convert 'string' to 'int')", ffi.sizeof, "int[?]", "3")
+bad_arg(2, "(value expected)", ffi.sizeof, "int[?]")
+-- Element counts are C ints: out of range (or NaN) is INT_MIN, so "too large".
+bad_arg(1, "(size of C type is unknown or too large)", ffi.new, "char[?]", 2^32 + 16)
+bad_arg(1, "(size of C type is unknown or too large)", ffi.new, "char[?]", 0/0)
+bad_arg(1, "(size of C type is unknown or too large)", ffi.new, "char[?]", -1)
+bad_arg(1, "(size of C type is unknown or too large)", ffi.new, "int[?]", 2^31 - 1)
+bad_arg(1, "(size of C type is unknown or too large)", ffi.typeof("int[?]"), 2^31)
+bad_arg(1, "(size of C type is unknown or too large)", ffi.new, "void")
+H.eq(ffi.sizeof("char[?]", 1e30), nil, "sizeof, count beyond int")
+H.eq(ffi.sizeof("char[?]", 0/0), nil, "sizeof, NaN count")
+H.eq(ffi.sizeof("char[?]", -1), nil, "sizeof, negative count")
+H.eq(ffi.sizeof("int[?]", 2^31), nil, "sizeof, count 2^31")
+H.eq(ffi.sizeof("struct { int a; char b[?]; }", 2^40), nil, "sizeof of a VLS, huge count")
+H.eq(ffi.sizeof("char[?]", ffi.new("int64_t", 3)), 3, "sizeof, count from an int64 cdata")
+H.eq(ffi.sizeof("char[?]", 3.7), 3, "sizeof, count truncated")
+H.eq(ffi.sizeof(ffi.new("int[?]", 5)), 20, "sizeof of a VLA cdata")
+H.eq(ffi.sizeof(ffi.new("char[?]", 7.9)), 7, "a VLA count is truncated")
+-- String lengths beyond LuaJIT's limit (negative ones included).
+H.raises("string length overflow", ffi.string, ffi.new("char[3]", "ab"), 2^32 + 1)
+H.raises("string length overflow", ffi.string, ffi.new("char[3]", "ab"), -1)
+H.eq(ffi.string(ffi.new("char[3]", "ab"), 1), "a", "a length within range")
+
 -- A metatable can only be set once.
 ffi.cdef "struct errors_mt { int v; };"
 ffi.metatype("struct errors_mt", {})

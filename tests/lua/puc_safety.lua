@@ -29,10 +29,10 @@ do
   for _ = 1, n do init = { init } end
   H.raises("stack overflow", ffi.new, "puc_deep_" .. (n - 1), init)
   local shallow = 7
-  for _ = 1, 900 do shallow = { shallow } end
-  local x = ffi.new("puc_deep_899", shallow)
+  for _ = 1, 240 do shallow = { shallow } end
+  local x = ffi.new("puc_deep_239", shallow)
   local v = x
-  for _ = 1, 900 do v = v[0] end
-  H.eq(v, 7, "900 nested initializers through typedefs")
+  for _ = 1, 240 do v = v[0] end
+  H.eq(v, 7, "240 nested initializers through typedefs")
 end
 H.done()

@@ -64,6 +64,15 @@ pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
     let lua = unsafe { mlua::Lua::unsafe_new() };
     let go = || -> mlua::Result<Outcome> {
         ffi_mlua::preload(&lua)?;
+        // The harness's output goes through the test's captured stdout (shown when the
+        // test fails), not straight to the process's.
+        let print = lua.create_function(|_, args: mlua::Variadic<mlua::Value>| {
+            let parts: Vec<String> =
+                args.iter().map(|v| v.to_string().unwrap_or_else(|_| "?".into())).collect();
+            println!("{}", parts.join("\t"));
+            Ok(())
+        })?;
+        lua.globals().set("print", print)?;
         let dir = lua_dir();
         let pkg: mlua::Table = lua.globals().get("package")?;
         pkg.set("path", format!("{}/?.lua", dir.display()))?;

@@ -134,6 +134,11 @@ pub(crate) enum Action {
     ToString { idx: c_int },
 }
 
+// Actions and outcomes are plain data: `perform` may raise while holding one, so none may
+// own anything that needs dropping (checked at compile time).
+const _: () = assert!(!core::mem::needs_drop::<Action>());
+const _: () = assert!(!core::mem::needs_drop::<Outcome>());
+
 /// A short text a body leaves for `run` to push ([`Action::Text`]): plain bytes in `run`'s
 /// frame, of which only the first `len` are ever written or read.
 pub(crate) struct InlineText {
@@ -332,25 +337,36 @@ impl<V: Vm> FrameStack<V> {
         self.readable(idx) && unsafe { self.raw().isinteger(idx) } != 0
     }
 
-    /// The Lua number at `idx` as a [`Num`]: an integer when Lua holds it as one (or,
-    /// before 5.3, when it is integral), else a float.
+    /// The Lua number at `idx` as a [`Num`]: an integer when Lua holds it as one (5.3+),
+    /// else a float. Before 5.3 every number is a double and converts as one (as in
+    /// LuaJIT: an integral double out of `int32_t`'s range still gives `INT32_MIN`).
     #[inline(always)]
     pub fn num(&self, idx: c_int) -> Num {
-        if self.is_integer(idx) {
+        if V::api().integers && self.is_integer(idx) {
             Num::Int(self.integer(idx).unwrap_or(0), true)
         } else {
             Num::Float(self.number(idx))
         }
     }
 
-    /// The Lua number at `idx` as a value for a C scalar of `kind`: a float for `float`
-    /// and `double` (so -0.0 stays), else an integer when it is integral (one API call in
-    /// the common case).
+    /// The Lua number at `idx` as a value for a C scalar of `kind`: the same [`Num`] as
+    /// [`num`](Self::num), found with one API call in the common case (an integer for an
+    /// integer kind, a float for `float` and `double`, so -0.0 stays).
     #[inline(always)]
     pub fn num_for(&self, idx: c_int, kind: ScalarKind) -> Num {
-        if !kind.is_float() {
+        if V::api().integers && !kind.is_float() {
             if let Some(i) = self.integer(idx) {
-                return Num::Int(i, true);
+                // `lua_tointegerx` also accepts a float with an integral value. It converts
+                // as the integer would, except to a narrow kind out of `int32_t`'s range,
+                // where a float gives `INT32_MIN` (`Num::to_i32`): then ask which it is.
+                let same = i32::try_from(i).is_ok()
+                    || matches!(
+                        kind,
+                        ScalarKind::I64 | ScalarKind::U64 | ScalarKind::U32 | ScalarKind::Bool
+                    );
+                if same || self.is_integer(idx) {
+                    return Num::Int(i, true);
+                }
             }
         }
         Num::Float(self.number(idx))

@@ -169,21 +169,16 @@ pub(crate) unsafe fn construct<V: Vm>(
     let vla = vla_elem(frame.types(), ty);
     let (size, nelem) = match vla {
         Some((fixed, es)) => {
-            need_value(frame, first, "new")?;
-            let n = int_arg(frame, first)?;
-            if n < 0 {
-                return Err(Error::new(msg::TOO_LARGE).into());
-            }
-            let n = n as u64;
-            let size = fixed.checked_add(es.saturating_mul(n)).filter(|&s| s <= crate::MAX_SIZE);
-            (size.ok_or_else(|| Error::new(msg::TOO_LARGE))?, n as u32)
+            let n = int_arg(frame, first, "new")?;
+            let size = vla_size(fixed, es, n).ok_or_else(|| bad_arg(1, "new", msg::TOO_LARGE))?;
+            (size, n as u32)
         }
         None => {
             let tt = frame.types();
             match tt.get(ty).kind {
                 // A reference holds the address it refers to.
                 Kind::Ref(_) => (8, 0),
-                _ => (tt.size_of(ty).ok_or_else(|| Error::new(msg::TOO_LARGE))?, 0),
+                _ => (tt.size_of(ty).ok_or_else(|| bad_arg(1, "new", msg::TOO_LARGE))?, 0),
             }
         }
     };
@@ -370,19 +365,11 @@ pub(crate) fn size_of<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
     let ty = check_ctype(frame, 1, "sizeof")?;
     let cd = frame.cdata(1).filter(|c| !c.is_ctype());
     let tt = frame.context.types();
-    let size = match (vla_elem(tt, ty), frame.stack.type_of(2), cd) {
-        (Some((fixed, es)), LuaType::Number, _) => {
-            let n = frame.stack.number(2);
-            if n < 0.0 {
-                None
-            } else {
-                es.checked_mul(n as u64).and_then(|v| v.checked_add(fixed))
-            }
-        }
-        // Allocated, so it fits.
-        (Some((fixed, es)), _, Some(c)) => Some(fixed + es * c.nelem() as u64),
-        (Some(_), _, None) => return Err(bad_arg(2, "sizeof", "value expected")),
-        _ => tt.size_of(ty),
+    let size = match (vla_elem(tt, ty), cd) {
+        // A VLA/VLS cdata: allocated, so its size fits.
+        (Some((fixed, es)), Some(c)) => Some(fixed + es * c.nelem() as u64),
+        (Some((fixed, es)), None) => vla_size(fixed, es, int_arg(frame, 2, "sizeof")?),
+        (None, _) => tt.size_of(ty),
     };
     match size {
         Some(n) => frame.stack.push_integer(n as i64),
@@ -497,16 +484,42 @@ pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise>
 pub(crate) fn errno<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let old = frame.ctx().errno;
     if frame.stack.type_of(1) > LuaType::Nil {
-        let v = int_arg(frame, 1)? as c_int;
+        let v = int_arg(frame, 1, "errno")?;
         frame.ctx().errno = v;
     }
     frame.stack.push_integer(old as i64);
     Ok(Outcome::Return(1))
 }
 
-/// Converts the argument at `idx` to the pointer type `ty` with the implicit conversion
-/// rules (as LuaJIT does for `ffi.string`, `ffi.copy` and `ffi.fill`).
-fn ptr_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> Result<*mut u8, Raise> {
+/// Converts argument `idx` of `fname` to `ty` at `dst` with the implicit conversion rules,
+/// with LuaJIT's errors: `bad argument #idx to 'fname' (value expected)` for a missing
+/// argument, and the conversion error wrapped the same way.
+///
+/// # Safety
+/// `dst` is writable for `ty`.
+unsafe fn arg_to_c<V: Vm>(
+    frame: &mut Frame<V>,
+    idx: c_int,
+    fname: &str,
+    ty: CTypeId,
+    dst: *mut u8,
+) -> Result<(), Raise> {
+    need_value(frame, idx, fname)?;
+    // SAFETY: `dst` is writable for `ty` (the caller's contract).
+    match unsafe { convert::to_c(frame, idx, ty, dst, Mode::Implicit) } {
+        Err(Raise::Message(e)) => Err(bad_arg(idx, fname, e.message())),
+        r => r,
+    }
+}
+
+/// Converts argument `idx` of `fname` to the pointer type `ty` (as LuaJIT does for
+/// `ffi.string`, `ffi.copy` and `ffi.fill`).
+fn ptr_arg<V: Vm>(
+    frame: &mut Frame<V>,
+    idx: c_int,
+    fname: &str,
+    ty: CTypeId,
+) -> Result<*mut u8, Raise> {
     // The common case first: a pointer or array cdata that converts as it is (what the
     // general conversion would do for it, without its dispatch).
     if let Some(cd) = frame.cdata(idx).filter(|c| !c.is_ctype()) {
@@ -525,16 +538,24 @@ fn ptr_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> Result<*mut 
     }
     let mut slot = [0u8; 8];
     // SAFETY: the slot holds a pointer (`ty` is a pointer type).
-    unsafe { convert::to_c(frame, idx, ty, slot.as_mut_ptr(), Mode::Implicit)? };
+    unsafe { arg_to_c(frame, idx, fname, ty, slot.as_mut_ptr())? };
     Ok(usize::from_le_bytes(slot) as *mut u8)
 }
 
-/// Converts the argument at `idx` to `int` (lengths and fill bytes).
-fn int_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<i64, Raise> {
+/// Converts argument `idx` of `fname` to `int` (lengths, counts, fill bytes), as C and
+/// LuaJIT do: a number out of `int`'s range gives `INT_MIN`.
+fn int_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int, fname: &str) -> Result<i32, Raise> {
     let mut slot = [0u8; 4];
     // SAFETY: the slot holds an int.
-    unsafe { convert::to_c(frame, idx, ids::INT, slot.as_mut_ptr(), Mode::Implicit)? };
-    Ok(i32::from_le_bytes(slot) as i64)
+    unsafe { arg_to_c(frame, idx, fname, ids::INT, slot.as_mut_ptr())? };
+    Ok(i32::from_le_bytes(slot))
+}
+
+/// The size of a VLA/VLS with `count` elements (`None`: negative or too large, as for
+/// LuaJIT, whose counts are `int`s).
+fn vla_size(fixed: u64, es: u64, count: i32) -> Option<u64> {
+    let n = u64::try_from(count).ok()?;
+    es.checked_mul(n).and_then(|v| v.checked_add(fixed)).filter(|&s| s <= crate::MAX_SIZE)
 }
 
 /// `ffi.string(ptr [, len])`.
@@ -544,7 +565,7 @@ fn int_arg<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<i64, Raise> {
 /// (LuaJIT semantics), but refuses NULL.
 #[inline(always)]
 pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let p = ptr_arg(frame, 1, ids::PCCHAR)?;
+    let p = ptr_arg(frame, 1, "string", ids::PCCHAR)?;
     if p.is_null() {
         return Err(bad_arg(1, "string", "NULL pointer"));
     }
@@ -552,9 +573,10 @@ pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outc
         // A C string the caller vouches for (see above): Lua reads it up to its NUL.
         return Ok(Outcome::Then(Action::CString(p), Next::Return(1)));
     }
-    let n = int_arg(frame, 2)?;
-    if n < 0 {
-        return Err(bad_arg(2, "string", "length out of range"));
+    // LuaJIT's limit on string lengths; a negative length is a huge unsigned one.
+    let n = int_arg(frame, 2, "string")? as u32;
+    if n > 0x7fff_ff00 {
+        return Err(Error::new("string length overflow").into());
     }
     Ok(Outcome::Then(Action::Bytes(p, n as usize), Next::Return(1)))
 }
@@ -565,13 +587,13 @@ pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outc
 /// Called by `run`. Copies as memcpy would, trusting the pointers Lua code gives it
 /// (LuaJIT semantics) but refusing NULL.
 pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let dst = ptr_arg(frame, 1, ids::PVOID)?;
+    let dst = ptr_arg(frame, 1, "copy", ids::PVOID)?;
     let pcvoid = frame.types().ptr_to(ids::CVOID);
-    let src = ptr_arg(frame, 2, pcvoid)?;
+    let src = ptr_arg(frame, 2, "copy", pcvoid)?;
     let from_string = frame.stack.type_of(2) == LuaType::String;
     let explicit = frame.stack.type_of(3) > LuaType::Nil;
     let n = if explicit {
-        let n = int_arg(frame, 3)?;
+        let n = int_arg(frame, 3, "copy")?;
         if n < 0 {
             return Err(bad_arg(3, "copy", "length out of range"));
         }
@@ -582,7 +604,7 @@ pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcom
         return Err(bad_arg(3, "copy", "number expected, got no value"));
     };
     if n > 0 && (dst.is_null() || src.is_null()) {
-        return Err(bad_arg(1, "copy", "NULL pointer"));
+        return Err(bad_arg(if dst.is_null() { 1 } else { 2 }, "copy", "NULL pointer"));
     }
     if from_string && !explicit {
         // The string and its terminating NUL.
@@ -603,12 +625,13 @@ pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcom
 /// # Safety
 /// Called by `run`. Fills as memset would, trusting the pointer Lua code gives it.
 pub(crate) unsafe fn fill_memory<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let dst = ptr_arg(frame, 1, ids::PVOID)?;
-    let n = int_arg(frame, 2)?;
+    let dst = ptr_arg(frame, 1, "fill", ids::PVOID)?;
+    let n = int_arg(frame, 2, "fill")?;
     if n < 0 {
         return Err(bad_arg(2, "fill", "length out of range"));
     }
-    let c = if frame.stack.type_of(3) > LuaType::Nil { int_arg(frame, 3)? as u8 } else { 0 };
+    let c =
+        if frame.stack.type_of(3) > LuaType::Nil { int_arg(frame, 3, "fill")? as u8 } else { 0 };
     if n > 0 && dst.is_null() {
         return Err(bad_arg(1, "fill", "NULL pointer"));
     }
