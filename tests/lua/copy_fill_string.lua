@@ -220,4 +220,15 @@ ffi.copy(rt + 2, "mid", 3)
 H.eq(ffi.string(rt), "..mid....", "fill + copy + string round trip")
 H.eq(ffi.string(rt + 2, 3), "mid", "substring via p + n and len")
 
+-- With a length, ffi.string takes any data (the argument converts to const void *).
+H.eq(ffi.string(ffi.new("uint8_t[3]", 65, 66, 67), 3), "ABC", "ffi.string of a uint8_t array")
+H.eq(ffi.string(ffi.new("struct { char a, b; }", { 120, 121 }), 2), "xy", "ffi.string of a struct")
+H.eq(#ffi.string(ffi.new("int[1]", 7), 4), 4, "ffi.string of an int array, 4 bytes")
+H.raises("cannot convert 'int [1]' to 'const char *'", ffi.string, ffi.new("int[1]"))
+H.raises("cannot convert 'number' to 'const void *'", ffi.string, 5, 3)
+-- Numbers where strings are expected convert (and name nothing).
+H.eq(ffi.abi(1), false, "ffi.abi of a number")
+H.eq(select("#", ffi.offsetof("struct { int a; }", 1)), 0, "ffi.offsetof of a number")
+H.raises("string expected, got table", ffi.abi, {})
+
 H.done()

@@ -389,6 +389,10 @@ pub(crate) fn align_of<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, 
 /// `ffi.offsetof(ct, field)`: offset, and bit position and size for a bitfield.
 pub(crate) fn offset_of<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "offsetof")?;
+    // A number converts to a string, as for any Lua string argument, and names no member.
+    if frame.stack.type_of(2) == LuaType::Number {
+        return Ok(Outcome::Return(0));
+    }
     let Some(name) = frame.stack.string(2) else {
         return Err(expected(frame, 2, "offsetof", "string"));
     };
@@ -565,13 +569,20 @@ fn vla_size(fixed: u64, es: u64, count: i32) -> Option<u64> {
 /// (LuaJIT semantics), but refuses NULL.
 #[inline(always)]
 pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let p = ptr_arg(frame, 1, "string", ids::PCCHAR)?;
+    if frame.stack.type_of(2) <= LuaType::Nil {
+        // Without a length the argument is a `const char *` to a NUL-terminated string the
+        // caller vouches for (see above): Lua reads it up to its NUL.
+        let p = ptr_arg(frame, 1, "string", ids::PCCHAR)?;
+        if p.is_null() {
+            return Err(bad_arg(1, "string", "NULL pointer"));
+        }
+        return Ok(Outcome::Then(Action::CString(p), Next::Return(1)));
+    }
+    // With a length, any data: the argument converts to `const void *` (LuaJIT's API).
+    let pcvoid = frame.types().ptr_to(ids::CVOID);
+    let p = ptr_arg(frame, 1, "string", pcvoid)?;
     if p.is_null() {
         return Err(bad_arg(1, "string", "NULL pointer"));
-    }
-    if frame.stack.type_of(2) <= LuaType::Nil {
-        // A C string the caller vouches for (see above): Lua reads it up to its NUL.
-        return Ok(Outcome::Then(Action::CString(p), Next::Return(1)));
     }
     // LuaJIT's limit on string lengths; a negative length is a huge unsigned one.
     let n = int_arg(frame, 2, "string")? as u32;
@@ -642,8 +653,11 @@ pub(crate) unsafe fn fill_memory<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result
 
 /// `ffi.abi(param)`.
 pub(crate) fn abi<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let Some(param) = frame.stack.string(1) else {
-        return Err(bad_arg(1, "abi", "string expected"));
+    // A number converts to a string, as for any Lua string argument, and names no ABI
+    // parameter.
+    let param = match frame.stack.type_of(1) {
+        LuaType::Number => &b""[..],
+        _ => frame.stack.string(1).ok_or_else(|| expected(frame, 1, "abi", "string"))?,
     };
     let win = frame.context.types().target().os == crate::target::Os::Windows;
     let r = match param {
