@@ -4,8 +4,9 @@
 //!
 //! Conversions follow C on x86-64 as LuaJIT performs them: doubles go to integers by
 //! truncation with `cvttsd2si`'s answer (`i64::MIN`) for NaN and out-of-range values;
-//! `uint64_t` from a double at or above 2^63 subtracts 2^64 first; narrower integers take
-//! the low bits of the 64-bit value; `bool` is "not zero". Loads and stores are unaligned
+//! `uint64_t` from a double at or above 2^63 subtracts 2^64 first; `uint32_t` takes the
+//! low bits of the 64-bit value; other integers of at most 32 bits go through `int32_t`
+//! (`i32::MIN` out of its range) and take its low bits; `bool` is "not zero". Loads and stores are unaligned
 //! (members of packed structs may be misaligned). The call marshaller reuses all of it.
 
 use crate::ctype::{AggId, BitPos, CTypeId, FloatKind, Kind};
@@ -201,11 +202,6 @@ impl ScalarKind {
     #[inline(always)]
     pub fn is_float(self) -> bool {
         matches!(self, ScalarKind::F64 | ScalarKind::F32)
-    }
-
-    /// Whether values of this kind are plain Lua values (everything but 64-bit integers).
-    pub fn is_unboxed(self) -> bool {
-        !matches!(self, ScalarKind::I64 | ScalarKind::U64)
     }
 
     /// Size in bytes.

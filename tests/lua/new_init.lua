@@ -225,7 +225,7 @@ v = ffi.new("int[?]", 0)
 H.eq(ffi.sizeof(v), 0, "VLA of 0 elements")
 H.raises("too many initializers", ffi.new, "int[?]", 3, 1, 2, 3, 4)
 H.raises("size of C type is unknown or too large", ffi.new, "int[?]", -1)
-H.raises("", ffi.new, "int[?]")
+H.raises("(value expected)", ffi.new, "int[?]")
 H.eq(ffi.sizeof("int[?]", 5), 20, "ffi.sizeof('int[?]', 5)")
 H.eq(ffi.sizeof("double[?]", 3), 24, "ffi.sizeof('double[?]', 3)")
 local cv = ffi.new("char[?]", 6, "hello")
@@ -249,7 +249,7 @@ H.eq(s.n, 2, "VLS table n")
 H.eq(s.data[0] + s.data[1], 11, "VLS table data")
 H.eq(ffi.sizeof("struct new_init_vls", 5), 24, "ffi.sizeof VLS 5")
 H.eq(tostring(ffi.typeof(s)), "ctype<struct new_init_vls>", "typeof VLS")
-H.raises("", ffi.new, "struct new_init_vls")
+H.raises("(value expected)", ffi.new, "struct new_init_vls")
 
 -- Copy constructor -------------------------------------------------------
 
@@ -350,5 +350,27 @@ H.ok(cx.re == 2 and cx.im == -1, "complex ctype constructor")
 local Tpl = ffi.typeof("$[2]", ffi.typeof("struct new_init_foo"))
 local tp = Tpl({1, 2}, {3, 4})
 H.eq(tp[1].b, 4, "parameterized type constructor")
+
+-- Aggregates convert whole only between identical types of a fixed size (LuaJIT's rules):
+-- never a copy of the wrong size.
+do
+  ffi.cdef "struct new_init_vla2 { int n; int a[?]; };"
+  local v = ffi.new("struct new_init_vla2", 1)
+  H.raises("cannot convert 'int [1000]' to 'int [?]'", function() v.a = ffi.new("int[1000]") end)
+  H.raises("cannot convert 'int [2]' to 'int [100]'", ffi.new, "struct { int a[100]; }",
+    { ffi.new("int[2]") })
+  H.eq(ffi.new("int[3]", ffi.new("int[3]", { 1, 2, 3 }))[2], 3, "same array type copies")
+  ffi.cdef "struct new_init_vls2 { double d; char c; char a[?]; };"
+  local T = ffi.typeof("struct new_init_vls2")
+  -- A variable-length struct is its whole fixed size (padding included) then the elements.
+  H.eq(ffi.sizeof(T, 0), 16, "VLS with no elements")
+  H.eq(ffi.sizeof(T, 3), 19, "VLS with three elements")
+  H.eq(ffi.sizeof(T(5)), 21, "VLS object")
+  H.eq(ffi.offsetof(T, "a"), 9, "the elements' offset")
+  H.raises("cannot convert 'struct", ffi.new, T, 0, T(0))
+  local s = "abc"
+  local b = ffi.new("char[?]", #s + 1, s)
+  H.eq(ffi.string(b), "abc", "a string into a VLA with room for its NUL")
+end
 
 H.done()

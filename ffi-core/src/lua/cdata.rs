@@ -191,19 +191,21 @@ impl Boxed {
     }
 }
 
-/// Pushes a new cdata of type `ty` with `size` payload bytes aligned to `align`, zeroed,
-/// with the shared metatable. Returns its payload.
+/// Pushes a new cdata block of type `ty` with `size` payload bytes aligned to `align`
+/// and the shared metatable; its payload is left for the caller to write. Returns the
+/// payload.
 ///
 /// # Safety
 /// A live state inside an ffi closure (upvalues as in [`upvalues`]) with two free stack
 /// slots. Raises on allocation failure.
 #[inline(always)]
-pub(crate) unsafe fn push_new(
+unsafe fn push_block(
     lua: Lua,
     ty: CTypeId,
     size: usize,
     align: usize,
     nelem: u32,
+    flags: u16,
 ) -> *mut u8 {
     let align = align.clamp(1, 4096);
     let extra = align.saturating_sub(8);
@@ -213,13 +215,10 @@ pub(crate) unsafe fn push_new(
     let base = block as usize + HEADER;
     let payload = (base + align - 1) & !(align - 1);
     let off = payload - block as usize;
-    let header = Header { magic: MAGIC, ty: ty.index(), flags: 0, off: off as u16, nelem };
+    let header = Header { magic: MAGIC, ty: ty.index(), flags, off: off as u16, nelem };
     // SAFETY: the block has HEADER + size + extra bytes and is at least 8-aligned, so the
     // header fits at its start.
     unsafe { block.cast::<Header>().write(header) };
-    // SAFETY: `payload` is aligned within the block with `size` bytes after it (the
-    // `extra` bytes cover the alignment gap).
-    unsafe { core::ptr::write_bytes(payload as *mut u8, 0, size) };
     // SAFETY: a free slot; upvalue CDATA_MT is the shared cdata metatable.
     unsafe { lua.pushvalue(lua.upvalue(upvalues::CDATA_MT)) };
     // SAFETY: the new block is below its metatable on top.
@@ -227,22 +226,37 @@ pub(crate) unsafe fn push_new(
     payload as *mut u8
 }
 
+/// Pushes a new zeroed cdata of type `ty` (see [`push_block`]). Returns its payload.
+///
+/// # Safety
+/// As for [`push_block`].
+#[inline(always)]
+pub(crate) unsafe fn push_new(
+    lua: Lua,
+    ty: CTypeId,
+    size: usize,
+    align: usize,
+    nelem: u32,
+) -> *mut u8 {
+    // SAFETY: the caller's contract.
+    let p = unsafe { push_block(lua, ty, size, align, nelem, 0) };
+    // SAFETY: the new payload has `size` bytes.
+    unsafe { core::ptr::write_bytes(p, 0, size) };
+    p
+}
+
 /// Pushes the cdata `b` describes.
 ///
 /// # Safety
-/// As for [`push_new`].
+/// As for [`push_block`].
 #[inline(always)]
 pub(crate) unsafe fn push_boxed(lua: Lua, b: &Boxed) {
+    let flags = if b.ctype { CTYPE } else { 0 };
     // SAFETY: the caller's contract.
-    let p = unsafe { push_new(lua, b.ty, b.len as usize, b.align as usize, 0) };
-    // SAFETY: the new payload has `b.len` bytes; `b.bytes` has at least as many.
+    let p = unsafe { push_block(lua, b.ty, b.len as usize, b.align as usize, 0, flags) };
+    // SAFETY: the new payload has `b.len` bytes, all written here; `b.bytes` has at least
+    // as many.
     unsafe { core::ptr::copy_nonoverlapping(b.bytes.as_ptr(), p, b.len as usize) };
-    if b.ctype {
-        // SAFETY: the new cdata is on top.
-        let header = unsafe { lua.touserdata(-1) } as *mut Header;
-        // SAFETY: `push_new` wrote the header at the block start.
-        unsafe { (*header).flags |= CTYPE };
-    }
 }
 
 /// Gives the cdata at `idx` the metatable variant with `__gc`, so that its finaliser runs

@@ -91,6 +91,16 @@ pub(crate) fn same_unqualified(tt: &CTypeTable, a: CTypeId, b: CTypeId) -> bool 
     }
 }
 
+/// Whether `ty` has a variable part: a VLA, a flexible or unsized array, or a struct with
+/// a trailing VLA (its size alone does not say how large an object is).
+pub(crate) fn is_variable(tt: &CTypeTable, ty: CTypeId) -> bool {
+    match tt.get(ty).kind {
+        Kind::Array(_, len) => !matches!(len, ArrayLen::Fixed(_)),
+        Kind::Struct(a) => tt.agg(a).vla,
+        _ => false,
+    }
+}
+
 /// The value of enum constant `s` of enum `e`.
 pub(crate) fn enum_value(tt: &CTypeTable, e: EnumId, s: &[u8]) -> Option<i64> {
     let d = tt.enum_def(e);
@@ -108,20 +118,24 @@ pub(crate) unsafe fn to_c<V: Vm>(
     dst: *mut u8,
     mode: Mode,
 ) -> Result<(), Raise> {
-    // SAFETY: the caller's contract.
-    unsafe { to_c_nested(frame, idx, ty, dst, mode, 0) }
+    // SAFETY: the caller's contract (no variable part: `u32::MAX`).
+    unsafe { to_c_nested(frame, idx, ty, dst, mode, u32::MAX, 0) }
 }
 
-/// [`to_c`] inside `depth` nested table initializers.
+/// [`to_c`] inside `depth` nested table initializers, into storage that has `nelem`
+/// elements for the variable part of `ty` (a VLA, a flexible trailing array, a VLS;
+/// `u32::MAX` when the storage has none, and nothing is written there).
 ///
 /// # Safety
-/// As for [`to_c`].
+/// `dst` is writable for the size of `ty` (for a reference: of a pointer) and `nelem`
+/// elements of its variable part.
 pub(crate) unsafe fn to_c_nested<V: Vm>(
     frame: &mut Frame<V>,
     idx: c_int,
     ty: CTypeId,
     dst: *mut u8,
     mode: Mode,
+    nelem: u32,
     depth: u32,
 ) -> Result<(), Raise> {
     let tt = frame.context.types();
@@ -201,12 +215,15 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                 TypeClass::Array(e)
                     if matches!(TypeClass::of(tt, e), TypeClass::Int(1, _) | TypeClass::Bool) =>
                 {
+                    // Bytes of storage: the fixed length, or the variable part's.
                     let cap = match tt.get(ty).kind {
                         Kind::Array(_, ArrayLen::Fixed(n)) => n as usize,
-                        _ => bytes.len() + 1,
+                        _ if nelem != u32::MAX => nelem as usize,
+                        _ => 0,
                     };
                     let n = bytes.len().min(cap);
-                    // SAFETY: `dst` is writable for the array (`cap` bytes), and `n` <= both.
+                    // SAFETY: `dst` is writable for `cap` bytes (the array's fixed length,
+                    // or its `nelem` elements of one byte), and `n` <= both.
                     unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n) };
                     if n < cap {
                         // SAFETY: `n` < `cap`: within the array.
@@ -239,8 +256,9 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                     // SAFETY: `dst` is writable for `ty`'s size.
                     unsafe { core::ptr::write_bytes(dst, 0, n as usize) };
                 }
-                // SAFETY: `dst` is writable for `ty` (a fixed-size aggregate here).
-                unsafe { super::init::init_from_table(frame, idx, ty, dst, u32::MAX, depth + 1) }
+                // SAFETY: `dst` is writable for `ty` and `nelem` elements of its variable
+                // part (the caller's contract).
+                unsafe { super::init::init_from_table(frame, idx, ty, dst, nelem, depth + 1) }
             }
             _ => Err(cannot_convert(frame, idx, ty)),
         },
@@ -404,16 +422,19 @@ unsafe fn cdata_to_c<V: Vm>(
             TypeClass::Array(_) | TypeClass::Struct(_) | TypeClass::Vector(_),
             TypeClass::Array(_) | TypeClass::Struct(_) | TypeClass::Vector(_),
         ) => {
+            // The same type (arrays: the same element type and length), of a known size:
+            // a variable-length array or struct converts to nothing, as in LuaJIT.
             let same = tt.unqualified(sty) == tt.unqualified(ty)
                 || (matches!((sc, dc), (TypeClass::Array(_), TypeClass::Array(_)))
-                    && same_unqualified(tt, sty, ty));
-            if same {
-                let n = tt.size_of(ty).or(tt.size_of(sty)).unwrap_or(0) as usize;
-                // SAFETY: `src` holds and `dst` has room for an object of this type's size
-                // (both are the same type); `copy` allows them to overlap.
-                unsafe { core::ptr::copy(src, dst, n) };
+                    && same_unqualified(tt, sty, ty)
+                    && tt.size_of(sty) == tt.size_of(ty));
+            let size = tt.size_of(ty).filter(|_| same && !is_variable(tt, ty));
+            if let Some(n) = size {
+                // SAFETY: `src` holds and `dst` has room for an object of this size (both
+                // are of the same fixed-size type); `copy` allows them to overlap.
+                unsafe { core::ptr::copy(src, dst, n as usize) };
             }
-            same
+            size.is_some()
         }
         _ => false,
     };

@@ -181,8 +181,8 @@ impl InlineText {
 /// The top is fetched (`lua_gettop`) only when an operation needs it: positive indices up
 /// to `LUA_MINSTACK` are always acceptable in a C function (Lua reads "none" above the
 /// top), so the hot paths never ask. Running out of room is a Lua error through
-/// [`reserve`](Self::reserve), or a panic (which `run` turns into an error) for a push
-/// nobody reserved room for.
+/// [`reserve`](Self::reserve); a push for which the stack cannot grow is dropped and marks
+/// the frame exhausted, and `run` raises "stack overflow" instead of returning.
 pub(crate) struct FrameStack<V: Vm> {
     /// The state (its table is `V`'s, known at compile time, so calls are direct).
     l: *mut lua_State,
@@ -290,21 +290,11 @@ impl<V: Vm> FrameStack<V> {
         LuaType::from_tag(unsafe { self.raw().type_tag(idx) })
     }
 
-    /// The bytes of the string at `idx` (numbers are not converted). They stay valid while
-    /// this borrow lasts: nothing here can run the collector, and what can (`perform`,
-    /// [`Frame::protected`]) needs the whole frame.
+    /// The bytes of the string at `idx` (numbers are not converted), valid while this
+    /// borrow lasts (see [`key`](Self::key)).
     #[inline(always)]
     pub fn string(&self, idx: c_int) -> Option<&[u8]> {
-        if self.type_of(idx) != LuaType::String {
-            return None;
-        }
-        let mut len = 0usize;
-        // SAFETY: a live state and a readable index holding a string, which lua_tolstring
-        // neither converts nor copies.
-        let p = unsafe { (V::api().ops.tolstring)(self.l, idx, &mut len) };
-        // SAFETY: Lua's string bytes, valid for `len` while the string is reachable (see
-        // above).
-        (!p.is_null()).then(|| unsafe { core::slice::from_raw_parts(p as *const u8, len) })
+        self.key(idx).1
     }
 
     /// The number at `idx` (0 for anything else).
@@ -427,8 +417,9 @@ impl<V: Vm> FrameStack<V> {
         // SAFETY: a live state and a readable index holding a string, which lua_tolstring
         // neither converts nor copies.
         let p = unsafe { (V::api().ops.tolstring)(self.l, idx, &mut len) };
-        // SAFETY: Lua's string bytes, valid for `len` while the string is reachable (see
-        // `string`).
+        // SAFETY: Lua's string bytes, valid for `len` while the string is reachable: for
+        // this borrow of the stack, during which nothing can run the collector (what can,
+        // `perform` and [`Frame::protected`], needs the whole frame).
         (t, (!p.is_null()).then(|| unsafe { core::slice::from_raw_parts(p as *const u8, len) }))
     }
 
@@ -934,12 +925,26 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
 /// Raises `e` as a Lua error: a message gets the caller's position (as `luaL_error`
 /// does); a pending error value is raised as it is.
 ///
+/// The frame's other values are dropped first, so the stack has room for the message
+/// whatever the body left on it (at least `LUA_MINSTACK` slots above the frame's base).
+///
 /// # Safety
-/// A live state inside an ffi closure with two free stack slots; the caller owns nothing
-/// with a destructor (the error is handed over and dropped here before raising).
+/// A live state inside an ffi closure; for [`Raise::Pending`], the error value on top.
+/// The caller owns nothing with a destructor (the error is handed over and dropped here
+/// before raising).
 #[cold]
 #[inline(never)]
 pub(crate) unsafe fn raise(lua: Lua, e: Raise) -> ! {
+    if let Raise::Pending = e {
+        // SAFETY: the error value is on top (the caller's contract): it moves to 1
+        // without a push.
+        unsafe { lua.insert(1) };
+        // SAFETY: a live state; the error value stays.
+        unsafe { lua.settop(1) };
+    } else {
+        // SAFETY: a live state; nothing on this frame's stack is needed any more.
+        unsafe { lua.settop(0) };
+    }
     if let Raise::Message(e) = e {
         let msg = e.message().as_bytes();
         // Level 2: the trampoline is level 0, the ffi function level 1.

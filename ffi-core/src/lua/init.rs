@@ -80,6 +80,7 @@ pub(crate) unsafe fn init_from_table<V: Vm>(
                         e,
                         dst.wrapping_add(i * es),
                         Mode::Implicit,
+                        u32::MAX,
                         depth,
                     )
                 };
@@ -166,9 +167,9 @@ fn push_name<V: Vm>(frame: &mut Frame<V>, name: NameId) -> Result<(), Raise> {
 }
 
 /// Stores the Lua value at `idx` into member `f` of an object being initialized whose
-/// variable part has `nelem` elements (`u32::MAX`: none). A table for the trailing `[?]`
-/// array of a variable-length struct fills up to `nelem` elements; every other member
-/// goes through [`store_field`].
+/// variable part has `nelem` elements (`u32::MAX`: none). A table or string for the
+/// trailing array of a variable-length struct fills at most `nelem` elements (a flexible
+/// `[]` member without storage, none); every other member goes through [`store_field`].
 ///
 /// # Safety
 /// `base` is the object's payload, writable for its type and `nelem` trailing elements.
@@ -180,21 +181,11 @@ pub(crate) unsafe fn store_member<V: Vm>(
     nelem: u32,
     depth: u32,
 ) -> Result<(), Raise> {
-    let trailing =
-        matches!(frame.types().get(f.ty).kind, Kind::Array(_, ArrayLen::Vla | ArrayLen::Unsized));
-    if trailing && frame.stack.type_of(idx) == LuaType::Table {
+    if convert::is_variable(frame.types(), f.ty) {
+        let p = base.wrapping_add(f.offset as usize);
         // SAFETY: the trailing array starts at the field's offset and has `nelem`
         // elements of storage (the caller's contract).
-        return unsafe {
-            init_from_table(
-                frame,
-                idx,
-                f.ty,
-                base.wrapping_add(f.offset as usize),
-                nelem,
-                depth + 1,
-            )
-        };
+        return unsafe { convert::to_c_nested(frame, idx, f.ty, p, Mode::Implicit, nelem, depth) };
     }
     // SAFETY: the caller's contract.
     unsafe { store_field(frame, idx, f, base, depth) }
@@ -218,13 +209,24 @@ pub(crate) unsafe fn store_field<V: Vm>(
             let mut tmp = [0u8; 8];
             // SAFETY: `tmp` holds any bitfield's declared type (at most 8 bytes).
             unsafe {
-                convert::to_c_nested(frame, idx, f.ty, tmp.as_mut_ptr(), Mode::Implicit, depth)?
+                convert::to_c_nested(
+                    frame,
+                    idx,
+                    f.ty,
+                    tmp.as_mut_ptr(),
+                    Mode::Implicit,
+                    u32::MAX,
+                    depth,
+                )?
             };
             // SAFETY: the bitfield's bytes lie inside the aggregate.
             unsafe { cvalue::store_bits(p, b, u64::from_le_bytes(tmp)) };
             Ok(())
         }
-        // SAFETY: the field's storage lies inside the aggregate.
-        None => unsafe { convert::to_c_nested(frame, idx, f.ty, p, Mode::Implicit, depth) },
+        // SAFETY: the field's storage lies inside the aggregate (a field of fixed size:
+        // no variable part).
+        None => unsafe {
+            convert::to_c_nested(frame, idx, f.ty, p, Mode::Implicit, u32::MAX, depth)
+        },
     }
 }

@@ -132,11 +132,12 @@ pub(crate) fn typeof_<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
 fn vla_elem(tt: &CTypeTable, ty: CTypeId) -> Option<(u64, u64)> {
     match tt.get(ty).kind {
         Kind::Array(e, ArrayLen::Vla) => Some((0, tt.size_of(e)?)),
+        // The struct's own size (padding included) comes before the elements, as in
+        // LuaJIT's lj_ctype_vlsize.
         Kind::Struct(a) if tt.agg(a).vla => {
-            let d = tt.agg(a);
-            let last = d.fields.last()?;
+            let last = tt.agg(a).fields.last()?;
             let Kind::Array(e, _) = tt.get(last.ty).kind else { return None };
-            Some((last.offset, tt.size_of(e)?))
+            Some((tt.size_of(ty)?, tt.size_of(e)?))
         }
         _ => None,
     }
@@ -233,8 +234,9 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                 // SAFETY: `p` is the new object's payload, a complex number.
                 unsafe { cvalue::store_complex(part, p, frame.stack.number(init), 0.0) };
             } else {
-                // SAFETY: `p` is the new object's payload, `size` bytes of type `ty`.
-                unsafe { convert::to_c(frame, init, ty, p, Mode::Implicit)? };
+                // SAFETY: `p` is the new object's payload: `ty` and `bound` elements of a
+                // variable part.
+                unsafe { convert::to_c_nested(frame, init, ty, p, Mode::Implicit, bound, 0)? };
             }
         } else {
             match class {
@@ -612,7 +614,7 @@ pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcom
     } else if from_string {
         frame.stack.len(2) + 1
     } else {
-        return Err(bad_arg(3, "copy", "number expected, got no value"));
+        return Err(bad_arg(3, "copy", "value expected"));
     };
     if n > 0 && (dst.is_null() || src.is_null()) {
         return Err(bad_arg(if dst.is_null() { 1 } else { 2 }, "copy", "NULL pointer"));
