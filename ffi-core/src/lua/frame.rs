@@ -55,6 +55,9 @@ pub(crate) enum Raise {
     Message(Error),
     /// A Lua error value, already on top of the stack (from [`Frame::protected`]).
     Pending,
+    /// The body needs more Lua stack than its frame has ([`FrameStack::reserve`]): `run`
+    /// grows the stack and runs the body again from the same step.
+    NeedStack,
 }
 
 impl From<Error> for Raise {
@@ -180,9 +183,14 @@ impl InlineText {
 ///
 /// The top is fetched (`lua_gettop`) only when an operation needs it: positive indices up
 /// to `LUA_MINSTACK` are always acceptable in a C function (Lua reads "none" above the
-/// top), so the hot paths never ask. Running out of room is a Lua error through
-/// [`reserve`](Self::reserve); a push for which the stack cannot grow is dropped and marks
-/// the frame exhausted, and `run` raises "stack overflow" instead of returning.
+/// top), so the hot paths never ask.
+///
+/// A body never grows the stack: growing is a raising operation on Lua 5.1 (and may run
+/// the collector's finalisers there). A body that needs more room than its frame has
+/// (asked with [`reserve`](Self::reserve), or found by a push with no room, which is
+/// dropped) leaves the frame exhausted; `run` then discards what the body pushed, grows
+/// the stack itself, and runs the body again from the same step. Bodies are written so
+/// that running one again from its step repeats the same work.
 pub(crate) struct FrameStack<V: Vm> {
     /// The state (its table is `V`'s, known at compile time, so calls are direct).
     l: *mut lua_State,
@@ -190,9 +198,16 @@ pub(crate) struct FrameStack<V: Vm> {
     top: Cell<c_int>,
     /// Free slots known to be allocated above the top.
     room: Cell<c_int>,
-    /// Set when a push found no room and the stack could not grow: the push was dropped,
-    /// and `run` raises "stack overflow" instead of returning.
+    /// Set when the body needed more room than it had (a push was dropped, or `reserve`
+    /// refused): `run` grows the stack and runs the body again.
     exhausted: Cell<bool>,
+    /// `room` when the body started: `room_start - room` values were pushed since.
+    room_start: Cell<c_int>,
+    /// Slots above the body's starting top it asked for, when exhausted.
+    need: Cell<c_int>,
+    /// Cleared when the body changed values below its starting top (then it cannot be
+    /// run again from its step, and exhaustion is the error "stack overflow").
+    restartable: Cell<bool>,
     vm: PhantomData<V>,
 }
 
@@ -218,6 +233,9 @@ impl<V: Vm> FrameStack<V> {
             top: Cell::new(UNKNOWN),
             room: Cell::new(room),
             exhausted: Cell::new(false),
+            room_start: Cell::new(room),
+            need: Cell::new(0),
+            restartable: Cell::new(true),
             vm: PhantomData,
         }
     }
@@ -244,9 +262,46 @@ impl<V: Vm> FrameStack<V> {
         self.room.set((room - (now - before)).max(0));
     }
 
-    /// Whether a push was dropped for want of room (see [`FrameStack::exhausted`]).
+    /// Whether the body needed more room than it had (see [`FrameStack::exhausted`]).
     pub fn exhausted(&self) -> bool {
         self.exhausted.get()
+    }
+
+    /// Starts a run of the body from the stack as it is now.
+    fn begin(&self) {
+        self.room_start.set(self.room.get());
+        self.need.set(0);
+        self.exhausted.set(false);
+        self.restartable.set(true);
+    }
+
+    /// Values the body pushed since it started (negative: it dropped some of its own).
+    fn pushed(&self) -> c_int {
+        self.room_start.get() - self.room.get()
+    }
+
+    /// Records that the body needs `n` more slots than it has.
+    fn want(&self, n: c_int) {
+        self.need.set(self.need.get().max(self.pushed().saturating_add(n)));
+        self.exhausted.set(true);
+    }
+
+    /// Grows the stack to `n` free slots above the top, from outside the body (a raising
+    /// operation: `lua` proves the caller may raise). False when Lua refuses (the stack's
+    /// size limit).
+    ///
+    /// # Safety
+    /// The caller owns nothing with a destructor and holds no `catch_unwind`.
+    unsafe fn grow(&self, lua: Lua, n: c_int) -> bool {
+        if n <= self.room.get() {
+            return true;
+        }
+        // SAFETY: a live state; raising (5.1, out of memory) is the caller's to allow.
+        if unsafe { lua.checkstack(n) } == 0 {
+            return false;
+        }
+        self.room.set(n);
+        true
     }
 
     /// Whether `idx` names a value of this frame, an acceptable index above the top (read
@@ -429,25 +484,23 @@ impl<V: Vm> FrameStack<V> {
         self.readable(a) && self.readable(b) && unsafe { self.raw().rawequal(a, b) } != 0
     }
 
-    /// Makes room for `n` more values.
+    /// Checks that `n` more values fit; if not, [`Raise::NeedStack`] (the body returns it,
+    /// and `run` grows the stack and runs the body again).
+    #[inline(always)]
     pub fn reserve(&self, n: c_int) -> Result<(), Raise> {
         if n <= self.room.get() {
             return Ok(());
         }
-        // SAFETY: a live state; the normalised checkstack never raises.
-        if unsafe { self.raw().checkstack(n + 8) } == 0 {
-            return Err(Error::new("stack overflow").into());
-        }
-        self.room.set(n + 8);
-        Ok(())
+        self.want(n);
+        Err(Raise::NeedStack)
     }
 
     /// Claims one slot for a push; false (and the frame marked exhausted) when there is
-    /// no room and the stack cannot grow.
+    /// no room.
     #[inline(always)]
     fn claim(&self) -> bool {
-        if self.room.get() < 1 && self.reserve(1).is_err() {
-            self.exhausted.set(true);
+        if self.room.get() < 1 {
+            self.want(1);
             return false;
         }
         self.room.set(self.room.get() - 1);
@@ -462,6 +515,9 @@ impl<V: Vm> FrameStack<V> {
     fn popped(&self, top: c_int, n: c_int) {
         self.top.set(top - n);
         self.room.set(self.room.get() + n);
+        if self.pushed() < 0 {
+            self.restartable.set(false);
+        }
     }
 
     /// `lua_pushnil`.
@@ -523,6 +579,10 @@ impl<V: Vm> FrameStack<V> {
     pub fn insert(&self, idx: c_int) {
         let top = self.top();
         let idx = self.absolute(idx);
+        if idx <= top - self.pushed() {
+            // Values the body started with move.
+            self.restartable.set(false);
+        }
         if (1..=top).contains(&idx) {
             // SAFETY: a live state and an index of a value of this frame.
             unsafe { self.raw().insert(idx) }
@@ -537,7 +597,6 @@ impl<V: Vm> FrameStack<V> {
             return;
         }
         if new > top && self.reserve(new - top).is_err() {
-            self.exhausted.set(true);
             return;
         }
         // SAFETY: a live state; the new top is within the allocated room.
@@ -605,6 +664,9 @@ pub(crate) struct Frame<V: Vm> {
     pub stack: FrameStack<V>,
     /// The per-state context.
     pub context: ContextRef,
+    /// The registry cell the context is reached through (it lives until the end of
+    /// `lua_close`).
+    cell: *const ContextCell,
     /// `run`'s text buffer for [`Action::Text`].
     text: NonNull<InlineText>,
 }
@@ -629,6 +691,19 @@ impl<V: Vm> Frame<V> {
         // uses it while the body runs.
         let buf = unsafe { self.text.as_mut() };
         buf.set(text).then_some(Outcome::Then(Action::Text, Next::Return(1)))
+    }
+
+    /// Reads the context again after Lua code ran (a finaliser may have freed it, which
+    /// happens only at `lua_close`); false when it is gone.
+    fn revalidate(&mut self) -> bool {
+        // SAFETY: the cell outlives every call into ffi (see `run`).
+        match NonNull::new(unsafe { (*self.cell).ctx }) {
+            Some(ctx) => {
+                self.context = ContextRef(ctx);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The cdata at `idx`, with its type ids checked against the type table.
@@ -673,6 +748,9 @@ impl<V: Vm> Frame<V> {
         // catches every error.
         let status = unsafe { s.raw().pcall(n as c_int + 1, MULTRET, 0) };
         s.resync(before, room);
+        if !self.revalidate() {
+            return Err(closed_error());
+        }
         if status != 0 {
             return Err(Raise::Pending);
         }
@@ -727,13 +805,13 @@ pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
     // SAFETY: a live state with LUA_MINSTACK free slots above its arguments (Lua
     // guarantees them to a C function at entry).
     let stack = unsafe { FrameStack::new(l, MINSTACK) };
-    let mut frame = Frame { stack, context: ContextRef(ctx), text };
+    let mut frame = Frame { stack, context: ContextRef(ctx), cell, text };
     // SAFETY: a frame of this closure, as `body` requires.
     match guard(|| unsafe { body(&mut frame, Step::START) }) {
         Ok(Outcome::Return(n)) if !frame.stack.exhausted() => n,
         // One action, then return: the other common case.
         Ok(Outcome::Then(action, Next::Return(n)))
-            if !frame.stack.exhausted() && frame.stack.reserve(PERFORM_ROOM).is_ok() =>
+            if !frame.stack.exhausted() && frame.stack.room.get() >= PERFORM_ROOM =>
         {
             // SAFETY: the stack is as the body left it for this action, with room for it;
             // this frame owns nothing with a destructor.
@@ -741,25 +819,47 @@ pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
             n
         }
         // SAFETY: the caller's contract, passed on with the frame made above.
-        r => unsafe { continue_run::<V>(lua, cell, frame, body, r) },
+        r => unsafe { continue_run::<V>(lua, frame, body, Step::START, r) },
     }
 }
 
-/// The rest of [`run`]: performs actions, resumes the body, raises errors.
+/// The rest of [`run`]: grows the stack for a body that ran short and runs it again,
+/// performs actions, resumes the body, raises errors.
 ///
 /// # Safety
-/// As for [`run`]; `frame` and `cell` are `run`'s, `r` what the body returned.
+/// As for [`run`]; `frame` is `run`'s, `r` what the body returned when run at `step`.
 #[inline(never)]
 unsafe fn continue_run<V: Vm>(
     lua: Lua,
-    cell: *const ContextCell,
     mut frame: Frame<V>,
     body: Body<V>,
+    mut step: Step,
     mut r: Result<Outcome, Raise>,
 ) -> c_int {
     loop {
         if frame.stack.exhausted() {
-            r = Err(Error::new("stack overflow (the Lua stack cannot grow)").into());
+            // The body ran short of stack: what it returned is void (and dropped here,
+            // before anything can raise).
+            drop(r);
+            let s = &frame.stack;
+            if !s.restartable.get() {
+                // SAFETY: this frame owns nothing with a destructor.
+                unsafe { raise(lua, Error::new("stack overflow").into()) }
+            }
+            // Back to the stack the body started from, then room for what it asked and
+            // at least twice what it had, so that deep work needs few runs.
+            let start = s.top() - s.pushed();
+            let need = s.need.get().max(s.room_start.get().saturating_mul(2)).saturating_add(8);
+            s.set_top(start);
+            // SAFETY: this frame owns nothing with a destructor; the body has returned.
+            if !unsafe { s.grow(lua, need) } {
+                // SAFETY: as above.
+                unsafe { raise(lua, Error::new("stack overflow").into()) }
+            }
+            s.begin();
+            // SAFETY: a frame of this closure, as `body` requires.
+            r = guard(|| unsafe { body(&mut frame, step) });
+            continue;
         }
         let (action, next) = match r {
             Ok(Outcome::Return(n)) => return n,
@@ -769,8 +869,9 @@ unsafe fn continue_run<V: Vm>(
             Err(e) => unsafe { raise(lua, e) },
         };
         let before = frame.stack.top();
-        if frame.stack.reserve(PERFORM_ROOM).is_err() {
-            // SAFETY: this frame owns nothing with a destructor.
+        // SAFETY: this frame owns nothing with a destructor.
+        if !unsafe { frame.stack.grow(lua, PERFORM_ROOM) } {
+            // SAFETY: as above.
             unsafe { raise(lua, Error::new("stack overflow").into()) }
         }
         let room = frame.stack.room.get();
@@ -778,18 +879,17 @@ unsafe fn continue_run<V: Vm>(
         // this frame owns nothing with a destructor.
         unsafe { perform::<V>(lua.stack().state(), &action, frame.text) };
         frame.stack.resync(before, room);
-        let step = match next {
+        step = match next {
             Next::Return(n) => return n,
             Next::ReturnFrom(first) => return frame.stack.top() - first + 1,
             Next::Resume(s) => s,
         };
         // Lua code ran: the context may have been freed (only at lua_close).
-        // SAFETY: the cell outlives the call (see `run`).
-        match NonNull::new(unsafe { (*cell).ctx }) {
-            Some(ctx) => frame.context = ContextRef(ctx),
+        if !frame.revalidate() {
             // SAFETY: this frame owns nothing with a destructor.
-            None => unsafe { closed(lua) },
+            unsafe { closed(lua) }
         }
+        frame.stack.begin();
         // SAFETY: a frame of this closure, as `body` requires.
         r = guard(|| unsafe { body(&mut frame, step) });
     }
@@ -935,6 +1035,11 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
 #[cold]
 #[inline(never)]
 pub(crate) unsafe fn raise(lua: Lua, e: Raise) -> ! {
+    // Never reaches here in practice (`run` handles it), but is still an error.
+    let e = match e {
+        Raise::NeedStack => Raise::Message(Error::new("stack overflow")),
+        e => e,
+    };
     if let Raise::Pending = e {
         // SAFETY: the error value is on top (the caller's contract): it moves to 1
         // without a push.
@@ -981,7 +1086,13 @@ pub(crate) unsafe fn raise(lua: Lua, e: Raise) -> ! {
 #[cold]
 unsafe fn closed(lua: Lua) -> ! {
     // SAFETY: the caller's contract.
-    unsafe { raise(lua, Raise::Message(Error::new("ffi used after its Lua state began closing"))) }
+    unsafe { raise(lua, closed_error()) }
+}
+
+/// The error of an ffi function used after its state's context was freed.
+#[cold]
+fn closed_error() -> Raise {
+    Raise::Message(Error::new("ffi used after its Lua state began closing"))
 }
 
 /// Defines the `extern "C-unwind"` entry point of each body: the one place where Lua

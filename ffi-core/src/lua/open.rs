@@ -172,7 +172,7 @@ impl Builder {
 pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     // SAFETY: the caller's contract.
     let lua = unsafe { Lua::new::<V>(l) };
-    // SAFETY: a live state; the normalised checkstack never raises.
+    // SAFETY: a live state; this frame owns nothing if growing raises (out of memory).
     if unsafe { lua.checkstack(40) } == 0 {
         // SAFETY: a C function always has a free slot; nothing is owned here.
         unsafe { lua.push_bytes(b"ffi: not enough Lua stack to open the module") };

@@ -96,7 +96,6 @@ macro_rules! __lua_c_list {
             // Calls: continuations from 5.2 (`int` context in 5.2, `lua_KContext` after).
             [x - - - -] lua_call = lua_call: fn(c_int, c_int);
             [x - - - -] lua_pcall = lua_pcall: fn(c_int, c_int, c_int) -> c_int;
-            [x - - - -] lua_cpcall = lua_cpcall: fn(CFunction, *mut c_void) -> c_int;
             [- x - - -] lua_callk_int = lua_callk: fn(c_int, c_int, c_int, Option<CFunction>);
             [- x - - -] lua_pcallk_int = lua_pcallk: fn(c_int, c_int, c_int, c_int, Option<CFunction>) -> c_int;
             [- - x x x] lua_callk = lua_callk: fn(c_int, c_int, isize, Option<KFunction>);

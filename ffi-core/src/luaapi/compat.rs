@@ -1,7 +1,7 @@
 //! Shims that give a version's C API the normalised signatures of [`super::LuaOps`], where
 //! its `lua.h` differs: 5.1 lacks `lua_absindex`, `lua_tonumberx` and integers; getters
 //! return nothing before 5.3 and take `int` keys; 5.1 reaches globals through
-//! `LUA_GLOBALSINDEX` and its `lua_checkstack` raises on allocation failure; 5.2+ call
+//! `LUA_GLOBALSINDEX`; 5.2+ call
 //! through `lua_callk`/`lua_pcallk`; 5.3+ insert with `lua_rotate`; 5.4+ count user values.
 //!
 //! These are the adaptations mlua-sys's compat layer hides; they are written out here so
@@ -17,7 +17,7 @@
 
 use core::ffi::{c_char, c_int, c_void};
 
-use super::{lua_State, CFunction, LuaApi, Vm};
+use super::{lua_State, LuaApi, Vm};
 
 /// The raw table of `V`.
 #[inline(always)]
@@ -290,48 +290,6 @@ pub unsafe extern "C-unwind" fn pcall<V: Vm>(
     errfunc: c_int,
 ) -> c_int {
     raw!(V.lua_pcallk(l, nargs, nresults, errfunc, 0, None))
-}
-
-/// The request [`checkstack_51`] hands to its protected helper.
-#[repr(C)]
-struct Grow {
-    n: c_int,
-    ok: c_int,
-}
-
-/// Grows the stack inside `lua_cpcall` (the argument is a [`Grow`]).
-///
-/// # Safety
-/// Called by `lua_cpcall` with a light userdata pointing to a live `Grow`.
-unsafe extern "C-unwind" fn grow_51<V: Vm>(l: *mut lua_State) -> c_int {
-    let req = raw!(V.lua_touserdata(l, 1)) as *mut Grow;
-    // SAFETY: `req` is the `Grow` of the `checkstack_51` frame waiting in lua_cpcall.
-    let req = unsafe { &mut *req };
-    // Room for the request above this function's own two slots.
-    req.ok = raw!(V.lua_checkstack(l, req.n.saturating_add(2)));
-    0
-}
-
-/// `lua_checkstack` for 5.1, which raises "not enough memory" when growing fails. The
-/// growth happens inside `lua_cpcall`; the second, unprotected call then only records the
-/// new frame limit (the room is already there, so it cannot allocate). Returns 0 when the
-/// stack cannot grow, as 5.2+ do.
-///
-/// # Safety
-/// See the module docs.
-pub unsafe extern "C-unwind" fn checkstack_51<V: Vm>(l: *mut lua_State, n: c_int) -> c_int {
-    let mut req = Grow { n, ok: 0 };
-    let status =
-        raw!(V.lua_cpcall(l, grow_51::<V> as CFunction, &mut req as *mut Grow as *mut c_void));
-    if status != 0 {
-        // cpcall left its error message on the stack.
-        raw!(V.lua_settop(l, -2));
-        return 0;
-    }
-    if req.ok == 0 {
-        return 0;
-    }
-    raw!(V.lua_checkstack(l, n))
 }
 
 #[cfg(test)]

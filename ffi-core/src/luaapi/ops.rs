@@ -132,9 +132,6 @@ lua_ops! {
     quiet pushvalue(idx: c_int) = lua_pushvalue;
     /// `lua_insert`: moves the top value to `idx`.
     quiet insert(idx: c_int) = lua_insert, 503 | 504 | 505 => shim insert;
-    /// `lua_checkstack`: makes room for `n` more values; 0 when it cannot (never raises:
-    /// 5.1's own raises on allocation failure, so its shim grows in protected mode).
-    quiet checkstack(n: c_int) -> c_int = lua_checkstack, 501 => shim checkstack_51;
     // -- Reading values ----------------------------------------------------------------
     /// `lua_type`: the value's type tag (see [`super::LuaType`]).
     quiet type_tag(idx: c_int) -> c_int = lua_type;
@@ -178,6 +175,11 @@ lua_ops! {
     quiet pcall(nargs: c_int, nresults: c_int, errfunc: c_int) -> c_int
         = lua_pcall, 502 => shim pcall_52, 503 | 504 | 505 => shim pcall;
     // -- Operations that may raise -----------------------------------------------------
+    /// `lua_checkstack`: makes room for `n` more values; 0 when the stack may not grow
+    /// that far. 5.1's raises "not enough memory" when the allocation fails (later versions
+    /// answer 0), so it is a raising operation: ffi-core grows the stack only from `run`,
+    /// never inside a body.
+    raises checkstack(n: c_int) -> c_int = lua_checkstack;
     /// `lua_tolstring` (converts numbers in place, which allocates).
     raises tolstring(idx: c_int, len: *mut usize) -> *const c_char = lua_tolstring;
     /// `lua_pushlstring`, returning Lua's copy (5.1's returns nothing: its shim answers
