@@ -311,4 +311,12 @@ H.eq(finalised[2], 12, "__gc received the second object")
 collectgarbage("collect")
 H.eq(#finalised, 2, "__gc runs only once")
 
+-- A call or `#` looks at its own object only, never at the argument.
+do
+  local T = ffi.metatype("struct { int a; }", { __call = function() return "called" end })
+  local u = ffi.new("int[1]")
+  H.raises("'int [1]' is not callable", u, T())
+  H.eq(T()(u), "called", "the metatype's own __call")
+end
+
 H.done()

@@ -335,7 +335,7 @@ fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
 
 /// The metatype's metamethod, else the arithmetic error.
 fn fallback<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
-    if let Some(o) = call_metamethod(frame, op.metamethod(), 1) {
+    if let Some(o) = call_metamethod(frame, op.metamethod(), if op.is_unary() { 1 } else { 2 }, 1) {
         return Ok(o);
     }
     let an = convert::op_value_name(frame, 1);
@@ -415,7 +415,7 @@ fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Rais
         Comparison::Lt => Metamethod::Lt,
         Comparison::Le => Metamethod::Le,
     };
-    if let Some(o) = call_metamethod(frame, mm, 1) {
+    if let Some(o) = call_metamethod(frame, mm, 2, 1) {
         return Ok(o);
     }
     if cmp == Comparison::Eq {

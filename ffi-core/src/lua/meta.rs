@@ -147,15 +147,17 @@ pub(crate) fn push_metamethod<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, mm: Meta
     found
 }
 
-/// Calls metamethod `mm` of the first of the (up to two) operands that has it, with all
-/// arguments; `None` when neither has it.
+/// Calls metamethod `mm` of the first of the first `operands` arguments (1 for a call,
+/// `#` or `__close`, 2 for binary operators) that has it, with all arguments; `None` when
+/// none has it.
 pub(crate) fn call_metamethod<V: Vm>(
     frame: &mut Frame<V>,
     mm: Metamethod,
+    operands: c_int,
     nresults: c_int,
 ) -> Option<Outcome> {
     let n = frame.stack.top();
-    for i in 1..=n.min(2) {
+    for i in 1..=n.min(operands) {
         if let Some(cd) = frame.cdata(i) {
             if push_metamethod(frame, cd.named_type(), mm) {
                 frame.stack.insert(1);
@@ -247,7 +249,7 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
         // SAFETY: called by `run` (the caller's contract).
         return unsafe { super::library::construct(frame, step, 2, Some(target)) };
     }
-    if let Some(o) = call_metamethod(frame, Metamethod::Call, MULTRET) {
+    if let Some(o) = call_metamethod(frame, Metamethod::Call, 1, MULTRET) {
         return Ok(o);
     }
     let name = frame.types().repr(cd.ty());
@@ -257,7 +259,7 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
 /// `__len`.
 pub(crate) fn len<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     frame.stack.set_top(1);
-    if let Some(o) = call_metamethod(frame, Metamethod::Len, 1) {
+    if let Some(o) = call_metamethod(frame, Metamethod::Len, 1, 1) {
         return Ok(o);
     }
     let name = convert::op_value_name(frame, 1);
@@ -266,7 +268,7 @@ pub(crate) fn len<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise
 
 /// `__concat`.
 pub(crate) fn concat<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    if let Some(o) = call_metamethod(frame, Metamethod::Concat, 1) {
+    if let Some(o) = call_metamethod(frame, Metamethod::Concat, 2, 1) {
         return Ok(o);
     }
     let (a, b) = (convert::op_value_name(frame, 1), convert::op_value_name(frame, 2));
@@ -275,7 +277,7 @@ pub(crate) fn concat<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Ra
 
 /// `__close` (5.4+): the metatype's `__close`, if any.
 pub(crate) fn close<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    Ok(call_metamethod(frame, Metamethod::Close, 0).unwrap_or(Outcome::Return(0)))
+    Ok(call_metamethod(frame, Metamethod::Close, 1, 0).unwrap_or(Outcome::Return(0)))
 }
 
 /// `__gc` of the metatable variant for finalizable cdata: runs the cdata's finaliser
