@@ -25,7 +25,10 @@ pub static API: LuaApi = LuaApi::new::<MluaVm>(C, Host::STD);
 /// The mlua build's Lua version for ffi-core.
 pub struct MluaVm;
 
-impl Vm for MluaVm {
+// SAFETY: `API` is made by `LuaApi::new::<MluaVm>` from the functions of the Lua that mlua
+// links (the same build's feature selects both), and ffi-mlua hands ffi-core only states
+// of that Lua.
+unsafe impl Vm for MluaVm {
     #[inline(always)]
     fn api() -> &'static LuaApi {
         &API
@@ -43,6 +46,5 @@ mod tests {
         assert_eq!(API.upvalue_base - 1, mlua::ffi::lua_upvalueindex(1));
         let version = mlua::Lua::new().globals().get::<String>("_VERSION").unwrap();
         assert_eq!(version, format!("Lua {}.{}", API.version / 100, API.version % 100));
-        assert_eq!(API.integers, API.version >= 503);
     }
 }

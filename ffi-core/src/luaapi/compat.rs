@@ -28,7 +28,8 @@ fn api<V: Vm>() -> &'static LuaApi {
 /// Calls raw C function `$f` of `V`'s table (present: checked by `LuaApi::new`).
 macro_rules! raw {
     ($v:ident . $f:ident ( $($arg:expr),* )) => {{
-        // SAFETY: `LuaApi::new` checked that every function of this version is present.
+        // SAFETY: `V::api()` was made by `LuaApi::new`/`try_new` for `V` (the `Vm`
+        // contract), which checked that every function of this version is present.
         let f = unsafe { api::<$v>().c.$f.unwrap_unchecked() };
         // SAFETY: the shim's caller passes a live state and valid arguments.
         unsafe { f($($arg),*) }

@@ -169,30 +169,46 @@ impl Host {
     }
 
     /// The calling thread's `errno`.
-    pub fn errno(&self) -> c_int {
-        // SAFETY: a plain query of the host.
+    ///
+    /// # Safety
+    /// The host's functions keep to their documented contracts (those of
+    /// [`Host::STD`](crate::luaapi::Host) do).
+    pub unsafe fn errno(&self) -> c_int {
+        // SAFETY: `errno_location` answers the calling thread's errno (the caller's
+        // contract).
         let p = unsafe { (self.errno_location)() };
         // SAFETY: the errno location of the calling thread is valid for reads.
         unsafe { p.read() }
     }
 
     /// Sets the calling thread's `errno`.
-    pub fn set_errno(&self, v: c_int) {
-        // SAFETY: a plain query of the host.
+    ///
+    /// # Safety
+    /// As for [`errno`](Self::errno).
+    pub unsafe fn set_errno(&self, v: c_int) {
+        // SAFETY: `errno_location` answers the calling thread's errno (the caller's
+        // contract).
         let p = unsafe { (self.errno_location)() };
         // SAFETY: the errno location of the calling thread is valid for writes.
         unsafe { p.write(v) }
     }
 
     /// The calling thread's id (see [`Host::thread_id`](Self::thread_id)).
-    pub fn current_thread(&self) -> usize {
-        // SAFETY: a plain query.
+    ///
+    /// # Safety
+    /// As for [`errno`](Self::errno).
+    pub unsafe fn current_thread(&self) -> usize {
+        // SAFETY: `thread_id` takes no arguments and only answers (the caller's contract).
         unsafe { (self.thread_id)() }
     }
 
     /// Reports `msg` and aborts.
-    pub fn abort_with(&self, msg: &str) -> ! {
-        // SAFETY: `msg` is valid for its length.
+    ///
+    /// # Safety
+    /// As for [`errno`](Self::errno).
+    pub unsafe fn abort_with(&self, msg: &str) -> ! {
+        // SAFETY: `fatal` reads `msg.len()` bytes at its address and does not return (the
+        // caller's contract).
         unsafe { (self.fatal)(msg.as_ptr(), msg.len()) }
     }
 }

@@ -208,7 +208,12 @@ impl LuaApi {
 
 /// A Lua version known at compile time: the adapter implements it with its table so that
 /// every entry point is specialised for it.
-pub trait Vm: 'static {
+///
+/// # Safety
+/// `api()` returns a table made by [`LuaApi::new`] or [`LuaApi::try_new`] for `Self` from
+/// the C functions of the Lua that the states handed to ffi-core's functions belong to
+/// (so every C function of its version is present, which the shims rely on).
+pub unsafe trait Vm: 'static {
     /// The table.
     fn api() -> &'static LuaApi;
 }
