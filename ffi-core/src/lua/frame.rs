@@ -853,7 +853,8 @@ unsafe fn continue_run<V: Vm>(
             s.set_top(start);
             // SAFETY: this frame owns nothing with a destructor; the body has returned.
             if !unsafe { s.grow(lua, need) } {
-                // SAFETY: as above.
+                // SAFETY: this frame owns nothing with a destructor (the error is handed
+                // over).
                 unsafe { raise(lua, Error::new("stack overflow").into()) }
             }
             s.begin();
@@ -871,7 +872,7 @@ unsafe fn continue_run<V: Vm>(
         let before = frame.stack.top();
         // SAFETY: this frame owns nothing with a destructor.
         if !unsafe { frame.stack.grow(lua, PERFORM_ROOM) } {
-            // SAFETY: as above.
+            // SAFETY: this frame owns nothing with a destructor (the error is handed over).
             unsafe { raise(lua, Error::new("stack overflow").into()) }
         }
         let room = frame.stack.room.get();
