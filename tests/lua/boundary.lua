@@ -50,12 +50,19 @@ H.eq(e.v, 1, "predefined fields still read after the errors")
 e.v = 5
 H.eq(e.v, 5, "and write")
 
--- Many failing calls in a row leave nothing behind on the stack or in the state.
+-- Many failing calls in a row: each fails as it should, and the state stays usable.
+local wrong = 0
 for i = 1, 2000 do
-  pcall(function() return e.missing end)
-  pcall(ffi.new, "struct boundary_pt", "not a number")
-  pcall(ffi.cdef, "struct boundary_bad {")
+  local ok1, e1 = pcall(function() return e.missing end)
+  local ok2, e2 = pcall(ffi.new, "struct boundary_pt", "not a number")
+  local ok3, e3 = pcall(ffi.cdef, "struct boundary_bad {")
+  if ok1 or ok2 or ok3 or e1 ~= "index missing"
+    or not tostring(e2):find("cannot convert 'string' to 'int'", 1, true)
+    or not tostring(e3):find("declaration specifier expected near '<eof>'", 1, true) then
+    wrong = wrong + 1
+  end
 end
+H.eq(wrong, 0, "2000 rounds of failing calls, each with its own error")
 local p = ffi.new("struct boundary_pt", 3, 4)
 H.eq(p.x + p.y, 7, "ffi works after thousands of errors")
 H.raises("cannot convert 'string' to 'int'", ffi.new, "struct boundary_pt", "x")
@@ -111,10 +118,12 @@ H.eq(ffi.sizeof("struct boundary_fin_300"), 16, "types declared by finalisers ar
 ---------------------------------------------------------------------------
 -- A finaliser that raises: the state stays usable whatever the VM does with the error.
 do
-  local x = ffi.gc(ffi.new("char[4]"), function() error("finaliser failed", 0) end)
+  local ran = false
+  local x = ffi.gc(ffi.new("char[4]"), function() ran = true; error("finaliser failed", 0) end)
   x = nil
   pcall(full_gc)
   pcall(full_gc)
+  H.ok(ran, "the raising finaliser ran")
 end
 H.eq(ffi.new("int[3]", { 1, 2, 3 })[2], 3, "ffi works after a finaliser raised")
 

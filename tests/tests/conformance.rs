@@ -6,9 +6,12 @@ use ffi_conformance::{
     is_pending, run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, Outcome,
 };
 
+/// Prints each script's counts and returns the totals; every script must have run some
+/// assertions (one that stopped early or was skipped by mistake shows up here).
 fn report(label: &str, results: &[(String, Outcome)]) -> (u64, u64) {
     let (mut p, mut f) = (0, 0);
     for (name, o) in results {
+        assert!(o.passed > 0 || o.failed > 0, "{label} {name}: no assertion ran");
         println!("{label} {name}: {} passed, {} failed", o.passed, o.failed);
         for m in &o.failures {
             println!("    FAIL {m}");
@@ -56,6 +59,11 @@ fn conformance_under_gc_stress() {
         scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, true))).collect();
     let (_, failed) = report("gc-stress", &res);
     assert_eq!(failed, 0, "conformance failures under GC stress (see above)");
+    // Every script runs exactly the assertions it runs without the stress.
+    for (p, (n, stressed)) in scripts().iter().filter(|p| runs_here(p)).zip(&res) {
+        let plain = run_mlua(p, false);
+        assert_eq!(stressed.passed, plain.passed, "{n}: a different number of assertions ran");
+    }
 }
 
 #[test]
