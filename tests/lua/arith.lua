@@ -256,4 +256,10 @@ H.raises("attempt to perform arithmetic on 'int64_t' and 'string'", function() r
 H.raises("attempt to perform arithmetic on 'int64_t' and 'table'", function() return I(1) + {} end)
 H.raises("attempt to concatenate 'int64_t' and 'string'", function() return I(1) .. "x" end)
 
+-- Each operand converts to the result's type: a double at or above 2^63 to uint64_t.
+H.eq(tostring(ffi.new("uint64_t", 0) + (2^64 - 2048)), "18446744073709549568ULL", "u64 + big double")
+H.eq(tostring(ffi.new("uint64_t", 5) + ffi.new("double", 2^63 + 4096)), "9223372036854779909ULL",
+  "u64 + big double cdata")
+H.eq(ffi.new("uint64_t", 2^63) > 2^63 + 4096, false, "u64 compared with a big double")
+
 H.done()

@@ -21,8 +21,8 @@ use core::ffi::c_int;
 enum Operand {
     /// A pointer (or array decayed to one): element type, address.
     Ptr(CTypeId, usize),
-    /// A 64-bit integer view and whether it is unsigned (from a cdata number).
-    Int64(i64, bool),
+    /// A cdata number, and whether it is a `uint64_t`.
+    Cnum(Num, bool),
     /// A Lua number (an integer on 5.3+, else a float).
     Lua(Num),
     /// A string (for enum constants).
@@ -81,13 +81,7 @@ impl ArithOp {
 #[inline(always)]
 fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
     match frame.stack.type_of(idx) {
-        LuaType::Number => {
-            let n = match frame.stack.is_integer(idx).then(|| frame.stack.integer(idx)).flatten() {
-                Some(i) => Num::Int(i, true),
-                None => Num::Float(frame.stack.number(idx)),
-            };
-            Operand::Lua(n)
-        }
+        LuaType::Number => Operand::Lua(frame.stack.num(idx)),
         LuaType::String => Operand::Str,
         LuaType::Userdata => {
             let Some(cd) = frame.cdata(idx) else { return Operand::Other };
@@ -107,10 +101,7 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
                 c @ (TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_)) => {
                     // SAFETY: `p` holds a number of class `c` (a value of `ty`).
                     match unsafe { cvalue::load_num(c, p) } {
-                        Some(Num::Int(v, _)) => {
-                            Operand::Int64(v, matches!(c, TypeClass::Int(8, false)))
-                        }
-                        Some(Num::Float(f)) => Operand::Int64(cvalue::d2i64(f), false),
+                        Some(n) => Operand::Cnum(n, matches!(c, TypeClass::Int(8, false))),
                         None => Operand::Other,
                     }
                 }
@@ -158,12 +149,24 @@ fn operands<V: Vm>(frame: &mut Frame<V>, unary: bool) -> Result<[Operand; 2], Ra
     Ok([a, b])
 }
 
+/// The number an operand holds, and whether it makes a 64-bit result unsigned.
 #[inline]
-fn to64(op: Operand) -> Option<(i64, bool)> {
+fn number(op: Operand) -> Option<(Num, bool)> {
     match op {
-        Operand::Int64(v, u) => Some((v, u)),
-        Operand::Lua(n) => Some((n.to_i64(), false)),
+        Operand::Cnum(n, unsigned) => Some((n, unsigned)),
+        Operand::Lua(n) => Some((n, false)),
         _ => None,
+    }
+}
+
+/// `n` converted to the 64-bit integer type of the result, as LuaJIT converts each
+/// operand (a double to `uint64_t` differs from one to `int64_t` at 2^63 and above).
+#[inline]
+fn as64(n: Num, unsigned: bool) -> i64 {
+    if unsigned {
+        n.to_u64() as i64
+    } else {
+        n.to_i64()
     }
 }
 
@@ -294,10 +297,10 @@ fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
     let [a, b] = operands(frame, unary)?;
     // Pointer arithmetic and difference.
     match (op, a, b) {
-        (ArithOp::Add | ArithOp::Sub, Operand::Ptr(e, p), Operand::Int64(..) | Operand::Lua(_))
-        | (ArithOp::Add, Operand::Int64(..) | Operand::Lua(_), Operand::Ptr(e, p)) => {
-            let k =
-                if let Operand::Ptr(..) = a { to64(b) } else { to64(a) }.map(|x| x.0).unwrap_or(0);
+        (ArithOp::Add | ArithOp::Sub, Operand::Ptr(e, p), Operand::Cnum(..) | Operand::Lua(_))
+        | (ArithOp::Add, Operand::Cnum(..) | Operand::Lua(_), Operand::Ptr(e, p)) => {
+            let k = if let Operand::Ptr(..) = a { number(b) } else { number(a) }
+                .map_or(0, |(n, _)| as64(n, false));
             let tt = frame.types();
             // An unknown element size (void *) leaves it to metamethods, then the
             // arithmetic error, as in LuaJIT.
@@ -322,9 +325,11 @@ fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
         }
         _ => {}
     }
-    if matches!(a, Operand::Int64(..)) || matches!(b, Operand::Int64(..)) {
-        if let (Some((x, ux)), Some((y, uy))) = (to64(a), to64(b)) {
+    // Any cdata number makes it 64-bit integer arithmetic.
+    if matches!(a, Operand::Cnum(..)) || matches!(b, Operand::Cnum(..)) {
+        if let (Some((x, ux)), Some((y, uy))) = (number(a), number(b)) {
             let unsigned = ux || uy;
+            let (x, y) = (as64(x, unsigned), as64(y, unsigned));
             let tt = frame.types();
             let ty = if unsigned { uint64_id(tt) } else { int64_id(tt) };
             return boxed(Boxed::int64(ty, int_op(op, x, y, unsigned)));
@@ -387,9 +392,14 @@ fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Rais
                 Comparison::Le => p <= q,
             })
         }
-        (Operand::Int64(..) | Operand::Lua(_), Operand::Int64(..) | Operand::Lua(_)) => {
-            let ((x, ux), (y, uy)) = (to64(a).unwrap_or((0, false)), to64(b).unwrap_or((0, false)));
-            Some(if ux || uy {
+        (Operand::Cnum(..) | Operand::Lua(_), Operand::Cnum(..) | Operand::Lua(_)) => {
+            let ((x, ux), (y, uy)) = (
+                number(a).unwrap_or((Num::Int(0, true), false)),
+                number(b).unwrap_or((Num::Int(0, true), false)),
+            );
+            let unsigned = ux || uy;
+            let (x, y) = (as64(x, unsigned), as64(y, unsigned));
+            Some(if unsigned {
                 let (x, y) = (x as u64, y as u64);
                 match cmp {
                     Comparison::Eq => x == y,
