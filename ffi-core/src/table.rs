@@ -69,6 +69,8 @@ pub mod ids {
     pub const CCHAR: CTypeId = CTypeId(19);
     /// `const char *`
     pub const PCCHAR: CTypeId = CTypeId(20);
+    /// `const void *`
+    pub const PCVOID: CTypeId = CTypeId(21);
 }
 
 /// A cheap, well-mixed 64-bit hash step (multiply and fold).
@@ -239,6 +241,8 @@ impl CTypeTable {
         debug_assert_eq!(cchar, ids::CCHAR);
         let pcchar = t.ptr_to(cchar);
         debug_assert_eq!(pcchar, ids::PCCHAR);
+        let pcvoid = t.ptr_to(ids::CVOID);
+        debug_assert_eq!(pcvoid, ids::PCVOID);
         // int64_t is `long` on LP64 and `long long` on LLP64, as in the system headers.
         let (i64t, u64t) =
             if ls == 8 { (ids::LONG, ids::ULONG) } else { (ids::LLONG, ids::ULLONG) };

@@ -267,4 +267,14 @@ do
   like(ts(ffi.new("struct tostring_nomt")), "^cdata<struct tostring_nomt>: 0x%x+$", "struct without metatype")
 end
 
+-- A reference shows what it refers to.
+do
+  ffi.cdef "enum tostring_ref_e { TOSTRING_REF_A = 1 };"
+  local pp = ffi.new("int *[1]")
+  H.eq(tostring(ffi.cast("int *&", pp)), "cdata<int *&>: NULL", "reference to a pointer")
+  local ee = ffi.new("enum tostring_ref_e[1]", 1)
+  H.eq(tostring(ffi.cast("enum tostring_ref_e &", ee)), "cdata<enum tostring_ref_e &>: 1",
+    "reference to an enum")
+end
+
 H.done()

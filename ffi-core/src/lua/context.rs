@@ -82,6 +82,13 @@ pub(crate) struct TypeSet {
 }
 
 impl TypeSet {
+    /// Whether no type has been added.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        // Bits are only ever set, and words are added only to set one.
+        self.bits.is_empty()
+    }
+
     /// Whether `ty` is in the set.
     #[inline(always)]
     pub fn contains(&self, ty: CTypeId) -> bool {

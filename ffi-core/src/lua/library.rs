@@ -581,8 +581,7 @@ pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outc
         return Ok(Outcome::Then(Action::CString(p), Next::Return(1)));
     }
     // With a length, any data: the argument converts to `const void *` (LuaJIT's API).
-    let pcvoid = frame.types().ptr_to(ids::CVOID);
-    let p = ptr_arg(frame, 1, "string", pcvoid)?;
+    let p = ptr_arg(frame, 1, "string", ids::PCVOID)?;
     if p.is_null() {
         return Err(bad_arg(1, "string", "NULL pointer"));
     }
@@ -601,8 +600,7 @@ pub(crate) unsafe fn string<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outc
 /// (LuaJIT semantics) but refusing NULL.
 pub(crate) unsafe fn copy<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let dst = ptr_arg(frame, 1, "copy", ids::PVOID)?;
-    let pcvoid = frame.types().ptr_to(ids::CVOID);
-    let src = ptr_arg(frame, 2, "copy", pcvoid)?;
+    let src = ptr_arg(frame, 2, "copy", ids::PCVOID)?;
     let from_string = frame.stack.type_of(2) == LuaType::String;
     let explicit = frame.stack.type_of(3) > LuaType::Nil;
     let n = if explicit {

@@ -128,6 +128,10 @@ pub(crate) fn metatype_base(tt: &mut CTypeTable, ty: CTypeId) -> CTypeId {
 /// Pushes metamethod `mm` of the metatype of `ty`; returns whether it is there (nothing
 /// is left on the stack when it is not). Quiet: raw lookups only.
 pub(crate) fn push_metamethod<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, mm: Metamethod) -> bool {
+    // Most programs have no metatype: then there is nothing to look through.
+    if frame.ctx().metatyped.is_empty() {
+        return false;
+    }
     let base = metatype_base(frame.types(), ty);
     if !frame.ctx().metatyped.contains(base) {
         return false;
@@ -179,8 +183,8 @@ pub(crate) fn default_tostring<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> String
     let ty = cd.ty();
     let (dty, p) = cd.data(tt);
     // Throughout: `p` holds a value of `dty`: the cdata's payload, or what its reference
-    // names.
-    match (tt.get(ty).kind, TypeClass::of(tt, dty)) {
+    // names (a reference shows the value it refers to, under the reference's type name).
+    match (tt.get(dty).kind, TypeClass::of(tt, dty)) {
         (Kind::Int { size: 8, signed, .. }, _) => {
             // SAFETY: `p` holds a value of `dty`, an 8-byte integer.
             let v = unsafe { p.cast::<i64>().read_unaligned() };
