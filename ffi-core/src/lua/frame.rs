@@ -342,7 +342,7 @@ impl<V: Vm> FrameStack<V> {
             return LuaType::None;
         }
         // SAFETY: a live state (FrameStack's invariant) and a readable index.
-        LuaType::from_tag(unsafe { self.raw().type_tag(idx) })
+        unsafe { self.raw().type_of(idx) }
     }
 
     /// The bytes of the string at `idx` (numbers are not converted), valid while this
@@ -468,10 +468,8 @@ impl<V: Vm> FrameStack<V> {
         if t != LuaType::String {
             return (t, None);
         }
-        let mut len = 0usize;
-        // SAFETY: a live state and a readable index holding a string, which lua_tolstring
-        // neither converts nor copies.
-        let p = unsafe { (V::api().ops.tolstring)(self.l, idx, &mut len) };
+        // SAFETY: a live state and a readable index holding a string.
+        let (p, len) = unsafe { self.raw().string_bytes(idx) };
         // SAFETY: Lua's string bytes, valid for `len` while the string is reachable: for
         // this borrow of the stack, during which nothing can run the collector (what can,
         // `perform` and [`Frame::protected`], needs the whole frame).

@@ -18,7 +18,7 @@
 //! | `upvalues` | what every ffi closure carries |
 //! | `fmt` | number formatting for `tostring` |
 //!
-//! Adapters need only [`open`], [`patch_globals`] and, to let the context outlive every
+//! Adapters need only [`open`] and, to let the context outlive every
 //! finaliser, [`claim_context`]; the rest is private to the crate.
 
 mod arith;
@@ -27,7 +27,7 @@ mod clib;
 mod context;
 mod convert;
 mod fmt;
-pub(crate) mod frame;
+mod frame;
 mod index;
 mod init;
 mod library;
@@ -36,4 +36,4 @@ mod open;
 mod upvalues;
 
 pub use context::{claim_context, ContextOwner};
-pub use open::{open, patch_globals};
+pub use open::open;

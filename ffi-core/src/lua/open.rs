@@ -370,23 +370,3 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.settop(base) };
     1
 }
-
-/// Replaces the global `tonumber` with the cdata-aware one (`ffi.tonumber`), as loading
-/// LuaJIT-targeted code expects; `type` only when `with_type` is set.
-///
-/// # Safety
-/// `l` is a live state of `V`'s version with the ffi module table at `module`. Raises
-/// like any global assignment.
-pub unsafe fn patch_globals<V: Vm>(l: *mut lua_State, module: c_int, with_type: bool) {
-    // SAFETY: the caller's contract.
-    let lua = unsafe { Lua::new::<V>(l) };
-    // SAFETY: `module` is a valid index (the caller's contract).
-    let module = unsafe { lua.absindex(module) };
-    let names: &[&[u8]] = if with_type { &[b"tonumber\0", b"type\0"] } else { &[b"tonumber\0"] };
-    for &name in names {
-        // SAFETY: the module table is at `module`; `name` ends in NUL; a free slot.
-        unsafe { lua.get_field(module, name) };
-        // SAFETY: the function is on top; `name` ends in NUL.
-        unsafe { lua.set_global(name) };
-    }
-}

@@ -53,7 +53,6 @@ macro_rules! __lua_c_list {
             [x x x x x] lua_setfield = lua_setfield: fn(c_int, *const c_char);
             [x x x x x] lua_settable = lua_settable: fn(c_int);
             [x x x x x] lua_next = lua_next: fn(c_int) -> c_int;
-            [x x x x x] lua_getmetatable = lua_getmetatable: fn(c_int) -> c_int;
             [x x x x x] lua_setmetatable = lua_setmetatable: fn(c_int) -> c_int;
             [x x x x x] lua_error = lua_error: fn() -> c_int;
             [x x x x x] lua_concat = lua_concat: fn(c_int);

@@ -252,26 +252,18 @@ impl Stack {
         unsafe { self.settop(-n - 1) }
     }
 
-    /// The number at `idx` (0 for a non-number).
+    /// The bytes of the string at `idx`. `lua_tolstring` of a string neither converts nor
+    /// allocates, so unlike [`Lua::tolstring`] this is quiet.
     ///
     /// # Safety
-    /// A live state; `idx` valid.
+    /// A live state and a string at `idx`.
     #[inline(always)]
-    pub unsafe fn tonumber(self, idx: c_int) -> f64 {
-        // SAFETY: a live state and a valid index (the caller's); a null `isnum` is allowed.
-        unsafe { self.tonumberx(idx, core::ptr::null_mut()) }
-    }
-
-    /// The number at `idx` as an integer, if it is integral (5.3 semantics everywhere).
-    ///
-    /// # Safety
-    /// A live state; `idx` valid.
-    #[inline(always)]
-    pub unsafe fn tointeger(self, idx: c_int) -> Option<i64> {
-        let mut ok = 0;
-        // SAFETY: a live state and a valid index (the caller's); `ok` outlives the call.
-        let v = unsafe { self.tointegerx(idx, &mut ok) };
-        (ok != 0).then_some(v)
+    pub unsafe fn string_bytes(self, idx: c_int) -> (*const c_char, usize) {
+        let mut len = 0usize;
+        // SAFETY: a live state and a string at `idx` (the caller's contract): the call
+        // only reads it; `len` outlives the call.
+        let p = unsafe { (self.api.ops.tolstring)(self.l, idx, &mut len) };
+        (p, len)
     }
 }
 

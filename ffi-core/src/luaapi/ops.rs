@@ -55,9 +55,6 @@ macro_rules! lua_ops {
                     $( $name: lua_ops!(@pick c V $cfield $(, $($ver)|+ => $kind $alt)*), )*
                 }
             }
-
-            /// The operation names, in table order.
-            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
         }
 
         impl Stack {
@@ -157,8 +154,6 @@ lua_ops! {
     quiet rawgeti(idx: c_int, n: i64) -> c_int = lua_rawgeti, 501 | 502 => shim rawgeti;
     /// `lua_next` (quiet for keys that `lua_next` itself produced).
     quiet next(idx: c_int) -> c_int = lua_next;
-    /// `lua_getmetatable`.
-    quiet getmetatable(idx: c_int) -> c_int = lua_getmetatable;
     // -- Pushing values that need no allocation ----------------------------------------
     /// `lua_pushnil`.
     quiet pushnil() = lua_pushnil;
@@ -271,11 +266,5 @@ impl Stack {
     #[inline(always)]
     pub fn state(self) -> *mut lua_State {
         self.l
-    }
-
-    /// The table.
-    #[inline(always)]
-    pub fn api(self) -> &'static super::LuaApi {
-        self.api
     }
 }
