@@ -373,4 +373,14 @@ do
   H.eq(ffi.string(b), "abc", "a string into a VLA with room for its NUL")
 end
 
+-- A complex number initializes as an array of its two parts: each converts as a double
+-- would, one table element fills both, a third is too many.
+H.eq(tostring(ffi.new("complex", { 1 })), "1+1i", "one element fills both parts")
+H.eq(tostring(ffi.new("complex", ffi.new("int64_t", 3), 4)), "3+4i", "parts from cdata")
+H.eq(tostring(ffi.new("complex", { ffi.new("int64_t", 3), 4 })), "3+4i", "table parts from cdata")
+H.raises("cannot convert 'string' to 'double'", ffi.new, "complex", "2", 1)
+H.raises("too many initializers for 'complex'", ffi.new, "complex", { 1, 2, 3 })
+H.raises("too many initializers for 'complex'", ffi.new, "complex", 1, 2, 3)
+H.eq(tostring(ffi.new("complex[2]", { { 1, 2 }, { 3 } })[1]), "3+3i", "nested complex table")
+
 H.done()

@@ -14,6 +14,7 @@ use crate::cvalue::{self, TypeClass};
 use crate::error::{msg, Error};
 use crate::luaapi::{Lua, LuaType, Vm};
 use crate::names::NameId;
+use crate::table::ids;
 use alloc::format;
 use alloc::vec::Vec;
 use core::ffi::c_int;
@@ -22,6 +23,15 @@ use core::ffi::c_int;
 /// of the C stack, so 250 levels stay under 200 KB, within the smallest thread stacks
 /// hosts commonly use; LuaJIT's own parser stops nesting declarators well before this.
 pub(crate) const MAX_DEPTH: u32 = 250;
+
+/// A complex number initializes as an array of its two parts, as in LuaJIT.
+pub(crate) fn complex_as_array(class: TypeClass) -> TypeClass {
+    match class {
+        TypeClass::Complex(4) => TypeClass::Array(ids::FLOAT),
+        TypeClass::Complex(_) => TypeClass::Array(ids::DOUBLE),
+        c => c,
+    }
+}
 
 /// `too many initializers for 'T'`.
 pub(crate) fn too_many<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Raise {
@@ -49,12 +59,13 @@ pub(crate) unsafe fn init_from_table<V: Vm>(
     let base: i64 = if frame.stack.raw_geti(idx, 0) != LuaType::Nil { 0 } else { 1 };
     frame.stack.pop(1);
     let tt = frame.context.types();
-    match TypeClass::of(tt, ty) {
+    match complex_as_array(TypeClass::of(tt, ty)) {
         TypeClass::Array(e) | TypeClass::Vector(e) => {
             let es = tt.size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))? as usize;
             let count = match tt.get(ty).kind {
                 Kind::Array(_, ArrayLen::Fixed(n)) => n as usize,
                 Kind::Vector(_, n) => n as usize,
+                Kind::Complex(_) => 2,
                 _ if nelem != u32::MAX => nelem as usize,
                 // A flexible (`[]`) or unsized trailing array has no storage of its own:
                 // no elements may be written (LuaJIT writes past the object).
@@ -94,15 +105,6 @@ pub(crate) unsafe fn init_from_table<V: Vm>(
                     unsafe { core::ptr::copy_nonoverlapping(dst, dst.wrapping_add(k * es), es) };
                 }
             }
-            Ok(())
-        }
-        TypeClass::Complex(part) => {
-            frame.stack.raw_geti(idx, base);
-            frame.stack.raw_geti(idx, base + 1);
-            let (re, im) = (frame.stack.number(-2), frame.stack.number(-1));
-            frame.stack.pop(2);
-            // SAFETY: `dst` is writable for the complex type.
-            unsafe { cvalue::store_complex(part, dst, re, im) };
             Ok(())
         }
         TypeClass::Struct(a) => {

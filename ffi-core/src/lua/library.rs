@@ -230,16 +230,13 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
             if t == LuaType::Table && aggregate {
                 // SAFETY: `p` is the new object's payload (`bound` elements for a trailing VLA).
                 unsafe { init::init_from_table(frame, init, ty, p, bound, 1)? };
-            } else if let (TypeClass::Complex(part), LuaType::Number) = (class, t) {
-                // SAFETY: `p` is the new object's payload, a complex number.
-                unsafe { cvalue::store_complex(part, p, frame.stack.number(init), 0.0) };
             } else {
                 // SAFETY: `p` is the new object's payload: `ty` and `bound` elements of a
                 // variable part.
                 unsafe { convert::to_c_nested(frame, init, ty, p, Mode::Implicit, bound, 0)? };
             }
         } else {
-            match class {
+            match init::complex_as_array(class) {
                 TypeClass::Array(e) | TypeClass::Vector(e) => {
                     let es = frame.types().size_of(e).ok_or_else(|| Error::new(msg::TOO_LARGE))?
                         as usize;
@@ -264,14 +261,6 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                             };
                         }
                     }
-                }
-                TypeClass::Complex(part) => {
-                    if ninit > 2 {
-                        return Err(too_many(frame, ty));
-                    }
-                    let (re, im) = (frame.stack.number(init), frame.stack.number(init + 1));
-                    // SAFETY: `p` is the new object's payload, a complex number.
-                    unsafe { cvalue::store_complex(part, p, re, im) };
                 }
                 TypeClass::Struct(a) => {
                     let def = frame.types().agg(a);
