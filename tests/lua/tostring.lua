@@ -277,4 +277,8 @@ do
     "reference to an enum")
 end
 
+-- NaN parts print as LuaJIT prints them, whatever their sign bit.
+H.eq(tostring(ffi.new("complex", 0/0, 0)), "nan+0i", "NaN real part")
+H.eq(tostring(ffi.new("complex", 1, 0/0)), "1+nanI", "NaN imaginary part")
+
 H.done()

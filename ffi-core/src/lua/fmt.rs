@@ -4,10 +4,11 @@
 use alloc::format;
 use alloc::string::String;
 
-/// C's `printf("%.14g", x)`.
+/// `printf("%.14g", x)` as LuaJIT formats it: NaN is `nan` whatever its sign bit (x86's
+/// `0/0` has it set), and exact ties round away from zero.
 pub fn g14(x: f64) -> String {
     if x.is_nan() {
-        return String::from(if x.is_sign_negative() { "-nan" } else { "nan" });
+        return String::from("nan");
     }
     if x.is_infinite() {
         return String::from(if x < 0.0 { "-inf" } else { "inf" });
@@ -91,6 +92,14 @@ pub fn complex(re: f64, im: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn nan_has_no_sign() {
+        assert_eq!(g14(-f64::NAN), "nan");
+        assert_eq!(g14(f64::NAN), "nan");
+        assert_eq!(complex(-f64::NAN, 0.0), "nan+0i");
+        assert_eq!(complex(1.0, -f64::NAN), "1+nanI");
+    }
+
     #[test]
     fn g14_matches_printf() {
         for (x, s) in [
