@@ -4,9 +4,9 @@
 //! stores, number conversions) is the Lua-free [`crate::cvalue`].
 
 use super::cdata::{Boxed, Cdata};
-use super::frame::{Action, Frame, Next, Outcome, Raise};
+use super::frame::{Action, Frame, FrameStack, Next, Outcome, Raise};
 use crate::ctype::{ArrayLen, CTypeId, EnumId, Kind};
-use crate::cvalue::{self, Num, TypeClass};
+use crate::cvalue::{self, Num, ScalarKind, TypeClass};
 use crate::error::Error;
 use crate::luaapi::{LuaType, Vm};
 use crate::table::CTypeTable;
@@ -445,6 +445,20 @@ unsafe fn cdata_to_c<V: Vm>(
     }
 }
 
+/// Pushes a plain scalar.
+///
+/// # Safety
+/// `at` holds a value of `kind`.
+#[inline(always)]
+pub(crate) unsafe fn push_scalar<V: Vm>(stack: &FrameStack<V>, kind: ScalarKind, at: *const u8) {
+    // SAFETY: the caller's contract.
+    match (kind, unsafe { kind.load(at) }) {
+        (ScalarKind::Bool, n) => stack.push_boolean(n.is_nonzero()),
+        (_, Num::Float(f)) => stack.push_number(f),
+        (_, Num::Int(v, _)) => stack.push_integer(v),
+    }
+}
+
 /// How a C value becomes a Lua value.
 pub(crate) enum ToLua {
     /// Already pushed (a number, integer or boolean).
@@ -468,30 +482,20 @@ pub(crate) unsafe fn to_lua<V: Vm>(
 ) -> Result<ToLua, Raise> {
     let tt = frame.context.types();
     let ty = deref_ty(tt, ty);
+    if let Some(kind) = ScalarKind::unboxed(tt, ty) {
+        // SAFETY: `src` holds a value of `ty`, whose kind this is (the caller's contract).
+        unsafe { push_scalar(&frame.stack, kind, src) };
+        return Ok(ToLua::Pushed);
+    }
     let class = TypeClass::of(tt, ty);
     Ok(match class {
-        TypeClass::Bool => {
-            // SAFETY: `src` holds a bool (the caller's contract).
-            let b = unsafe { src.read() } != 0;
-            frame.stack.push_boolean(b);
-            ToLua::Pushed
-        }
-        // 64-bit integers and enums are boxed (LuaJIT reads enum values as cdata).
-        TypeClass::Int(size, _) if size == 8 || matches!(tt.get(ty).kind, Kind::Enum(_)) => {
-            let u = tt.unqualified(ty);
-            // SAFETY: `src` holds `size` bytes (the caller's contract).
-            ToLua::Box(unsafe { Boxed::copy(u, src, size as usize, size as usize) })
-        }
-        TypeClass::Int(..) | TypeClass::Float(_) => {
-            // SAFETY: `src` holds a value of this class (the caller's contract).
-            match unsafe { cvalue::load_num(class, src) } {
-                Some(Num::Int(v, _)) => frame.stack.push_integer(v),
-                Some(Num::Float(f)) => frame.stack.push_number(f),
-                None => frame.stack.push_nil(),
-            }
-            ToLua::Pushed
-        }
-        TypeClass::Ptr(_) | TypeClass::Complex(_) => {
+        // The other scalars are boxed: 64-bit integers, enums (LuaJIT reads enum values as
+        // cdata), pointers and complex numbers (plain numbers and booleans were pushed).
+        TypeClass::Int(..)
+        | TypeClass::Bool
+        | TypeClass::Float(_)
+        | TypeClass::Ptr(_)
+        | TypeClass::Complex(_) => {
             let u = tt.unqualified(ty);
             let size = tt.size_of(u).unwrap_or(8) as usize;
             // SAFETY: `src` holds a value of the type's size (the caller's contract).

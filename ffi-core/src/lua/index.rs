@@ -185,20 +185,6 @@ fn lookup_member<V: Vm>(
     Ok(slot)
 }
 
-/// Pushes a plain scalar.
-///
-/// # Safety
-/// `at` holds a value of `kind`.
-#[inline(always)]
-unsafe fn push_scalar<V: Vm>(stack: &FrameStack<V>, kind: ScalarKind, at: *const u8) {
-    // SAFETY: the caller's contract.
-    match (kind, unsafe { kind.load(at) }) {
-        (ScalarKind::Bool, n) => stack.push_boolean(n.is_nonzero()),
-        (_, Num::Float(f)) => stack.push_number(f),
-        (_, Num::Int(v, _)) => stack.push_integer(v),
-    }
-}
-
 /// The error for a failed lookup on a cdata of type `ty` with the key at index 2.
 fn no_member<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Raise {
     let tt = frame.context.types();
@@ -261,7 +247,7 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
     match resolve(frame, cd)? {
         Place::Scalar { kind, at, .. } => {
             // SAFETY: `at` holds a value of `kind` (from `resolve`: a payload or a C address).
-            unsafe { push_scalar(&frame.stack, kind, at) };
+            unsafe { convert::push_scalar(&frame.stack, kind, at) };
             Ok(Outcome::Return(1))
         }
         // SAFETY: `at` holds a value of `ty` (from `resolve`: a payload or a C address).
