@@ -119,8 +119,10 @@ unsafe fn check_array(l: *mut lua_State) -> (*mut i32, usize) {
     // SAFETY: `l` is the live state Lua passed; a bad argument raises, and nothing is owned here.
     let i = unsafe { luaL_checkinteger(l, 2) };
     if !(0..1000).contains(&i) {
-        // SAFETY: `l` is live; raising is fine, nothing is owned here.
+        // SAFETY: `l` is live; raising is fine, nothing is owned here. luaL_error does
+        // not return, so an index out of range never reaches the callers.
         unsafe { luaL_error(l, c"index out of range".as_ptr()) };
+        unreachable!("luaL_error returned");
     }
     (a, i as usize)
 }

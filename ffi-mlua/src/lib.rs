@@ -65,7 +65,8 @@ fn open_module(lua: &Lua) -> Result<Table> {
             ffi_core::lua::claim_context::<MluaVm>(l as *mut ffi_core::luaapi::lua_State)
         };
     };
-    // SAFETY: the closure only reads the registry through ffi-core.
+    // SAFETY: the closure only looks the cell up in the registry (quiet lookups) and marks
+    // it host-owned; no ffi function is running while it does.
     unsafe { lua.exec_raw::<()>((), claim)? };
     if let Some(owner) = owner {
         lua.set_app_data(ContextKeeper(owner));

@@ -191,10 +191,13 @@ pub(crate) unsafe extern "C-unwind" fn cell_gc<V: Vm>(l: *mut lua_State) -> c_in
     let lua = unsafe { Lua::new::<V>(l) };
     // SAFETY: index 1 is the object being finalised.
     let cell = unsafe { lua.touserdata(1) } as *mut ContextCell;
-    if cell.is_null() {
+    // Only the registered cell: the debug library can reach this metamethod and call it
+    // with any value.
+    // SAFETY: a live state; a C function has the two free slots find_cell needs.
+    if cell.is_null() || unsafe { find_cell(lua.stack()) } != NonNull::new(cell) {
         return 0;
     }
-    // SAFETY: only the cell has this metamethod; its block holds a ContextCell.
+    // SAFETY: `cell` is the registered cell, whose block holds a ContextCell.
     let cell = unsafe { &mut *cell };
     if cell.host_owned || cell.ctx.is_null() {
         return 0;
@@ -278,9 +281,9 @@ impl Drop for ContextOwner {
 /// owner is dropped. `None` when ffi is not open in `l` or the context is already claimed.
 ///
 /// # Safety
-/// `l` is a live state of `V`'s version with two free stack slots, and the owner must be
-/// dropped only after `lua_close(l)` (dropping it earlier frees memory the state's ffi
-/// functions still use).
+/// `l` is a live state of `V`'s version with two free stack slots, no ffi function of
+/// the state is running, and the owner must be dropped only after `lua_close(l)`
+/// (dropping it earlier frees memory the state's ffi functions still use).
 pub unsafe fn claim_context<V: Vm>(l: *mut lua_State) -> Option<ContextOwner> {
     // SAFETY: the caller's contract.
     let lua = unsafe { Lua::new::<V>(l) };

@@ -184,7 +184,7 @@ pub unsafe extern "C-unwind" fn gettable<V: Vm>(l: *mut lua_State, idx: c_int) -
 }
 
 /// `LUA_GLOBALSINDEX` of Lua 5.1.
-const GLOBALS_51: c_int = -10002;
+pub(crate) const GLOBALS_51: c_int = -10002;
 
 /// `lua_getglobal` returning the type, for 5.1 (a macro over `LUA_GLOBALSINDEX` there).
 ///

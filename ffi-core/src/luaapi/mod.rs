@@ -164,7 +164,7 @@ impl LuaApi {
             version,
             registry_index,
             // 5.1 counts upvalues below LUA_GLOBALSINDEX.
-            upvalue_base: if version == 501 { -10002 } else { registry_index },
+            upvalue_base: if version == 501 { compat::GLOBALS_51 } else { registry_index },
             integers: version >= 503,
             ops: LuaOps::from_c::<V>(&c),
             c,
