@@ -50,6 +50,18 @@ pub(crate) enum Metamethod {
     Close,
 }
 
+// `ALL` lists every metamethod in number order (their names are interned at these keys),
+// below the keys of member names.
+const _: () = {
+    let mut i = 0;
+    while i < Metamethod::ALL.len() {
+        assert!(Metamethod::ALL[i] as usize == i + 1);
+        i += 1;
+    }
+    assert!((Metamethod::Close as i64) < upvalues::FIELD_NAME_BASE);
+    assert!(Metamethod::ALL.len() == Metamethod::Close as usize);
+};
+
 impl Metamethod {
     /// Every metamethod, in number order.
     pub const ALL: [Metamethod; 26] = [
