@@ -33,48 +33,9 @@ enum Operand {
     Other,
 }
 
-/// The arithmetic and bitwise operators.
-#[derive(Copy, Clone, PartialEq, Eq)]
-pub(crate) enum ArithOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Mod,
-    Pow,
-    Unm,
-    IDiv,
-    Band,
-    Bor,
-    Bxor,
-    Shl,
-    Shr,
-    Bnot,
-}
-
-impl ArithOp {
-    fn metamethod(self) -> Metamethod {
-        match self {
-            ArithOp::Add => Metamethod::Add,
-            ArithOp::Sub => Metamethod::Sub,
-            ArithOp::Mul => Metamethod::Mul,
-            ArithOp::Div => Metamethod::Div,
-            ArithOp::Mod => Metamethod::Mod,
-            ArithOp::Pow => Metamethod::Pow,
-            ArithOp::Unm => Metamethod::Unm,
-            ArithOp::IDiv => Metamethod::Idiv,
-            ArithOp::Band => Metamethod::Band,
-            ArithOp::Bor => Metamethod::Bor,
-            ArithOp::Bxor => Metamethod::Bxor,
-            ArithOp::Shl => Metamethod::Shl,
-            ArithOp::Shr => Metamethod::Shr,
-            ArithOp::Bnot => Metamethod::Bnot,
-        }
-    }
-
-    fn is_unary(self) -> bool {
-        matches!(self, ArithOp::Unm | ArithOp::Bnot)
-    }
+/// Whether arithmetic metamethod `op` has one operand.
+fn is_unary(op: Metamethod) -> bool {
+    matches!(op, Metamethod::Unm | Metamethod::Bnot)
 }
 
 /// The operand at `idx`.
@@ -171,31 +132,33 @@ fn as64(n: Num, unsigned: bool) -> i64 {
 }
 
 /// 64-bit integer arithmetic with LuaJIT's results for the undefined cases.
-fn int_op(op: ArithOp, a: i64, b: i64, unsigned: bool) -> i64 {
+fn int_op(op: Metamethod, a: i64, b: i64, unsigned: bool) -> i64 {
     const MIN: i64 = i64::MIN;
     if unsigned {
         let (x, y) = (a as u64, b as u64);
         (match op {
-            ArithOp::Add => x.wrapping_add(y),
-            ArithOp::Sub => x.wrapping_sub(y),
-            ArithOp::Mul => x.wrapping_mul(y),
-            ArithOp::Div | ArithOp::IDiv => x.checked_div(y).unwrap_or(MIN as u64),
-            ArithOp::Mod => x.checked_rem(y).unwrap_or(MIN as u64),
-            ArithOp::Pow => upow(x, b),
-            ArithOp::Unm => x.wrapping_neg(),
-            ArithOp::Band => x & y,
-            ArithOp::Bor => x | y,
-            ArithOp::Bxor => x ^ y,
-            ArithOp::Shl => x.wrapping_shl((y & 63) as u32),
-            ArithOp::Shr => x.wrapping_shr((y & 63) as u32),
-            ArithOp::Bnot => !x,
+            Metamethod::Add => x.wrapping_add(y),
+            Metamethod::Sub => x.wrapping_sub(y),
+            Metamethod::Mul => x.wrapping_mul(y),
+            Metamethod::Div | Metamethod::Idiv => x.checked_div(y).unwrap_or(MIN as u64),
+            Metamethod::Mod => x.checked_rem(y).unwrap_or(MIN as u64),
+            Metamethod::Pow => upow(x, b),
+            Metamethod::Unm => x.wrapping_neg(),
+            Metamethod::Band => x & y,
+            Metamethod::Bor => x | y,
+            Metamethod::Bxor => x ^ y,
+            Metamethod::Shl => x.wrapping_shl((y & 63) as u32),
+            Metamethod::Shr => x.wrapping_shr((y & 63) as u32),
+            Metamethod::Bnot => !x,
+            // Only the arithmetic metamethods come here (see `arith_bodies!`).
+            _ => 0,
         }) as i64
     } else {
         match op {
-            ArithOp::Add => a.wrapping_add(b),
-            ArithOp::Sub => a.wrapping_sub(b),
-            ArithOp::Mul => a.wrapping_mul(b),
-            ArithOp::Div | ArithOp::IDiv => {
+            Metamethod::Add => a.wrapping_add(b),
+            Metamethod::Sub => a.wrapping_sub(b),
+            Metamethod::Mul => a.wrapping_mul(b),
+            Metamethod::Div | Metamethod::Idiv => {
                 if b == 0 {
                     MIN
                 } else if a == MIN && b == -1 {
@@ -204,7 +167,7 @@ fn int_op(op: ArithOp, a: i64, b: i64, unsigned: bool) -> i64 {
                     a / b
                 }
             }
-            ArithOp::Mod => {
+            Metamethod::Mod => {
                 if b == 0 {
                     MIN
                 } else if a == MIN && b == -1 {
@@ -213,14 +176,16 @@ fn int_op(op: ArithOp, a: i64, b: i64, unsigned: bool) -> i64 {
                     a % b
                 }
             }
-            ArithOp::Pow => ipow(a, b),
-            ArithOp::Unm => a.wrapping_neg(),
-            ArithOp::Band => a & b,
-            ArithOp::Bor => a | b,
-            ArithOp::Bxor => a ^ b,
-            ArithOp::Shl => (a as u64).wrapping_shl((b & 63) as u32) as i64,
-            ArithOp::Shr => ((a as u64).wrapping_shr((b & 63) as u32)) as i64,
-            ArithOp::Bnot => !a,
+            Metamethod::Pow => ipow(a, b),
+            Metamethod::Unm => a.wrapping_neg(),
+            Metamethod::Band => a & b,
+            Metamethod::Bor => a | b,
+            Metamethod::Bxor => a ^ b,
+            Metamethod::Shl => (a as u64).wrapping_shl((b & 63) as u32) as i64,
+            Metamethod::Shr => ((a as u64).wrapping_shr((b & 63) as u32)) as i64,
+            Metamethod::Bnot => !a,
+            // Only the arithmetic metamethods come here (see `arith_bodies!`).
+            _ => 0,
         }
     }
 }
@@ -292,13 +257,17 @@ fn boxed(b: Boxed) -> Result<Outcome, Raise> {
 }
 
 /// An arithmetic metamethod (operands at 1 and 2).
-fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
-    let unary = op.is_unary();
+fn arith<V: Vm>(frame: &mut Frame<V>, op: Metamethod) -> Result<Outcome, Raise> {
+    let unary = is_unary(op);
     let [a, b] = operands(frame, unary)?;
     // Pointer arithmetic and difference.
     match (op, a, b) {
-        (ArithOp::Add | ArithOp::Sub, Operand::Ptr(e, p), Operand::Cnum(..) | Operand::Lua(_))
-        | (ArithOp::Add, Operand::Cnum(..) | Operand::Lua(_), Operand::Ptr(e, p)) => {
+        (
+            Metamethod::Add | Metamethod::Sub,
+            Operand::Ptr(e, p),
+            Operand::Cnum(..) | Operand::Lua(_),
+        )
+        | (Metamethod::Add, Operand::Cnum(..) | Operand::Lua(_), Operand::Ptr(e, p)) => {
             let k = if let Operand::Ptr(..) = a { number(b) } else { number(a) }
                 .map_or(0, |(n, _)| as64(n, false));
             let tt = frame.types();
@@ -306,14 +275,14 @@ fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
             // arithmetic error, as in LuaJIT.
             let Some(es) = tt.size_of(e) else { return fallback(frame, op) };
             let delta = k.wrapping_mul(es as i64);
-            let addr = if op == ArithOp::Add {
+            let addr = if op == Metamethod::Add {
                 (p as i64).wrapping_add(delta)
             } else {
                 (p as i64).wrapping_sub(delta)
             };
             return boxed(Boxed::address(tt.ptr_to(e), addr as usize));
         }
-        (ArithOp::Sub, Operand::Ptr(e1, p1), Operand::Ptr(e2, p2)) => {
+        (Metamethod::Sub, Operand::Ptr(e1, p1), Operand::Ptr(e2, p2)) => {
             let tt = frame.context.types();
             if convert::ptr_compatible(tt, e1, e2) || convert::ptr_compatible(tt, e2, e1) {
                 let Some(es) = tt.size_of(e1).filter(|&s| s > 0) else {
@@ -339,12 +308,12 @@ fn arith<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
 }
 
 /// The metatype's metamethod, else the arithmetic error.
-fn fallback<V: Vm>(frame: &mut Frame<V>, op: ArithOp) -> Result<Outcome, Raise> {
-    if let Some(o) = call_metamethod(frame, op.metamethod(), if op.is_unary() { 1 } else { 2 }, 1) {
+fn fallback<V: Vm>(frame: &mut Frame<V>, op: Metamethod) -> Result<Outcome, Raise> {
+    if let Some(o) = call_metamethod(frame, op, if is_unary(op) { 1 } else { 2 }, 1) {
         return Ok(o);
     }
     let an = convert::op_value_name(frame, 1);
-    let bn = if op.is_unary() { an.clone() } else { convert::op_value_name(frame, 2) };
+    let bn = if is_unary(op) { an.clone() } else { convert::op_value_name(frame, 2) };
     Err(Error::new(format!("attempt to perform arithmetic on '{an}' and '{bn}'")).into())
 }
 
@@ -359,10 +328,11 @@ macro_rules! arith_bodies {
 }
 
 arith_bodies! {
-    add => ArithOp::Add, sub => ArithOp::Sub, mul => ArithOp::Mul, div => ArithOp::Div,
-    modulo => ArithOp::Mod, pow => ArithOp::Pow, unm => ArithOp::Unm, idiv => ArithOp::IDiv,
-    band => ArithOp::Band, bor => ArithOp::Bor, bxor => ArithOp::Bxor, shl => ArithOp::Shl,
-    shr => ArithOp::Shr, bnot => ArithOp::Bnot,
+    add => Metamethod::Add, sub => Metamethod::Sub, mul => Metamethod::Mul,
+    div => Metamethod::Div, modulo => Metamethod::Mod, pow => Metamethod::Pow,
+    unm => Metamethod::Unm, idiv => Metamethod::Idiv, band => Metamethod::Band,
+    bor => Metamethod::Bor, bxor => Metamethod::Bxor, shl => Metamethod::Shl,
+    shr => Metamethod::Shr, bnot => Metamethod::Bnot,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq)]
