@@ -118,6 +118,27 @@ fn under_limits(lua: &Lua, op: &Function, check: &Function, rounds: usize, span:
     t
 }
 
+/// Runs `pass` twice; the second pass repeats the first, which has filled whatever caches
+/// it needs, so it must leave the Rust heap where it was (the allocator's bookkeeping may
+/// move a few bytes; a leak would show as hundreds of faults times its size). Returns
+/// what the second pass returned.
+fn second_pass_leaks_nothing<T: std::fmt::Debug>(
+    name: &str,
+    lua: &Lua,
+    mut pass: impl FnMut() -> T,
+) -> T {
+    pass();
+    full_gc(lua);
+    let before = rust_live(lua);
+    let t = pass();
+    let _ = lua.gc_collect();
+    full_gc(lua);
+    let grew = rust_live(lua) - before;
+    assert!(grew <= 64, "{name}: Rust's memory grew by {grew} bytes over a repeated pass: {t:?}");
+    println!("{name}: {t:?}, Rust memory {grew:+} bytes");
+    t
+}
+
 /// About how many bytes above the collected heap one call of `op` needs (the smallest
 /// limit, to 64 bytes, under which `op(0)` succeeds).
 fn footprint(lua: &Lua, op: &Function) -> usize {
@@ -158,33 +179,12 @@ fn no_leak_under_limits(name: &str, min_span: usize, inner: bool, setup: &str, o
         .unwrap();
     // The span of limits covers twice what one call needs on this Lua version.
     let span = (2 * footprint(&lua, &op)).max(min_span);
-    let first = under_limits(&lua, &op, &check, 1000, span);
-    full_gc(&lua);
-    let before = rust_live(&lua);
-    let t = under_limits(&lua, &op, &check, 1000, span);
-    full_gc(&lua);
-    let after = rust_live(&lua);
-    assert!(
-        t.out_of_memory > 50 && t.ok > 50,
-        "{name}: faults must land and also miss: {first:?} {t:?}"
-    );
+    let t = second_pass_leaks_nothing(name, &lua, || under_limits(&lua, &op, &check, 1000, span));
+    assert!(t.out_of_memory > 50 && t.ok > 50, "{name}: faults must land and also miss: {t:?}");
     if inner {
         let inner_faults: i64 = lua.globals().get("inner_faults").unwrap();
         assert!(inner_faults > 50, "{name}: only {inner_faults} faults inside the pcalls");
     }
-    // The allocator's own bookkeeping may move by a few bytes; a leak per fault would
-    // show as hundreds of faults times its size.
-    assert!(
-        after - before <= 64,
-        "{name}: Rust's memory grew by {} bytes over a pass that repeated {t:?}",
-        after - before
-    );
-    println!(
-        "{name}: {} faults, {} successes, Rust memory {:+} bytes",
-        t.out_of_memory,
-        t.ok,
-        after - before
-    );
 }
 
 fn out_of_memory_everywhere() {
@@ -335,24 +335,9 @@ fn raising_metamethods_and_finalisers() {
             assert!(text.contains("finaliser failed"), "round {i}: {text}");
         }
     };
-    for i in 0..300 {
-        call(i);
-    }
-    full_gc(&lua);
-    let before = rust_live(&lua);
-    for i in 0..3000 {
-        call(i);
-    }
-    let _ = lua.gc_collect();
-    full_gc(&lua);
-    let after = rust_live(&lua);
+    second_pass_leaks_nothing("raising metamethods", &lua, || (0..1000).for_each(call));
     let run: i64 = lua.globals().get("finalisers_run").unwrap();
     assert!(run > 10, "only {run} raising finalisers ran");
-    assert!(
-        after - before <= 64,
-        "raising metamethods: Rust's memory grew by {} bytes",
-        after - before
-    );
     let sum: i64 = lua
         .load(
             r#"local ffi = require "ffi"; local a = ffi.new("int[2]", 20, 22); return a[0] + a[1]"#,
