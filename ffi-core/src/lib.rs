@@ -48,6 +48,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod abi;
 pub mod ctype;
 pub mod cvalue;
 pub mod error;
