@@ -51,6 +51,7 @@ extern crate std;
 pub mod abi;
 pub mod ctype;
 pub mod cvalue;
+pub mod emit;
 pub mod error;
 #[cfg(feature = "std")]
 mod host_std;

@@ -1,0 +1,101 @@
+//! The call stubs: golden bytes, and real calls through them into Rust functions of both
+//! conventions.
+
+use super::*;
+use crate::emit::memory::CodeArena;
+
+fn hex(b: &[u8]) -> alloc::string::String {
+    use core::fmt::Write;
+    let mut s = alloc::string::String::new();
+    for x in b {
+        write!(s, "{x:02x}").unwrap();
+    }
+    s
+}
+
+#[test]
+fn sysv_stub_golden_bytes() {
+    let code = call_stub(CallAbi::SysV).link().unwrap();
+    assert_eq!(
+        hex(&code),
+        concat!(
+            "554889e55341544889fb488b8bf00000004829cc488bb3f80000004889e748c1",
+            "e903f348a5f3400f6f8330000000f3400f6f8b40000000f3400f6f9350000000",
+            "f3400f6f9b60000000f3400f6fa370000000f3400f6fab80000000f3400f6fb3",
+            "90000000f3400f6fbba0000000488bbb00000000488bb308000000488b931000",
+            "0000488b8b180000004c8b83200000004c8b8b28000000488b83e8000000ff93",
+            "e0000000488983b0000000488993b8000000f30f7f83c0000000f30f7f8bd000",
+            "0000488d65f0415c5b5dc3",
+        )
+    );
+}
+
+#[test]
+fn win64_stub_loads_four_slots() {
+    let code = call_stub(CallAbi::Win64).link().unwrap();
+    let h = hex(&code);
+    // mov rcx,[rbx+0]; mov rdx,[rbx+8]; mov r8,[rbx+16]; mov r9,[rbx+24] (disp32 forms)
+    assert!(h.contains("488b8b00000000488b93080000004c8b83100000004c8b8b18000000"), "{h}");
+    // xmm3 is loaded, xmm4 is not
+    assert!(h.contains("f3400f6f9b60000000") && !h.contains("f3400f6fa370000000"), "{h}");
+}
+
+extern "C" fn sysv_callee(
+    a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64, h: i64,
+    x0: f64, x1: f64, x2: f64, x3: f64, x4: f64, x5: f64, x6: f64, x7: f64, x8: f64,
+) -> f64 {
+    (a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h) as f64
+        + x0 + 2.0 * x1 + 3.0 * x2 + 4.0 * x3 + 5.0 * x4 + 6.0 * x5 + 7.0 * x6 + 8.0 * x7
+        + 9.0 * x8
+}
+
+extern "win64" fn win64_callee(a: i64, x: f64, c: i32, y: f32, e: i64, z: f64) -> i64 {
+    a * 100_000 + (x * 10_000.0) as i64 + c as i64 * 1000 + (y * 100.0) as i64 + e * 10
+        + z as i64
+}
+
+fn run(abi: CallAbi, regs: &mut CallRegs) {
+    let code = call_stub(abi).link().unwrap();
+    let mut arena = CodeArena::new(crate::luaapi::Host::STD);
+    let p = arena.place(&code).unwrap();
+    // SAFETY: `p` is the stub just placed, with the `CallStub` signature.
+    let stub: CallStub = unsafe { core::mem::transmute(p) };
+    // SAFETY: `regs` describes a call of the target with its convention.
+    unsafe { stub(regs) };
+}
+
+#[test]
+fn sysv_stub_calls_with_registers_and_stack() {
+    let mut stack = [0u64; 4];
+    let mut r = CallRegs::default();
+    r.gpr = [1, 2, 3, 4, 5, 6];
+    stack[0] = 7;
+    stack[1] = 8;
+    for i in 0..8 {
+        r.sse[i][0] = (0.5 * (i + 1) as f64).to_bits();
+    }
+    stack[2] = 4.5f64.to_bits();
+    r.stack = stack.as_ptr() as u64;
+    r.stack_bytes = 32;
+    r.target = sysv_callee as usize as u64;
+    run(CallAbi::SysV, &mut r);
+    let want = sysv_callee(1, 2, 3, 4, 5, 6, 7, 8, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5);
+    assert_eq!(f64::from_bits(r.ret_sse[0][0]), want);
+}
+
+#[test]
+fn win64_stub_calls_with_shadow_space() {
+    let mut stack = [0u64; 6];
+    let mut r = CallRegs::default();
+    r.gpr[0] = 3;
+    r.sse[1][0] = 0.25f64.to_bits();
+    r.gpr[2] = 7;
+    r.sse[3][0] = 0.5f32.to_bits() as u64;
+    stack[4] = 9;
+    stack[5] = 6.0f64.to_bits();
+    r.stack = stack.as_ptr() as u64;
+    r.stack_bytes = 48;
+    r.target = win64_callee as usize as u64;
+    run(CallAbi::Win64, &mut r);
+    assert_eq!(r.ret_gpr[0] as i64, win64_callee(3, 0.25, 7, 0.5, 9, 6.0));
+}
