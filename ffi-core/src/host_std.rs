@@ -87,11 +87,40 @@ unsafe extern "C" fn lib_open(
     match unsafe { Library::open(Some(os), flags) } {
         Ok(lib) => lib.into_raw(),
         Err(e) => {
+            let msg = dl_message(&e);
+            // A GNU ld script (the `libc.so` of a -dev package) names the real object.
+            if let Some(real) = ld_script_target(&msg) {
+                // SAFETY: as above, for the object the script names.
+                if let Ok(lib) = unsafe { Library::open(Some(std::ffi::OsStr::new(&real)), flags) }
+                {
+                    return lib.into_raw();
+                }
+            }
             // SAFETY: the caller passes a writable error buffer.
-            unsafe { (*err).set(&dl_message(&e)) };
+            unsafe { (*err).set(&msg) };
             core::ptr::null_mut()
         }
     }
+}
+
+/// When `dlopen` refused a file (its message starts with the path and `:`) that is a GNU
+/// ld script, the path in its first `GROUP (` or `INPUT (` (LuaJIT's `lj_clib.c` rule).
+#[cfg(unix)]
+fn ld_script_target(msg: &str) -> Option<std::string::String> {
+    let path = msg.split(':').next()?;
+    if !path.starts_with('/') {
+        return None;
+    }
+    let text = std::fs::read(path).ok()?;
+    let text =
+        std::string::String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]).into_owned();
+    let start = ["GROUP", "INPUT"]
+        .iter()
+        .filter_map(|k| text.find(&std::format!("{k} (")).map(|i| i + k.len() + 2))
+        .min()?;
+    let target = text[start..].split_whitespace().next()?;
+    let target = target.trim_end_matches(')');
+    (!target.is_empty()).then(|| target.into())
 }
 
 /// The `dlerror()` text inside a libloading error (without libloading's own prefix).

@@ -74,21 +74,28 @@ impl CodeBuffer {
         for r in core::mem::take(&mut self.relocs) {
             let defs: Vec<usize> =
                 self.labels.iter().filter(|l| l.0 == r.name).map(|l| l.1).collect();
-            let target = if r.forward { defs.get(r.defs_before) } else { r.defs_before.checked_sub(1).and_then(|i| defs.get(i)) };
+            let target = if r.forward {
+                defs.get(r.defs_before)
+            } else {
+                r.defs_before.checked_sub(1).and_then(|i| defs.get(i))
+            };
             let target = *target.ok_or(LinkError("undefined label"))?;
             // Only plain relative relocations (kind 0) are emitted for local labels.
             if r.kind >> 6 != 0 {
                 return Err(LinkError("unsupported relocation kind"));
             }
-            let value = (target as isize + r.target_offset) - (r.at as isize - r.ref_offset as isize);
+            let value =
+                (target as isize + r.target_offset) - (r.at as isize - r.ref_offset as isize);
             let field = r.at - r.field_offset as usize;
             match r.kind & 0x3f {
                 0 => {
-                    let v = i8::try_from(value).map_err(|_| LinkError("displacement out of range"))?;
+                    let v =
+                        i8::try_from(value).map_err(|_| LinkError("displacement out of range"))?;
                     self.bytes[field] = v as u8;
                 }
                 2 => {
-                    let v = i32::try_from(value).map_err(|_| LinkError("displacement out of range"))?;
+                    let v =
+                        i32::try_from(value).map_err(|_| LinkError("displacement out of range"))?;
                     self.bytes[field..field + 4].copy_from_slice(&v.to_le_bytes());
                 }
                 _ => return Err(LinkError("unsupported relocation size")),
@@ -154,11 +161,25 @@ impl CodeBuffer {
         self.unsupported = Some("global labels");
     }
     /// A reference to the next definition of `name`.
-    pub fn forward_reloc(&mut self, name: &'static str, target_offset: isize, field_offset: u8, ref_offset: u8, kind: u8) {
+    pub fn forward_reloc(
+        &mut self,
+        name: &'static str,
+        target_offset: isize,
+        field_offset: u8,
+        ref_offset: u8,
+        kind: u8,
+    ) {
         self.reloc(name, true, target_offset, field_offset, ref_offset, kind);
     }
     /// A reference to the last definition of `name`.
-    pub fn backward_reloc(&mut self, name: &'static str, target_offset: isize, field_offset: u8, ref_offset: u8, kind: u8) {
+    pub fn backward_reloc(
+        &mut self,
+        name: &'static str,
+        target_offset: isize,
+        field_offset: u8,
+        ref_offset: u8,
+        kind: u8,
+    ) {
         self.reloc(name, false, target_offset, field_offset, ref_offset, kind);
     }
     /// Global relocations are not supported.
@@ -170,9 +191,26 @@ impl CodeBuffer {
         self.unsupported = Some("value relocations");
     }
 
-    fn reloc(&mut self, name: &'static str, forward: bool, target_offset: isize, field_offset: u8, ref_offset: u8, kind: u8) {
+    fn reloc(
+        &mut self,
+        name: &'static str,
+        forward: bool,
+        target_offset: isize,
+        field_offset: u8,
+        ref_offset: u8,
+        kind: u8,
+    ) {
         let defs_before = self.labels.iter().filter(|l| l.0 == name).count();
         let at = self.bytes.len();
-        self.relocs.push(Reloc { name, forward, at, target_offset, field_offset, ref_offset, kind, defs_before });
+        self.relocs.push(Reloc {
+            name,
+            forward,
+            at,
+            target_offset,
+            field_offset,
+            ref_offset,
+            kind,
+            defs_before,
+        });
     }
 }

@@ -1,29 +1,150 @@
-//! `ffi.C`, the default C namespace: a userdata whose `__index` finds declared symbols.
-//! Enum and `static const` constants read as values today; functions and variables come
-//! with C calls.
+//! C library namespaces: `ffi.C` and what `ffi.load` returns (LuaJIT's
+//! `doc/ext_ffi_api.html`, "ffi.C" and "ffi.load").
+//!
+//! ```text
+//!   namespace: userdata { handle, owned }           metatable (one per namespace)
+//!                                                   ├─ __index    = its cache table
+//!                                                   ├─ __newindex = clib_newindex
+//!                                                   └─ __gc       = clib_gc (closes it)
+//!   cache table { [1] = handle (light userdata),    metatable (shared by all caches)
+//!                 name = function cdata, ... }      └─ __index    = clib_index (a miss)
+//! ```
+//!
+//! A function symbol found once stays in its namespace's cache table, so `lib.f` is one
+//! table lookup in the VM (no call into ffi) and `rawequal(lib.f, lib.f)` holds. Variables
+//! are read and written through their address each time; constants are computed.
 
 use super::arith::int64_id;
-use super::convert;
-use super::frame::{Frame, Outcome, Raise, Step};
+use super::cdata::Boxed;
+use super::convert::{self, Mode};
+use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
 use super::library::bad_arg;
 use crate::ctype::{Kind, Symbol};
 use crate::error::Error;
-use crate::luaapi::Vm;
+use crate::luaapi::{Lua, LuaType, Vm};
 use crate::table::ids;
+use alloc::ffi::CString;
 use alloc::format;
 use alloc::string::String;
+use core::ffi::{c_int, c_void};
+
+/// The payload of a namespace userdata.
+#[repr(C)]
+pub(crate) struct Namespace {
+    /// The host's library handle.
+    handle: *mut c_void,
+    /// Whether the namespace closes it when collected (`ffi.load`; not `ffi.C`).
+    owned: bool,
+}
+
+/// Registry key of the table of shared namespace parts: `[1]` the caches' metatable,
+/// `[2]` `__newindex`, `[3]` `__gc`.
+static PARTS_KEY: u8 = 0;
+
+fn parts_key() -> *mut c_void {
+    &PARTS_KEY as *const u8 as *mut c_void
+}
+
+/// Stores the shared parts (on top: the caches' metatable, `__newindex`, `__gc`) in the
+/// registry, popping them.
+///
+/// # Safety
+/// Inside `open`, with the three values on top and two free slots. Raises on
+/// allocation failure.
+pub(crate) unsafe fn store_parts(lua: Lua) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        lua.createtable(3, 0);
+        lua.insert(-4);
+        lua.rawseti(-4, 3);
+        lua.rawseti(-3, 2);
+        lua.rawseti(-2, 1);
+        lua.pushlightuserdata(parts_key());
+        lua.insert(-2);
+        lua.rawset(lua.registry());
+    }
+}
+
+/// Pushes a new namespace for `handle`.
+///
+/// # Safety
+/// A live state after `open` stored the parts; six free slots. Raises on allocation
+/// failure (the caller then still owns `handle`).
+pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) {
+    // SAFETY: the caller's contract; each step's stack effect is in its comment.
+    unsafe {
+        let ns = lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) as *mut Namespace;
+        ns.write(Namespace { handle: core::ptr::null_mut(), owned: false }); // [ns]
+        lua.pushlightuserdata(parts_key());
+        lua.rawget(lua.registry()); // [ns parts]
+        lua.createtable(0, 4); // [ns parts mt]
+        lua.createtable(1, 8); // [ns parts mt cache]
+        lua.pushlightuserdata(handle);
+        lua.rawseti(-2, 1);
+        lua.rawgeti(-3, 1); // [ns parts mt cache cachemt]
+        lua.setmetatable(-2); // [ns parts mt cache]
+        lua.set_field(-2, b"__index\0"); // [ns parts mt]
+        lua.rawgeti(-2, 2);
+        lua.set_field(-2, b"__newindex\0");
+        lua.rawgeti(-2, 3);
+        lua.set_field(-2, b"__gc\0");
+        lua.push_bytes(b"ffi");
+        lua.set_field(-2, b"__metatable\0");
+        lua.setmetatable(-3); // [ns parts]; with __gc set last, the handle is owned now
+        lua.pop(1);
+        ns.write(Namespace { handle, owned });
+    }
+}
 
 /// The symbol name at argument 2.
 fn symbol_name<V: Vm>(frame: &mut Frame<V>, what: &str) -> Result<String, Raise> {
     match frame.stack.string(2) {
         Some(name) => Ok(String::from_utf8_lossy(name).into_owned()),
-        None => Err(bad_arg(2, what, "string expected")),
+        None => {
+            let got = frame.stack.type_of(2).name();
+            Err(bad_arg(2, what, &format!("string expected, got {got}")))
+        }
     }
 }
 
-/// `ffi.C.name` (the namespace at 1, the name at 2).
-pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
+/// The address of symbol `name` (or its `__asm__` redirect) in `handle`.
+fn resolve<V: Vm>(
+    frame: &mut Frame<V>,
+    handle: *mut c_void,
+    name: &str,
+    asm: Option<crate::names::NameId>,
+) -> Result<usize, Raise> {
+    let sym = match asm {
+        Some(a) => String::from(frame.types().names().str(a)),
+        None => String::from(name),
+    };
+    let c = CString::new(sym.clone()).map_err(|_| Error::new("invalid symbol name"))?;
+    // SAFETY: `handle` is a live handle of this host (namespaces keep theirs open).
+    match unsafe { V::api().host.symbol(handle, &c) } {
+        Some(p) => Ok(p as usize),
+        None => {
+            Err(Error::new(format!("cannot resolve symbol '{name}': undefined symbol: {sym}"))
+                .into())
+        }
+    }
+}
+
+/// A cache miss: `cache[name]` (the cache table at 1, the name at 2).
+pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
+    if step.phase == 1 {
+        // The function cdata is at 3: remember it, and return it.
+        frame.stack.set_top(3);
+        frame.stack.reserve(3)?;
+        for i in 1..=3 {
+            frame.stack.push_copy(i);
+        }
+        return Ok(Outcome::Then(Action::SetTable, Next::Return(1)));
+    }
     let name = symbol_name(frame, "index")?;
+    frame.stack.reserve(2)?;
+    frame.stack.raw_geti(1, 1);
+    let handle = frame.stack.userdata(-1);
+    frame.stack.pop(1);
     let tt = frame.types();
     match tt.lookup(&name) {
         Some(Symbol::Const { ty, value }) => {
@@ -38,27 +159,114 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Rai
             // SAFETY: `buf` holds the constant in 8 bytes, enough for any integer type.
             unsafe { convert::return_value(frame, vty, buf.as_ptr()) }
         }
-        Some(Symbol::Func { .. }) | Some(Symbol::Var { .. }) => {
-            Err(Error::new(format!("NYI: C function calls and variables (symbol '{name}')")).into())
+        Some(Symbol::Func { ty, asm }) => {
+            let addr = resolve(frame, handle, &name, asm)?;
+            frame.stack.set_top(2);
+            Ok(Outcome::Then(Action::Box(Boxed::address(ty, addr)), Next::Resume(Step::phase(1))))
+        }
+        Some(Symbol::Var { ty, asm }) => {
+            let addr = resolve(frame, handle, &name, asm)?;
+            // SAFETY: the symbol's address holds a value of its declared type.
+            unsafe { convert::return_value(frame, ty, addr as *const u8) }
         }
         _ => Err(Error::new(format!("missing declaration for symbol '{name}'")).into()),
     }
 }
 
-/// `ffi.C.name = v`: constants are read-only; variables come with C calls.
+/// `ns.name = v` (the namespace at 1): writes an extern variable.
 pub(crate) fn newindex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let name = match frame.stack.string(2) {
-        Some(name) => String::from_utf8_lossy(name).into_owned(),
-        None => {
-            let got = frame.stack.type_of(2).name();
-            return Err(bad_arg(2, "newindex", &format!("string expected, got {got}")));
-        }
+    let name = symbol_name(frame, "newindex")?;
+    let Some((block, len)) = frame.stack.userdata_block(1) else {
+        return Err(Error::new("namespace expected").into());
     };
+    if len < core::mem::size_of::<Namespace>() {
+        return Err(Error::new("namespace expected").into());
+    }
+    // SAFETY: namespace userdata start with a `Namespace` (only `push_namespace` gives
+    // them this metamethod).
+    let handle = unsafe { (*(block as *const Namespace)).handle };
     match frame.types().lookup(&name) {
-        Some(Symbol::Var { .. }) => {
-            Err(Error::new(format!("NYI: C variables (symbol '{name}')")).into())
+        Some(Symbol::Var { ty, asm }) => {
+            if frame.types().get(ty).qual.is_const() {
+                return Err(Error::new("attempt to write to constant location").into());
+            }
+            let addr = resolve(frame, handle, &name, asm)?;
+            // SAFETY: the symbol's address holds a value of its declared type.
+            unsafe { convert::to_c(frame, 3, ty, addr as *mut u8, Mode::Implicit)? };
+            Ok(Outcome::Return(0))
         }
         Some(_) => Err(Error::new("attempt to write to constant location").into()),
         None => Err(Error::new(format!("missing declaration for symbol '{name}'")).into()),
     }
+}
+
+/// `__gc` of a namespace: closes a library `ffi.load` opened.
+pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
+    if let Some((block, len)) = frame.stack.userdata_block(1) {
+        if len >= core::mem::size_of::<Namespace>() {
+            let ns = block as *mut Namespace;
+            // SAFETY: namespace userdata start with a `Namespace`; the handle is taken
+            // out once.
+            unsafe {
+                let h = core::mem::replace(&mut (*ns).handle, core::ptr::null_mut());
+                if (*ns).owned && !h.is_null() {
+                    (V::api().host.lib_close)(h);
+                }
+            }
+        }
+    }
+    Ok(Outcome::Return(0))
+}
+
+/// The file `ffi.load` opens for `name` (LuaJIT's rules: a name with `/` as is; else
+/// `.so` appended when it has no `.`, and `lib` prepended when it does not start with
+/// `lib`).
+pub(crate) fn library_path(name: &str) -> String {
+    if name.contains('/') {
+        return String::from(name);
+    }
+    let mut s = String::new();
+    if !name.starts_with("lib") {
+        s.push_str("lib");
+    }
+    s.push_str(name);
+    if !name.contains('.') {
+        s.push_str(".so");
+    }
+    s
+}
+
+/// `ffi.load(name [, global])`.
+pub(crate) fn load<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
+    let name = match frame.stack.string(1) {
+        Some(n) => String::from_utf8_lossy(n).into_owned(),
+        None => {
+            let got = frame.stack.type_of(1);
+            let got = if got == LuaType::None { "no value" } else { got.name() };
+            return Err(bad_arg(1, "load", &format!("string expected, got {got}")));
+        }
+    };
+    let global = frame.stack.boolean(2);
+    let path = library_path(&name);
+    let c = CString::new(path.clone()).map_err(|_| Error::new("invalid library name"))?;
+    // SAFETY: loading runs the library's initialisers, which `ffi.load`'s caller asks for.
+    let handle = match unsafe { V::api().host.open_library(&c, global) } {
+        Ok(h) => h,
+        Err(e) => return Err(Error::new(String::from(e.as_str())).into()),
+    };
+    frame.stack.set_top(0);
+    let mut op = |lua: Lua| {
+        // SAFETY: under lua_pcall with a fresh frame (room for LUA_MINSTACK values).
+        unsafe { push_namespace(lua, handle, true) };
+        1
+    };
+    // SAFETY: the operation owns nothing and cannot panic.
+    if let Err(e) = unsafe { frame.protected(&[], &mut op) } {
+        // The namespace was not made (out of memory): the library is still ours.
+        // SAFETY: the handle came from `open_library` and nothing else holds it.
+        unsafe { (V::api().host.lib_close)(handle) };
+        return Err(e);
+    }
+    let _: c_int = 0;
+    Ok(Outcome::Return(1))
 }

@@ -46,6 +46,8 @@ pub(crate) struct Context {
     /// Types that have a metatype (metatypes are permanent): most lookups end here
     /// without touching Lua.
     pub metatyped: TypeSet,
+    /// Call plans, call stubs and code pages.
+    pub calls: super::call::Calls,
 }
 
 /// One entry of [`Context::recent_type_strings`].
@@ -71,6 +73,7 @@ impl Context {
             }),
             members: MemberCache::new(),
             metatyped: TypeSet::default(),
+            calls: Default::default(),
         }
     }
 }

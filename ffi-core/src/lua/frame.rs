@@ -135,6 +135,12 @@ pub(crate) enum Action {
     AnchorKey { slot: usize, key: c_int },
     /// Convert the number at `idx` to a string in place (`lua_tolstring`).
     ToString { idx: c_int },
+    /// Call C: restore `errno` from `*errno`, run `stub(regs)`, save `errno` back.
+    CCall {
+        stub: crate::emit::x64::CallStub,
+        regs: *mut crate::emit::x64::CallRegs,
+        errno: *mut c_int,
+    },
 }
 
 // Actions and outcomes are plain data: `perform` may raise while holding one, so none may
@@ -667,6 +673,8 @@ pub(crate) struct Frame<V: Vm> {
     cell: *const ContextCell,
     /// `run`'s text buffer for [`Action::Text`].
     text: NonNull<InlineText>,
+    /// The entry point's call scratch memory (only `__call` has one).
+    pub scratch: Option<NonNull<super::call::CallScratch>>,
 }
 
 impl<V: Vm> Frame<V> {
@@ -788,6 +796,22 @@ const PERFORM_ROOM: c_int = 4;
 /// [`upvalues`]); `body` keeps to its own contract when given such a frame.
 #[inline(always)]
 pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { run_with::<V>(l, body, None) }
+}
+
+/// [`run`] with call scratch memory in the entry point's frame (plain bytes that outlive
+/// every step of the body, so a C call's registers can be prepared by one step, used by
+/// an action and read by the next step).
+///
+/// # Safety
+/// As for [`run`]; `scratch` lives in the calling entry point's frame.
+#[inline(always)]
+pub(crate) unsafe fn run_with<V: Vm>(
+    l: *mut lua_State,
+    body: Body<V>,
+    scratch: Option<NonNull<super::call::CallScratch>>,
+) -> c_int {
     // SAFETY: the caller's contract: a live state of V's version.
     let lua = unsafe { Lua::new::<V>(l) };
     // SAFETY: upvalue CONTEXT of every ffi closure is the context cell (a light userdata
@@ -803,7 +827,7 @@ pub(crate) unsafe fn run<V: Vm>(l: *mut lua_State, body: Body<V>) -> c_int {
     // SAFETY: a live state with LUA_MINSTACK free slots above its arguments (Lua
     // guarantees them to a C function at entry).
     let stack = unsafe { FrameStack::new(l, MINSTACK) };
-    let mut frame = Frame { stack, context: ContextRef(ctx), cell, text };
+    let mut frame = Frame { stack, context: ContextRef(ctx), cell, text, scratch };
     // SAFETY: a frame of this closure, as `body` requires.
     match guard(|| unsafe { body(&mut frame, Step::START) }) {
         Ok(Outcome::Return(n)) if !frame.stack.exhausted() => n,
@@ -1017,6 +1041,19 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
         &Action::ToString { idx } => {
             // SAFETY: `idx` holds a number (the body checked it); converting it allocates.
             unsafe { lua.tolstring(idx, core::ptr::null_mut()) };
+        }
+        &Action::CCall { stub, regs, errno } => {
+            let host = &V::api().host;
+            // SAFETY: `errno` points into the context, which lives until lua_close (not
+            // reachable from inside a call); the host's errno functions keep their
+            // contract.
+            unsafe { host.set_errno(*errno) };
+            // SAFETY: the body prepared `regs` from the callee's plan; the stub owns
+            // nothing, and neither does this frame, so a Lua error raised by a callback
+            // may cross both.
+            unsafe { stub(regs) };
+            // SAFETY: as for restoring it above.
+            unsafe { *errno = host.errno() };
         }
     }
 }

@@ -246,6 +246,10 @@ pub(crate) unsafe fn tostring<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Ou
 /// Called by `run`.
 #[inline(always)]
 pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
+    if step.phase >= super::call::PHASE_RESULT {
+        // SAFETY: called by `run_with` from the `__call` entry point.
+        return unsafe { super::call::resume(frame, step) };
+    }
     if step != Step::START {
         // The phases after the first are those of construction.
         // SAFETY: called by `run` (the caller's contract).
@@ -264,6 +268,12 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
         }
         // SAFETY: called by `run` (the caller's contract).
         return unsafe { super::library::construct(frame, step, 2, Some(target)) };
+    }
+    let tt = frame.types();
+    let (ty, p) = cd.data(tt);
+    if let Some((fty, addr)) = super::call::callable(tt, ty, p) {
+        // SAFETY: called by `run_with` from the `__call` entry point.
+        return unsafe { super::call::start(frame, fty, addr) };
     }
     if let Some(o) = call_metamethod(frame, Metamethod::Call, 1, MULTRET) {
         return Ok(o);

@@ -22,6 +22,7 @@
 //! finaliser, [`claim_context`]; the rest is private to the crate.
 
 mod arith;
+mod call;
 mod cdata;
 mod clib;
 mod context;

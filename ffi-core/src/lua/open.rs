@@ -5,7 +5,7 @@
 use super::context::{self, ContextCell};
 use super::frame::{lua_functions, protected_trampoline};
 use super::meta::Metamethod;
-use super::{arith, clib, index, library, meta, upvalues};
+use super::{arith, call, clib, index, library, meta, upvalues};
 use crate::luaapi::{lua_State, CFunction, Lua, LuaType, Vm};
 use crate::target::Target;
 use core::ffi::{c_int, c_void};
@@ -47,18 +47,20 @@ lua_functions! {
     ffi_type => library::type_name;
     /// Makes `ffi.nullptr`.
     ffi_nullptr => library::null_pointer;
-    /// `__index` of `ffi.C`
+    /// `ffi.load`
+    ffi_load => clib::load;
+    /// `__index` of namespace caches (a miss)
     clib_index => clib::index;
-    /// `__newindex` of `ffi.C`
+    /// `__newindex` of namespaces
     clib_newindex => clib::newindex;
+    /// `__gc` of namespaces
+    clib_gc => clib::gc;
     /// cdata `__index`
     mm_index => index::index;
     /// cdata `__newindex`
     mm_newindex => index::newindex;
     /// cdata `__tostring`
     mm_tostring => meta::tostring;
-    /// cdata `__call`
-    mm_call => meta::call;
     /// cdata `__len`
     mm_len => meta::len;
     /// cdata `__concat`
@@ -135,6 +137,19 @@ impl Builder {
         unsafe { lua.pushcclosure(f, upvalues::COUNT + extra) };
         // SAFETY: `table` is a table below the new closure; `name` ends in NUL.
         unsafe { lua.set_field(table, name) };
+    }
+
+    /// Pushes a closure of `f` with the ffi upvalues.
+    ///
+    /// # Safety
+    /// As for [`set`](Self::set), without the table.
+    unsafe fn push(self, f: CFunction) {
+        for i in 0..upvalues::COUNT {
+            // SAFETY: the upvalues are at base..; the caller reserved room.
+            unsafe { self.lua.pushvalue(self.base + i) };
+        }
+        // SAFETY: the upvalues are on top.
+        unsafe { self.lua.pushcclosure(f, upvalues::COUNT) };
     }
 
     /// Sets each `table[name] = closure of f`.
@@ -236,7 +251,7 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         (b"__index\0", mm_index::<V>),
         (b"__newindex\0", mm_newindex::<V>),
         (b"__tostring\0", mm_tostring::<V>),
-        (b"__call\0", mm_call::<V>),
+        (b"__call\0", call::mm_call::<V>),
         (b"__len\0", mm_len::<V>),
         (b"__concat\0", mm_concat::<V>),
         (b"__eq\0", mm_eq::<V>),
@@ -296,7 +311,8 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.createtable(0, 32) };
     // SAFETY: a live state.
     let m = unsafe { lua.gettop() };
-    let functions: [(&[u8], CFunction); 15] = [
+    let functions: [(&[u8], CFunction); 16] = [
+        (b"load\0", ffi_load::<V>),
         (b"cdef\0", ffi_cdef::<V>),
         (b"typeof\0", ffi_typeof::<V>),
         (b"new\0", ffi_new::<V>),
@@ -329,19 +345,19 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         // SAFETY: the module at `m`, the upvalues at `base..`, the original on top.
         unsafe { b.set(m, name, f, 1) };
     }
-    // ffi.C: a userdata namespace with __index and __newindex.
+    // Namespaces: the parts they share, then ffi.C.
     // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
-    unsafe { lua.newuserdatauv(8, 0) };
-    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
-    unsafe { lua.createtable(0, 2) };
-    // SAFETY: a live state.
-    let clib_mt = unsafe { lua.gettop() };
-    let clib: [(&[u8], CFunction); 2] =
-        [(b"__index\0", clib_index::<V>), (b"__newindex\0", clib_newindex::<V>)];
-    // SAFETY: the metatable is at `clib_mt`, the upvalues at `base..`; reserved slots.
-    unsafe { b.set_all(clib_mt, &clib) };
-    // SAFETY: the namespace userdata is below its metatable.
-    unsafe { lua.setmetatable(-2) };
+    unsafe { lua.createtable(0, 1) };
+    // SAFETY: the caches' metatable is on top, the upvalues at `base..`; reserved slots.
+    unsafe { b.set(-1, b"__index\0", clib_index::<V>, 0) };
+    // SAFETY: the upvalues at `base..`; reserved slots (the closure stays on top).
+    unsafe { b.push(clib_newindex::<V>) };
+    // SAFETY: as above.
+    unsafe { b.push(clib_gc::<V>) };
+    // SAFETY: the three parts are on top; reserved slots.
+    unsafe { clib::store_parts(lua) };
+    // SAFETY: reserved slots; the parts are stored.
+    unsafe { clib::push_namespace(lua, (V::api().host.lib_default)(), false) };
     // SAFETY: the module is below the namespace.
     unsafe { lua.set_field(m, b"C\0") };
     // ffi.nullptr and ffi.NULL: made by calling a closure that boxes a NULL.

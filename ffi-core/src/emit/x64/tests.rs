@@ -41,17 +41,38 @@ fn win64_stub_loads_four_slots() {
 }
 
 extern "C" fn sysv_callee(
-    a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64, h: i64,
-    x0: f64, x1: f64, x2: f64, x3: f64, x4: f64, x5: f64, x6: f64, x7: f64, x8: f64,
+    a: i64,
+    b: i64,
+    c: i64,
+    d: i64,
+    e: i64,
+    f: i64,
+    g: i64,
+    h: i64,
+    x0: f64,
+    x1: f64,
+    x2: f64,
+    x3: f64,
+    x4: f64,
+    x5: f64,
+    x6: f64,
+    x7: f64,
+    x8: f64,
 ) -> f64 {
     (a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h) as f64
-        + x0 + 2.0 * x1 + 3.0 * x2 + 4.0 * x3 + 5.0 * x4 + 6.0 * x5 + 7.0 * x6 + 8.0 * x7
+        + x0
+        + 2.0 * x1
+        + 3.0 * x2
+        + 4.0 * x3
+        + 5.0 * x4
+        + 6.0 * x5
+        + 7.0 * x6
+        + 8.0 * x7
         + 9.0 * x8
 }
 
 extern "win64" fn win64_callee(a: i64, x: f64, c: i32, y: f32, e: i64, z: f64) -> i64 {
-    a * 100_000 + (x * 10_000.0) as i64 + c as i64 * 1000 + (y * 100.0) as i64 + e * 10
-        + z as i64
+    a * 100_000 + (x * 10_000.0) as i64 + c as i64 * 1000 + (y * 100.0) as i64 + e * 10 + z as i64
 }
 
 fn run(abi: CallAbi, regs: &mut CallRegs) {

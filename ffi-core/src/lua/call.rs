@@ -1,0 +1,414 @@
+//! Lua→C calls: calling a function cdata (`ffi.C.f(...)`, `lib.f(...)`, a function
+//! pointer) by LuaJIT's rules (`doc/ext_ffi_semantics.html`, "Calling C functions").
+//!
+//! The call is planned once per signature ([`crate::abi`]), then each call runs in three
+//! steps of the `__call` body, with the registers in the entry point's [`CallScratch`]:
+//!
+//! ```text
+//!   __call entry frame (Rust)                       CallScratch (plain bytes, 4 KiB)
+//!   ┌────────────────────────────┐                  ┌────────────────────────────────┐
+//!   │ run_with(body, &scratch)   │  step 0: convert │ CallRegs: argument registers,  │
+//!   │   body step 0 ─────────────┼─────────────────▶│   result registers, target...  │
+//!   │   Action::CCall            │                  │ outgoing stack image           │
+//!   │     errno ← saved          │  stub(regs) ────▶│ by-reference copies (Win64)    │
+//!   │     call stub ──▶ C fn     │                  │ result buffer (hidden pointer) │
+//!   │     saved ← errno          │                  │ argument conversion temp       │
+//!   │   body step 1: result ◀────┼──────────────────┤                                │
+//!   └────────────────────────────┘                  └────────────────────────────────┘
+//! ```
+//!
+//! Strings passed as `const char *` stay on the Lua stack (arguments) for the whole call.
+//! The stub and the frames around the call own nothing, so a Lua error raised inside the
+//! callee (by a callback) may cross them.
+
+use super::convert::{self, Mode, ToLua};
+use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
+use crate::abi::{self, CallPlan, Loc, Pass, RetPlan};
+use crate::ctype::{CTypeId, FuncDef, Kind};
+use crate::emit::memory::CodeArena;
+use crate::emit::x64::{self, CallRegs, CallStub};
+use crate::error::Error;
+use crate::luaapi::{Host, LuaType, Vm};
+use crate::table::ids;
+use crate::target::CallAbi;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::ffi::c_int;
+use core::mem::MaybeUninit;
+use core::ptr::NonNull;
+use hashbrown::HashMap;
+
+/// Bytes of scratch memory a call may use.
+pub(crate) const SCRATCH_BYTES: usize = 4096;
+
+/// The memory one call is prepared in (see the module docs): plain, 16-aligned bytes in
+/// the `__call` entry point's frame.
+#[repr(C, align(16))]
+pub(crate) struct CallScratch {
+    bytes: [MaybeUninit<u8>; SCRATCH_BYTES],
+}
+
+impl CallScratch {
+    /// Uninitialised scratch memory (only what a call writes is read).
+    #[inline(always)]
+    pub fn new() -> CallScratch {
+        CallScratch { bytes: [MaybeUninit::uninit(); SCRATCH_BYTES] }
+    }
+}
+
+/// The per-state call machinery: plans per signature, the call stubs and the code they
+/// live in.
+#[derive(Default)]
+pub(crate) struct Calls {
+    /// Plans by (function type, number of declared parameters).
+    plans: HashMap<(CTypeId, u32), Rc<CallPlan>>,
+    /// The SysV and Win64 call stubs, once emitted.
+    stubs: [Option<CallStub>; 2],
+    /// The code pages.
+    arena: Option<CodeArena<Host>>,
+}
+
+/// The phase of the `__call` body that reads the result (its `ty` is the plan's key).
+pub(crate) const PHASE_RESULT: u8 = 100;
+/// The phase that copies an aggregate result into the new cdata on top.
+const PHASE_COPY: u8 = 101;
+
+/// Where each part of a planned call lives in the scratch memory.
+struct Layout {
+    stack: usize,
+    copies: usize,
+    ret: usize,
+    temp: usize,
+    end: usize,
+}
+
+impl Layout {
+    fn of(plan: &CallPlan) -> Layout {
+        let r16 = |n: usize| n.div_ceil(16) * 16;
+        let stack = core::mem::size_of::<CallRegs>().div_ceil(16) * 16;
+        let copies = stack + plan.stack_bytes as usize;
+        let ret = copies + plan.copy_bytes as usize;
+        let temp = ret + r16(plan.ret_size as usize);
+        let widest = plan.args.iter().map(|a| a.size as usize).max().unwrap_or(0);
+        Layout { stack, copies, ret, temp, end: temp + r16(widest.max(16)) }
+    }
+}
+
+/// The function type and address of a callable cdata type at `p`, if it is one.
+pub(crate) fn callable(
+    tt: &crate::table::CTypeTable,
+    ty: CTypeId,
+    p: *const u8,
+) -> Option<(CTypeId, usize)> {
+    let fty = match tt.get(ty).kind {
+        Kind::Func(_) => ty,
+        Kind::Ptr(to) if matches!(tt.get(to).kind, Kind::Func(_)) => to,
+        _ => return None,
+    };
+    // SAFETY: function and function-pointer cdata hold an address in their payload.
+    Some((fty, unsafe { p.cast::<usize>().read_unaligned() }))
+}
+
+/// The type a vararg value is passed as (LuaJIT's promotions: numbers as `double`,
+/// strings as `const char *`, booleans as `bool`, `float` cdata as `double`, arrays and
+/// references as pointers to their element, structs and functions as pointers to them,
+/// other cdata as their own type, anything else as `void *`).
+fn vararg_type<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> CTypeId {
+    if let Some(cd) = frame.cdata(idx) {
+        let tt = frame.types();
+        let ty = cd.ty();
+        return match tt.get(ty).kind {
+            Kind::Array(e, _) | Kind::Ref(e) => tt.ptr_to(e),
+            Kind::Struct(_) | Kind::Func(_) => tt.ptr_to(ty),
+            Kind::Float(crate::ctype::FloatKind::Float) => ids::DOUBLE,
+            _ => ty,
+        };
+    }
+    match frame.stack.type_of(idx) {
+        LuaType::Number => ids::DOUBLE,
+        LuaType::String => ids::PCCHAR,
+        LuaType::Boolean => ids::BOOL,
+        _ => ids::PVOID,
+    }
+}
+
+/// Step 0 of calling the function cdata at 1 (type `fty`, address `addr`) with the
+/// arguments above it.
+///
+/// # Safety
+/// Called by `run_with` from the `__call` entry point (the frame has scratch memory).
+pub(crate) unsafe fn start<V: Vm>(
+    frame: &mut Frame<V>,
+    fty: CTypeId,
+    addr: usize,
+) -> Result<Outcome, Raise> {
+    if addr == 0 {
+        return Err(Error::new("attempt to call a NULL function pointer").into());
+    }
+    let tt = frame.types();
+    let Kind::Func(fid) = tt.get(fty).kind else {
+        return Err(Error::new("cdata is not a function").into());
+    };
+    let def = tt.func(fid);
+    let (nfixed, variadic, ret, conv) = (def.params.len(), def.variadic, def.ret, def.conv);
+    let nargs = (frame.stack.top() - 1) as usize;
+    if nargs < nfixed || (!variadic && nargs > nfixed) {
+        return Err(Error::new("wrong number of arguments for function call").into());
+    }
+    let key = if nargs > nfixed {
+        let mut params: Vec<CTypeId> = frame.types().func(fid).params.clone();
+        for idx in (nfixed + 2)..(nargs + 2) {
+            let t = vararg_type(frame, idx as c_int);
+            params.push(t);
+        }
+        frame.types().func_type(FuncDef { ret, params, variadic: true, conv })
+    } else {
+        fty
+    };
+    let plan = plan_for(frame, key, nfixed)?;
+    let stub = stub_for::<V>(frame, plan.abi)?;
+    let layout = Layout::of(&plan);
+    if layout.end > SCRATCH_BYTES {
+        return Err(Error::new("NYI: C call with more than 4 KiB of arguments").into());
+    }
+    let Some(scratch) = frame.scratch else {
+        return Err(Error::new("internal error in ffi (call without scratch)").into());
+    };
+    let base = scratch.as_ptr() as *mut u8;
+    let regs = base as *mut CallRegs;
+    // SAFETY: the scratch holds `layout.end` <= SCRATCH_BYTES bytes, 16-aligned; the
+    // registers, stack image and copies are zeroed before any argument is written.
+    unsafe { core::ptr::write_bytes(base, 0, layout.ret) };
+    let at = |off: usize| base.wrapping_add(off);
+    for (i, (a, copy)) in plan.args.iter().zip(plan.copy_offsets()).enumerate() {
+        let idx = i as c_int + 2;
+        let temp = at(layout.temp);
+        // SAFETY: the temp area holds the widest argument (at least 16 bytes).
+        unsafe { core::ptr::write_bytes(temp, 0, a.size.max(16) as usize) };
+        // SAFETY: `temp` is writable for the argument's type.
+        match unsafe { convert::to_c(frame, idx, a.ty, temp, Mode::Implicit) } {
+            Ok(()) => {}
+            Err(Raise::Message(e)) => {
+                let m = format!("bad argument #{} to '?' ({})", i + 1, e.message());
+                return Err(Error::new(m).into());
+            }
+            Err(e) => return Err(e),
+        }
+        widen(frame, a.ty, temp);
+        // SAFETY: every location of the plan lies inside the scratch layout made from it.
+        unsafe {
+            match &a.pass {
+                Pass::Ignore => {}
+                Pass::Value(pieces) => {
+                    for p in pieces {
+                        let dst = loc_ptr(regs, at(layout.stack), p.loc);
+                        core::ptr::copy_nonoverlapping(
+                            temp.add(p.offset as usize),
+                            dst,
+                            p.size as usize,
+                        );
+                    }
+                }
+                Pass::Memory(off) => {
+                    core::ptr::copy_nonoverlapping(
+                        temp,
+                        at(layout.stack + *off as usize),
+                        a.size as usize,
+                    );
+                }
+                Pass::Reference(loc) => {
+                    let copy = at(layout.copies + copy.unwrap_or(0) as usize);
+                    core::ptr::copy_nonoverlapping(temp, copy, a.size as usize);
+                    loc_ptr(regs, at(layout.stack), *loc)
+                        .cast::<u64>()
+                        .write_unaligned(copy as u64);
+                }
+            }
+            if let Some(g) = a.shadow_gpr {
+                (*regs).gpr[g as usize] = temp.cast::<u64>().read_unaligned();
+            }
+        }
+    }
+    // SAFETY: `regs` is the zeroed register image at the start of the scratch.
+    unsafe {
+        if let RetPlan::Hidden(g) = plan.ret {
+            (*regs).gpr[g as usize] = at(layout.ret) as u64;
+        }
+        (*regs).target = addr as u64;
+        (*regs).nsse = plan.sses as u64;
+        (*regs).stack_bytes = plan.stack_bytes as u64;
+        (*regs).stack = at(layout.stack) as u64;
+    }
+    let errno = &mut frame.ctx().errno as *mut c_int;
+    Ok(Outcome::Then(
+        Action::CCall { stub, regs, errno },
+        Next::Resume(Step { phase: PHASE_RESULT, ty: key }),
+    ))
+}
+
+/// Integers narrower than a register are passed sign- or zero-extended to 64 bits (the
+/// psABI leaves the upper bits unspecified, but compilers rely on the extension to 32),
+/// and `bool` as 0 or 1.
+fn widen<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, temp: *mut u8) {
+    use crate::cvalue::{ScalarKind, TypeClass};
+    let tt = frame.types();
+    let class = TypeClass::of(tt, convert::deref_ty(tt, ty));
+    if let (TypeClass::Int(..) | TypeClass::Bool, Some(kind)) =
+        (class, ScalarKind::from_class(class))
+    {
+        // SAFETY: `temp` holds a value of `ty` and has room for 16 bytes.
+        unsafe {
+            let v = kind.load(temp).to_i64();
+            temp.cast::<i64>().write_unaligned(v);
+        }
+    }
+}
+
+/// The address of location `loc` in the register image / outgoing stack image.
+///
+/// # Safety
+/// `regs` is a register image and `stack` the stack image of the plan `loc` came from.
+unsafe fn loc_ptr(regs: *mut CallRegs, stack: *mut u8, loc: Loc) -> *mut u8 {
+    // SAFETY: the caller's contract: indices and offsets come from the plan.
+    unsafe {
+        match loc {
+            Loc::Gpr(i) => (&raw mut (*regs).gpr[i as usize]).cast(),
+            Loc::Sse(i) => (&raw mut (*regs).sse[i as usize]).cast(),
+            Loc::Stack(off) => stack.add(off as usize),
+        }
+    }
+}
+
+/// The cached plan of `key` (planned now if new).
+fn plan_for<V: Vm>(
+    frame: &mut Frame<V>,
+    key: CTypeId,
+    nfixed: usize,
+) -> Result<Rc<CallPlan>, Raise> {
+    let ctx = frame.ctx();
+    if let Some(p) = ctx.calls.plans.get(&(key, nfixed as u32)) {
+        return Ok(p.clone());
+    }
+    let tt = &ctx.types;
+    let Kind::Func(fid) = tt.get(key).kind else {
+        return Err(Error::new("cdata is not a function").into());
+    };
+    let def = tt.func(fid);
+    let conv = abi::call_abi(tt, def);
+    // x86-32 conventions (`__stdcall`, `__fastcall`, ...) mean nothing on x86-64: the
+    // default applies, as for gcc.
+    let plan = Rc::new(abi::plan(tt, def, nfixed, conv)?);
+    ctx.calls.plans.insert((key, nfixed as u32), plan.clone());
+    Ok(plan)
+}
+
+/// The call stub of `abi`, emitted on first use.
+fn stub_for<V: Vm>(frame: &mut Frame<V>, abi: CallAbi) -> Result<CallStub, Raise> {
+    let i = (abi == CallAbi::Win64) as usize;
+    let calls = &mut frame.ctx().calls;
+    if let Some(s) = calls.stubs[i] {
+        return Ok(s);
+    }
+    let code = x64::call_stub(abi)
+        .link()
+        .map_err(|e| Error::new(format!("internal error in ffi (emitter: {})", e.0)))?;
+    let arena = calls.arena.get_or_insert_with(|| CodeArena::new(V::api().host));
+    let p = arena.place(&code).ok_or_else(|| Error::new("cannot allocate executable memory"))?;
+    // SAFETY: `p` is the stub just placed in executable memory, with `CallStub`'s
+    // signature.
+    let stub: CallStub = unsafe { core::mem::transmute::<*const u8, CallStub>(p) };
+    calls.stubs[i] = Some(stub);
+    Ok(stub)
+}
+
+/// The steps after the call: the result, from the registers or the result buffer.
+///
+/// # Safety
+/// Called by `run_with` from the `__call` entry point after step 0's call.
+pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
+    let Some(scratch) = frame.scratch else {
+        return Err(Error::new("internal error in ffi (call without scratch)").into());
+    };
+    let base = scratch.as_ptr() as *mut u8;
+    let regs = base as *mut CallRegs;
+    // Step 0 planned the call: the function cdata at 1 tells its declared parameters.
+    let nfixed = match frame.cdata(1) {
+        Some(cd) => {
+            let tt = frame.types();
+            let (ty, p) = cd.data(tt);
+            match callable(tt, ty, p).map(|(f, _)| tt.get(f).kind) {
+                Some(Kind::Func(fid)) => tt.func(fid).params.len(),
+                _ => 0,
+            }
+        }
+        None => 0,
+    };
+    let plan = plan_for(frame, step.ty, nfixed)?;
+    let layout = Layout::of(&plan);
+    let ret = base.wrapping_add(layout.ret);
+    if step.phase == PHASE_COPY {
+        // The new cdata is on top: copy the result into it.
+        let Some(cd) = frame.cdata(-1) else {
+            return Err(Error::new("internal error in ffi (result cdata)").into());
+        };
+        // SAFETY: the new cdata has the result type's size; the buffer holds the result.
+        unsafe { core::ptr::copy_nonoverlapping(ret, cd.payload(), plan.ret_size as usize) };
+        return Ok(Outcome::Return(1));
+    }
+    match &plan.ret {
+        RetPlan::Void => return Ok(Outcome::Return(0)),
+        RetPlan::Hidden(_) => {}
+        RetPlan::Value(pieces) => {
+            for p in pieces {
+                // SAFETY: result pieces name rax/rdx/xmm0/xmm1 and lie inside the result
+                // buffer of `ret_size` bytes.
+                unsafe {
+                    let src: *const u8 = match p.loc {
+                        Loc::Gpr(i) => (&raw const (*regs).ret_gpr[i as usize]).cast(),
+                        Loc::Sse(i) => (&raw const (*regs).ret_sse[i as usize]).cast(),
+                        Loc::Stack(_) => continue,
+                    };
+                    core::ptr::copy_nonoverlapping(
+                        src,
+                        ret.add(p.offset as usize),
+                        p.size as usize,
+                    );
+                }
+            }
+        }
+    }
+    let tt = frame.types();
+    let rty = plan.ret_ty;
+    match tt.get(convert::deref_ty(tt, rty)).kind {
+        Kind::Struct(_) | Kind::Vector(..) => {
+            let u = tt.unqualified(rty);
+            Ok(Outcome::Then(
+                Action::NewCdata {
+                    ty: u,
+                    size: plan.ret_size as usize,
+                    align: plan.ret_align as usize,
+                    nelem: 0,
+                },
+                Next::Resume(Step { phase: PHASE_COPY, ty: step.ty }),
+            ))
+        }
+        // SAFETY: the buffer holds the result of type `rty`.
+        _ => match unsafe { convert::to_lua(frame, rty, ret)? } {
+            ToLua::Pushed => Ok(Outcome::Return(1)),
+            ToLua::Box(b) => Ok(Outcome::Then(Action::Box(b), Next::Return(1))),
+        },
+    }
+}
+
+/// The `__call` entry point: [`super::meta::call`] with scratch memory in this frame.
+///
+/// # Safety
+/// Called by Lua as a closure made by `open`.
+pub(crate) unsafe extern "C-unwind" fn mm_call<V: Vm>(l: *mut crate::luaapi::lua_State) -> c_int {
+    let mut scratch = CallScratch::new();
+    let scratch = Some(NonNull::from(&mut scratch));
+    // SAFETY: Lua calls this closure with a live state of V's version and the upvalues
+    // `run_with` reads; the scratch lives in this frame until the body is done.
+    unsafe { super::frame::run_with::<V>(l, super::meta::call, scratch) }
+}
