@@ -39,21 +39,37 @@ pub fn runs_on_luajit(p: &Path) -> bool {
     !(n.starts_with("puc_") || n.starts_with("lua53_") || n.starts_with("lua54_"))
 }
 
-/// Whether a script applies to this build's Lua (`lua53_*` need 5.3+; `calls_*` wait
-/// for C function calls and are reported as pending).
+/// Whether a script applies to this build's Lua (`lua53_*` need 5.3+).
 pub fn runs_here(p: &Path) -> bool {
     let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if is_pending(p) {
-        return false;
-    }
     let old = cfg!(any(feature = "lua51", feature = "lua52"));
     let pre54 = old || cfg!(feature = "lua53");
     !(n.starts_with("lua53_") && old || n.starts_with("lua54_") && pre54)
 }
 
-/// Scripts whose feature is not implemented yet (C calls): run on luajit only.
-pub fn is_pending(p: &Path) -> bool {
-    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("calls_"))
+/// The C test library the calls scripts load (`tests/c/ffitest.c`), built once per test
+/// process with the system C compiler into `target/ffitest/`.
+pub fn testlib() -> PathBuf {
+    static LIB: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    LIB.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let src = root.join("c/ffitest.c");
+        let dir = root.join("../target/ffitest");
+        std::fs::create_dir_all(&dir).expect("target/ffitest");
+        // One file per process: test binaries built for different Lua versions may run
+        // at the same time.
+        let out = dir.join(format!("libffitest-{}.so", std::process::id()));
+        let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+        let st = std::process::Command::new(&cc)
+            .args(["-shared", "-fPIC", "-O2", "-o"])
+            .arg(&out)
+            .arg(&src)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {cc}: {e}"));
+        assert!(st.success(), "{cc} failed to build {}", src.display());
+        out
+    })
+    .clone()
 }
 
 /// Runs one script through ffi-mlua in a fresh state. `gc_stress` makes the collector
@@ -79,6 +95,7 @@ pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
         if gc_stress {
             lua.globals().set("FFI_GC_STRESS", true)?;
         }
+        lua.globals().set("FFI_TESTLIB", testlib().display().to_string())?;
         let src = std::fs::read_to_string(path).map_err(mlua::Error::external)?;
         lua.load(&src).set_name(format!("@{}", path.display())).exec()?;
         let h: mlua::Table = lua.globals().get("HARNESS")?;
@@ -99,6 +116,7 @@ pub fn run_luajit(exe: &str, path: &Path) -> Outcome {
     let dir = lua_dir();
     let out = std::process::Command::new(exe)
         .env("LUA_PATH", format!("{}/?.lua;;", dir.display()))
+        .env("FFI_TESTLIB", testlib())
         .arg(path)
         .output();
     let out = match out {

@@ -2,9 +2,7 @@
 //! Lua), again with the garbage collector running continuously, and through `luajit` as
 //! the oracle (scripts named `puc_*`/`lua53_*` test PUC-only extensions and skip it).
 
-use ffi_conformance::{
-    is_pending, run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, Outcome,
-};
+use ffi_conformance::{run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, Outcome};
 
 /// Prints each script's counts and returns the totals; every script must have run some
 /// assertions (one that stopped early or was skipped by mistake shows up here).
@@ -34,18 +32,8 @@ fn loud(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
-fn announce_pending() {
-    for p in scripts().iter().filter(|p| is_pending(p)) {
-        loud(&format!(
-            "!!!! PENDING (not run on this Lua): {} needs C function calls, not implemented yet !!!!",
-            name(p)
-        ));
-    }
-}
-
 #[test]
 fn conformance_on_this_lua() {
-    announce_pending();
     let res: Vec<_> =
         scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, false))).collect();
     let (passed, failed) = report("mlua", &res);
