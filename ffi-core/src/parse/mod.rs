@@ -348,6 +348,15 @@ impl<'a, 't> Parser<'a, 't> {
     /// Applies `mode`/`vector_size`/`aligned` attributes to a declared type.
     pub(crate) fn finish_type(&mut self, ty: CTypeId, a: &Attrs) -> Result<CTypeId, Error> {
         let mut ty = ty;
+        // A calling convention written after the declarator (`int f(int)
+        // __attribute__((ms_abi));`) belongs to the declared function.
+        if let Kind::Func(fid) = self.t.get(ty).kind {
+            let def = self.t.func(fid);
+            if a.conv != crate::ctype::CallConv::Default && def.conv != a.conv {
+                let (ret, params, variadic) = (def.ret, def.params.clone(), def.variadic);
+                ty = self.t.func_type_from(ret, &params, variadic, a.conv);
+            }
+        }
         if a.mode.is_some() || a.vector_size.is_some() {
             ty = self.apply_mode(ty, a)?;
         }

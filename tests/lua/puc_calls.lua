@@ -1,0 +1,41 @@
+-- Calls beyond LuaJIT: the Win64 convention on Linux (gcc's ms_abi), packed structs by
+-- value as gcc passes them (LuaJIT passes them in registers and the callee reads
+-- garbage), and a NULL function pointer call as a Lua error (LuaJIT crashes).
+local H = require "harness"
+local ffi = require "ffi"
+
+local lib = ffi.load(rawget(_G, "FFI_TESTLIB") or os.getenv("FFI_TESTLIB"))
+
+ffi.cdef [[
+typedef struct { int x, y; } point;
+typedef struct { double x, y; } dpoint;
+typedef struct { long a, b, c; } big3;
+typedef struct __attribute__((packed)) { char c; int i; } packed;
+int packed_sum(packed);
+int ms_add_int(int, int) __attribute__((ms_abi));
+__attribute__((ms_abi)) double ms_mix(int, double, float, long long, double, int);
+point ms_point_add(point, point) __attribute__((ms_abi));
+dpoint ms_dpoint_scale(dpoint, double) __attribute__((ms_abi));
+long ms_big3_sum(big3) __attribute__((ms_abi));
+big3 ms_big3_make(long, long, long) __attribute__((ms_abi));
+double ms_va_sum(int, ...) __attribute__((ms_abi));
+]]
+
+H.eq(lib.packed_sum(ffi.new("packed", 3, 40)), 43, "packed struct (misaligned member: passed in memory)")
+
+H.eq(lib.ms_add_int(2, 3), 5, "ms_abi int")
+H.eq(lib.ms_mix(1, 2.5, 3.5, 4, 5.5, 6), 22.5, "ms_abi mixed (slots 4 and 5 on the stack)")
+local p = lib.ms_point_add(ffi.new("point", 1, 2), ffi.new("point", 10, 20))
+H.eq(p.x + p.y, 33, "ms_abi 8-byte struct in a register both ways")
+local d = lib.ms_dpoint_scale(ffi.new("dpoint", 1, 2), 3)
+H.eq(d.y, 6, "ms_abi 16-byte struct by reference, result through a hidden pointer")
+H.eq(tonumber(lib.ms_big3_sum(ffi.new("big3", 1, 2, 3))), 321, "ms_abi 24-byte struct by reference")
+H.eq(tonumber(lib.ms_big3_make(4, 5, 6).b), 5, "ms_abi struct result through a hidden pointer")
+H.eq(lib.ms_va_sum(3, 1.5, 2, 3.5), 7, "ms_abi varargs (doubles in both registers)")
+H.eq(lib.ms_va_sum(6, 1, 2, 3, 4, 5, 6), 21, "ms_abi varargs on the stack")
+
+local null = ffi.cast("int (*)(int)", 0)
+H.raises("attempt to call a NULL function pointer", function() return null(1) end)
+H.eq(lib.ms_add_int(1, 1), 2, "calls work after the error")
+
+H.done()
