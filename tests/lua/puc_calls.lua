@@ -34,6 +34,13 @@ H.eq(tonumber(lib.ms_big3_make(4, 5, 6).b), 5, "ms_abi struct result through a h
 H.eq(lib.ms_va_sum(3, 1.5, 2, 3.5), 7, "ms_abi varargs (doubles in both registers)")
 H.eq(lib.ms_va_sum(6, 1, 2, 3, 4, 5, 6), 21, "ms_abi varargs on the stack")
 
+-- Namespace functions are C closures (LuaJIT: cdata); ffi treats them as their function
+-- cdata everywhere.
+ffi.cdef "int abs(int);"
+H.eq(type(ffi.C.abs), "function", "a namespace function is a Lua C function")
+H.eq(tostring(ffi.typeof(ffi.C.abs)), "ctype<int ()>", "ffi.typeof of it is the function's ctype")
+H.ok(ffi.istype("int (*)(int)", ffi.cast("int (*)(int)", ffi.C.abs)), "it casts to a function pointer")
+
 local null = ffi.cast("int (*)(int)", 0)
 H.raises("attempt to call a NULL function pointer", function() return null(1) end)
 H.eq(lib.ms_add_int(1, 1), 2, "calls work after the error")

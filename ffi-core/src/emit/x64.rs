@@ -122,5 +122,410 @@ pub fn call_stub(abi: CallAbi) -> CodeBuffer {
     ops
 }
 
+/// How the fast thunk converts one Lua argument (anything else goes to the slow path).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ArgKind {
+    /// An integer of `size` bytes: a Lua number with an integral value in range.
+    Int {
+        /// 1, 2, 4 or 8.
+        size: u8,
+        /// Signedness.
+        signed: bool,
+    },
+    /// `float`: any Lua number, rounded.
+    F32,
+    /// `double`: any Lua number.
+    F64,
+    /// `bool`: a Lua boolean.
+    Bool,
+    /// A pointer: `nil` is NULL, a Lua string passes its bytes when `string` is set, a
+    /// cdata goes through the `ptr_arg` helper (which accepts what converts as it is).
+    Ptr {
+        /// The parameter's type id.
+        ty: u32,
+        /// Whether a Lua string converts (`const char *` and friends).
+        string: bool,
+    },
+}
+
+/// How the fast thunk returns the result.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum RetKind {
+    /// Nothing.
+    Void,
+    /// An integer of at most 4 bytes, as a Lua integer.
+    Int {
+        /// 1, 2 or 4.
+        size: u8,
+        /// Signedness.
+        signed: bool,
+    },
+    /// `bool`, as a Lua boolean.
+    Bool,
+    /// `float`, as a Lua number.
+    F32,
+    /// `double`, as a Lua number.
+    F64,
+    /// A 64-bit integer or a pointer, boxed in a new cdata of this type id by the
+    /// `push_boxed` helper.
+    Boxed(u32),
+}
+
+/// The addresses a fast thunk calls: the Lua API of its state's version, ffi's helpers,
+/// and the slow path it falls back to.
+#[derive(Copy, Clone, Debug)]
+pub struct ThunkApi {
+    /// `lua_gettop`.
+    pub gettop: usize,
+    /// `lua_type`.
+    pub type_tag: usize,
+    /// `lua_tointegerx` (5.3 meaning on every version).
+    pub tointegerx: usize,
+    /// `lua_tonumberx`.
+    pub tonumberx: usize,
+    /// `lua_toboolean`.
+    pub toboolean: usize,
+    /// `lua_tolstring`.
+    pub tolstring: usize,
+    /// `lua_pushinteger`.
+    pub pushinteger: usize,
+    /// `lua_pushnumber`.
+    pub pushnumber: usize,
+    /// `lua_pushboolean`.
+    pub pushboolean: usize,
+    /// `push_boxed(L, type id, value)`: pushes a boxed 64-bit value.
+    pub push_boxed: usize,
+    /// `cdata_arg(L, idx, what, *out) -> int`: the cdata argument at `idx` converted for
+    /// `what` (a pointer type id, or [`int_code`] of an integer parameter) when it converts
+    /// without an error (1), or 0 for the slow path.
+    pub cdata_arg: usize,
+    /// The host's `errno_location`.
+    pub errno_location: usize,
+    /// `errno`'s offset from the thread pointer (`fs:0`) when it lives in the static TLS
+    /// block (glibc and musl on x86-64: the same offset in every thread), so that the
+    /// thunk reaches it without a call; `None` to call `errno_location`.
+    pub errno_tls: Option<i32>,
+    /// Where the state keeps `ffi.errno()`.
+    pub errno_slot: usize,
+    /// The slow path: a `lua_CFunction` that performs the same call generally.
+    pub slow: usize,
+}
+
+/// One fast thunk: a `lua_CFunction` for one C function whose arguments and result all
+/// have an inline conversion (see [`ArgKind`], [`RetKind`]), called by Lua with the
+/// arguments at 1..n.
+#[derive(Clone, Debug)]
+pub struct ThunkSpec {
+    /// The C function.
+    pub target: usize,
+    /// The arguments, in order.
+    pub args: alloc::vec::Vec<ArgKind>,
+    /// The result.
+    pub ret: RetKind,
+}
+
+/// The `what` code of an integer parameter for the `cdata_arg` helper: above every type
+/// id (`0x8000_0000 | signed << 4 | size`).
+pub const fn int_code(size: u8, signed: bool) -> i32 {
+    (0x8000_0000u32 | (signed as u32) << 4 | size as u32) as i32
+}
+
+/// Frame of a fast thunk below the two saved registers (a multiple of 16 minus 8, so that
+/// `rsp` is 16-aligned at every call).
+const THUNK_FRAME: i32 = 136;
+/// Argument slots: six integer registers, then eight vector registers (8 bytes each).
+const SLOT_GPR: i32 = 0;
+const SLOT_SSE: i32 = 48;
+/// `isnum` out-parameter and the saved result.
+const SLOT_ISNUM: i32 = 112;
+const SLOT_RESULT: i32 = 120;
+
+/// Lua type tags (the same in 5.1 .. 5.5).
+const T_NIL: i32 = 0;
+const T_BOOLEAN: i32 = 1;
+const T_NUMBER: i32 = 3;
+const T_STRING: i32 = 4;
+
+/// The integer argument registers of SysV, in order.
+const SYSV_GPRS: [u8; 6] = [7, 6, 2, 1, 8, 9];
+
+/// Emits a fast thunk (SysV only; `None` when the signature needs more registers than
+/// the thunk handles: such calls take the general path).
+///
+/// ```text
+///   fast thunk frame                     per argument i (Lua index i+1):
+///   ┌──────────────────────┐              lua_type(L, i+1) == expected tag, else slow
+///   │ return address       │              convert with lua_tointegerx / lua_tonumberx /
+///   │ saved rbx (L)        │                lua_toboolean / lua_tolstring / ptr_arg
+///   │ saved r12            │              range check (integers), store in its slot
+///   ├──────────────────────┤ rsp+136      then: errno ← saved; load registers; call C;
+///   │ result     rsp+120   │              saved ← errno; push the result; return 1
+///   │ isnum      rsp+112   │
+///   │ sse slots  rsp+48..  │              slow: restore rsp, jump to the general path
+///   │ gpr slots  rsp+0..   │              with L untouched (nothing was pushed)
+///   └──────────────────────┘ rsp (16-aligned)
+/// ```
+pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
+    let mut ops = CodeBuffer::new();
+    let mut slots = alloc::vec::Vec::new();
+    let (mut ngpr, mut nsse) = (0i32, 0i32);
+    for a in &spec.args {
+        let sse = matches!(a, ArgKind::F32 | ArgKind::F64);
+        if sse {
+            if nsse == 8 {
+                return None;
+            }
+            slots.push(SLOT_SSE + 8 * nsse);
+            nsse += 1;
+        } else {
+            if ngpr == 6 {
+                return None;
+            }
+            slots.push(SLOT_GPR + 8 * ngpr);
+            ngpr += 1;
+        }
+    }
+    let n = spec.args.len() as i32;
+    macro_rules! call {
+        ($addr:expr) => {
+            dynasm!(ops ; .arch x64 ; mov rax, QWORD $addr as i64 ; call rax)
+        };
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; push rbx
+        ; push r12
+        ; sub rsp, THUNK_FRAME
+        ; mov rbx, rdi
+    );
+    call!(api.gettop);
+    dynasm!(ops ; .arch x64 ; cmp eax, n ; jne >slow);
+    for (i, (a, &slot)) in spec.args.iter().zip(&slots).enumerate() {
+        let idx = i as i32 + 1;
+        dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, idx);
+        call!(api.type_tag);
+        match *a {
+            ArgKind::Int { size, signed } => {
+                dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, T_NUMBER
+                    ; je >number
+                    // Not a number: an integer cdata converts through the helper.
+                    ; mov rdi, rbx
+                    ; mov esi, idx
+                    ; mov edx, int_code(size, signed)
+                    ; lea rcx, [rsp + slot]
+                );
+                call!(api.cdata_arg);
+                dynasm!(ops
+                    ; .arch x64
+                    ; test eax, eax
+                    ; je >slow
+                    ; jmp >next
+                    ; number:
+                    ; mov rdi, rbx
+                    ; mov esi, idx
+                    ; lea rdx, [rsp + SLOT_ISNUM]
+                );
+                call!(api.tointegerx);
+                dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + SLOT_ISNUM], 0 ; je >slow);
+                match (size, signed) {
+                    (1, true) => {
+                        dynasm!(ops ; .arch x64 ; movsx rcx, al ; cmp rcx, rax ; jne >slow)
+                    }
+                    (1, false) => {
+                        dynasm!(ops ; .arch x64 ; movzx ecx, al ; cmp rcx, rax ; jne >slow)
+                    }
+                    (2, true) => {
+                        dynasm!(ops ; .arch x64 ; movsx rcx, ax ; cmp rcx, rax ; jne >slow)
+                    }
+                    (2, false) => {
+                        dynasm!(ops ; .arch x64 ; movzx ecx, ax ; cmp rcx, rax ; jne >slow)
+                    }
+                    (4, true) => {
+                        dynasm!(ops ; .arch x64 ; movsxd rcx, eax ; cmp rcx, rax ; jne >slow)
+                    }
+                    (4, false) => {
+                        dynasm!(ops ; .arch x64 ; mov ecx, eax ; cmp rcx, rax ; jne >slow)
+                    }
+                    // 64-bit: every Lua integer is in range (unsigned ones wrap, as C does).
+                    _ => {}
+                }
+                dynasm!(ops ; .arch x64 ; mov [rsp + slot], rax ; next:);
+            }
+            ArgKind::F32 | ArgKind::F64 => {
+                dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, T_NUMBER
+                    ; jne >slow
+                    ; mov rdi, rbx
+                    ; mov esi, idx
+                    ; xor edx, edx
+                );
+                call!(api.tonumberx);
+                if *a == ArgKind::F32 {
+                    dynasm!(ops ; .arch x64 ; cvtsd2ss xmm0, xmm0 ; movd [rsp + slot], xmm0);
+                } else {
+                    dynasm!(ops ; .arch x64 ; movq [rsp + slot], xmm0);
+                }
+            }
+            ArgKind::Bool => {
+                dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, T_BOOLEAN
+                    ; jne >slow
+                    ; mov rdi, rbx
+                    ; mov esi, idx
+                );
+                call!(api.toboolean);
+                dynasm!(ops ; .arch x64 ; test eax, eax ; setne al ; movzx eax, al ; mov [rsp + slot], rax);
+            }
+            ArgKind::Ptr { ty, string } => {
+                dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, T_NIL
+                    ; jne >not_nil
+                    ; mov QWORD [rsp + slot], 0
+                    ; jmp >next
+                    ; not_nil:
+                );
+                if string {
+                    dynasm!(ops
+                        ; .arch x64
+                        ; cmp eax, T_STRING
+                        ; jne >not_string
+                        ; mov rdi, rbx
+                        ; mov esi, idx
+                        ; xor edx, edx
+                    );
+                    call!(api.tolstring);
+                    dynasm!(ops ; .arch x64 ; mov [rsp + slot], rax ; jmp >next ; not_string:);
+                }
+                dynasm!(ops
+                    ; .arch x64
+                    ; mov rdi, rbx
+                    ; mov esi, idx
+                    ; mov edx, ty as i32
+                    ; lea rcx, [rsp + slot]
+                );
+                call!(api.cdata_arg);
+                dynasm!(ops ; .arch x64 ; test eax, eax ; je >slow ; next:);
+            }
+        }
+    }
+    // errno as ffi.errno() last left it, then the registers, then the call.
+    errno_address(&mut ops, api);
+    dynasm!(ops
+        ; .arch x64
+        ; mov rcx, QWORD api.errno_slot as i64
+        ; mov ecx, [rcx]
+        ; mov [rax], ecx
+    );
+    for i in 0..ngpr {
+        let r = SYSV_GPRS[i as usize];
+        dynasm!(ops ; .arch x64 ; mov Rq(r), [rsp + SLOT_GPR + 8 * i]);
+    }
+    for i in 0..nsse {
+        dynasm!(ops ; .arch x64 ; movq Rx(i as u8), [rsp + SLOT_SSE + 8 * i]);
+    }
+    call!(spec.target);
+    dynasm!(ops ; .arch x64 ; mov [rsp + SLOT_RESULT], rax);
+    if matches!(spec.ret, RetKind::F32 | RetKind::F64) {
+        dynasm!(ops ; .arch x64 ; movq [rsp + SLOT_RESULT], xmm0);
+    }
+    errno_address(&mut ops, api);
+    dynasm!(ops
+        ; .arch x64
+        ; mov ecx, [rax]
+        ; mov rax, QWORD api.errno_slot as i64
+        ; mov [rax], ecx
+        ; mov rdi, rbx
+    );
+    match spec.ret {
+        RetKind::Void => dynasm!(ops ; .arch x64 ; xor eax, eax ; jmp >done),
+        RetKind::Int { size, signed } => {
+            match (size, signed) {
+                (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rsp + SLOT_RESULT]),
+                (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + SLOT_RESULT]),
+                (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rsp + SLOT_RESULT]),
+                (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rsp + SLOT_RESULT]),
+                (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rsp + SLOT_RESULT]),
+                (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rsp + SLOT_RESULT]),
+            }
+            call!(api.pushinteger);
+        }
+        RetKind::Bool => {
+            dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + SLOT_RESULT] ; and esi, 1);
+            call!(api.pushboolean);
+        }
+        RetKind::F32 => {
+            dynasm!(ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rsp + SLOT_RESULT]);
+            call!(api.pushnumber);
+        }
+        RetKind::F64 => {
+            dynasm!(ops ; .arch x64 ; movq xmm0, [rsp + SLOT_RESULT]);
+            call!(api.pushnumber);
+        }
+        RetKind::Boxed(ty) => {
+            dynasm!(ops ; .arch x64 ; mov esi, ty as i32 ; mov rdx, [rsp + SLOT_RESULT]);
+            call!(api.push_boxed);
+        }
+    }
+    if spec.ret != RetKind::Void {
+        dynasm!(ops ; .arch x64 ; mov eax, 1);
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; done:
+        ; add rsp, THUNK_FRAME
+        ; pop r12
+        ; pop rbx
+        ; ret
+        ; slow:
+        ; mov rdi, rbx
+        ; add rsp, THUNK_FRAME
+        ; pop r12
+        ; pop rbx
+        ; mov rax, QWORD api.slow as i64
+        ; jmp rax
+    );
+    Some(ops)
+}
+
+/// Emits code leaving the address of the calling thread's `errno` in `rax` (clobbers the
+/// caller-saved registers when it calls).
+fn errno_address(ops: &mut CodeBuffer, api: &ThunkApi) {
+    match api.errno_tls {
+        Some(off) => {
+            // mov rax, fs:[0] (the thread pointer); lea rax, [rax + off]
+            ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
+            dynasm!(ops ; .arch x64 ; lea rax, [rax + off]);
+        }
+        None => dynasm!(ops ; .arch x64 ; mov rax, QWORD api.errno_location as i64 ; call rax),
+    }
+}
+
+/// `errno`'s offset from the thread pointer, if `errno_location` answers an address in
+/// this thread's static TLS block (see [`ThunkApi::errno_tls`]).
+pub fn errno_tls_offset(errno: *mut core::ffi::c_int) -> Option<i32> {
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    {
+        let tp: usize;
+        // SAFETY: reads the thread pointer (fs:0 holds its own address on x86-64 Linux);
+        // no memory is written.
+        unsafe {
+            core::arch::asm!("mov {}, fs:[0]", out(reg) tp, options(nostack, readonly, preserves_flags))
+        };
+        let off = (errno as isize).wrapping_sub(tp as isize);
+        // The static TLS block lies just below the thread pointer.
+        (-(1 << 20)..0).contains(&off).then_some(off as i32)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+    {
+        let _ = errno;
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -28,7 +28,7 @@ use crate::ctype::{CTypeId, FuncDef, Kind};
 use crate::emit::memory::CodeArena;
 use crate::emit::x64::{self, CallRegs, CallStub};
 use crate::error::Error;
-use crate::luaapi::{Host, LuaType, Vm};
+use crate::luaapi::{CFunction, Host, Lua, LuaType, Vm};
 use crate::table::ids;
 use crate::target::CallAbi;
 use alloc::format;
@@ -37,7 +37,7 @@ use alloc::vec::Vec;
 use core::ffi::c_int;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 
 /// Bytes of scratch memory a call may use.
 pub(crate) const SCRATCH_BYTES: usize = 4096;
@@ -57,22 +57,41 @@ impl CallScratch {
     }
 }
 
-/// The per-state call machinery: plans per signature, the call stubs and the code they
-/// live in.
+/// The upvalue of a call closure that holds its function cdata (after the ffi upvalues).
+pub(crate) const FUNCTION_UPVALUE: c_int = super::upvalues::COUNT + 1;
+
+/// The per-state call machinery: plans per signature, the call stubs, the call closures'
+/// functions and the code they live in.
 #[derive(Default)]
 pub(crate) struct Calls {
     /// Plans by (function type, number of declared parameters).
     plans: HashMap<(CTypeId, u32), Rc<CallPlan>>,
+    /// Fast thunks by (function type, address).
+    thunks: HashMap<(CTypeId, usize), CFunction>,
+    /// Every C function a call closure may have (thunks and the general entry), to tell
+    /// call closures from other C functions.
+    entries: HashSet<usize>,
     /// The SysV and Win64 call stubs, once emitted.
     stubs: [Option<CallStub>; 2],
     /// The code pages.
     arena: Option<CodeArena<Host>>,
 }
 
+impl Calls {
+    /// Whether `f` is the function of a call closure.
+    pub fn is_call_closure(&self, f: CFunction) -> bool {
+        self.entries.contains(&(f as usize))
+    }
+}
+
 /// The phase of the `__call` body that reads the result (its `ty` is the plan's key).
 pub(crate) const PHASE_RESULT: u8 = 100;
 /// The phase that copies an aggregate result into the new cdata on top.
 const PHASE_COPY: u8 = 101;
+/// The same two phases for a call closure (arguments from 1, the function cdata in an
+/// upvalue).
+const PHASE_RESULT_CLOSURE: u8 = 110;
+const PHASE_COPY_CLOSURE: u8 = 111;
 
 /// Where each part of a planned call lives in the scratch memory.
 struct Layout {
@@ -142,6 +161,7 @@ pub(crate) unsafe fn start<V: Vm>(
     frame: &mut Frame<V>,
     fty: CTypeId,
     addr: usize,
+    base: c_int,
 ) -> Result<Outcome, Raise> {
     if addr == 0 {
         return Err(Error::new("attempt to call a NULL function pointer").into());
@@ -152,13 +172,13 @@ pub(crate) unsafe fn start<V: Vm>(
     };
     let def = tt.func(fid);
     let (nfixed, variadic, ret, conv) = (def.params.len(), def.variadic, def.ret, def.conv);
-    let nargs = (frame.stack.top() - 1) as usize;
+    let nargs = (frame.stack.top() - (base - 1)).max(0) as usize;
     if nargs < nfixed || (!variadic && nargs > nfixed) {
         return Err(Error::new("wrong number of arguments for function call").into());
     }
     let key = if nargs > nfixed {
         let mut params: Vec<CTypeId> = frame.types().func(fid).params.clone();
-        for idx in (nfixed + 2)..(nargs + 2) {
+        for idx in (nfixed + base as usize)..(nargs + base as usize) {
             let t = vararg_type(frame, idx as c_int);
             params.push(t);
         }
@@ -175,14 +195,14 @@ pub(crate) unsafe fn start<V: Vm>(
     let Some(scratch) = frame.scratch else {
         return Err(Error::new("internal error in ffi (call without scratch)").into());
     };
-    let base = scratch.as_ptr() as *mut u8;
-    let regs = base as *mut CallRegs;
+    let mem = scratch.as_ptr() as *mut u8;
+    let regs = mem as *mut CallRegs;
     // SAFETY: the scratch holds `layout.end` <= SCRATCH_BYTES bytes, 16-aligned; the
     // registers, stack image and copies are zeroed before any argument is written.
-    unsafe { core::ptr::write_bytes(base, 0, layout.ret) };
-    let at = |off: usize| base.wrapping_add(off);
+    unsafe { core::ptr::write_bytes(mem, 0, layout.ret) };
+    let at = |off: usize| mem.wrapping_add(off);
     for (i, (a, copy)) in plan.args.iter().zip(plan.copy_offsets()).enumerate() {
-        let idx = i as c_int + 2;
+        let idx = i as c_int + base;
         let temp = at(layout.temp);
         // SAFETY: the temp area holds the widest argument (at least 16 bytes).
         unsafe { core::ptr::write_bytes(temp, 0, a.size.max(16) as usize) };
@@ -243,7 +263,10 @@ pub(crate) unsafe fn start<V: Vm>(
     let errno = &mut frame.ctx().errno as *mut c_int;
     Ok(Outcome::Then(
         Action::CCall { stub, regs, errno },
-        Next::Resume(Step { phase: PHASE_RESULT, ty: key }),
+        Next::Resume(Step {
+            phase: if base == 1 { PHASE_RESULT_CLOSURE } else { PHASE_RESULT },
+            ty: key,
+        }),
     ))
 }
 
@@ -313,8 +336,7 @@ fn stub_for<V: Vm>(frame: &mut Frame<V>, abi: CallAbi) -> Result<CallStub, Raise
     let code = x64::call_stub(abi)
         .link()
         .map_err(|e| Error::new(format!("internal error in ffi (emitter: {})", e.0)))?;
-    let arena = calls.arena.get_or_insert_with(|| CodeArena::new(V::api().host));
-    let p = arena.place(&code).ok_or_else(|| Error::new("cannot allocate executable memory"))?;
+    let p = place::<V>(calls, &code)?;
     // SAFETY: `p` is the stub just placed in executable memory, with `CallStub`'s
     // signature.
     let stub: CallStub = unsafe { core::mem::transmute::<*const u8, CallStub>(p) };
@@ -332,8 +354,10 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     };
     let base = scratch.as_ptr() as *mut u8;
     let regs = base as *mut CallRegs;
-    // Step 0 planned the call: the function cdata at 1 tells its declared parameters.
-    let nfixed = match frame.cdata(1) {
+    // Step 0 planned the call: the function cdata tells its declared parameters.
+    let closure = step.phase >= PHASE_RESULT_CLOSURE;
+    let at_fn = if closure { frame.stack.upvalue(FUNCTION_UPVALUE) } else { 1 };
+    let nfixed = match frame.cdata(at_fn) {
         Some(cd) => {
             let tt = frame.types();
             let (ty, p) = cd.data(tt);
@@ -347,7 +371,7 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     let plan = plan_for(frame, step.ty, nfixed)?;
     let layout = Layout::of(&plan);
     let ret = base.wrapping_add(layout.ret);
-    if step.phase == PHASE_COPY {
+    if step.phase == PHASE_COPY || step.phase == PHASE_COPY_CLOSURE {
         // The new cdata is on top: copy the result into it.
         let Some(cd) = frame.cdata(-1) else {
             return Err(Error::new("internal error in ffi (result cdata)").into());
@@ -390,7 +414,10 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
                     align: plan.ret_align as usize,
                     nelem: 0,
                 },
-                Next::Resume(Step { phase: PHASE_COPY, ty: step.ty }),
+                Next::Resume(Step {
+                    phase: if closure { PHASE_COPY_CLOSURE } else { PHASE_COPY },
+                    ty: step.ty,
+                }),
             ))
         }
         // SAFETY: the buffer holds the result of type `rty`.
@@ -411,4 +438,226 @@ pub(crate) unsafe extern "C-unwind" fn mm_call<V: Vm>(l: *mut crate::luaapi::lua
     // SAFETY: Lua calls this closure with a live state of V's version and the upvalues
     // `run_with` reads; the scratch lives in this frame until the body is done.
     unsafe { super::frame::run_with::<V>(l, super::meta::call, scratch) }
+}
+
+/// Copies `code` into the state's executable memory.
+fn place<V: Vm>(calls: &mut Calls, code: &[u8]) -> Result<*const u8, Raise> {
+    let arena = calls.arena.get_or_insert_with(|| CodeArena::new(V::api().host));
+    Ok(arena.place(code).ok_or_else(|| Error::new("cannot allocate executable memory"))?)
+}
+
+/// The general entry of call closures: the call closure's function when its signature
+/// has no fast thunk, and every fast thunk's slow path.
+///
+/// # Safety
+/// Called by Lua as a call closure (ffi upvalues, then the function cdata).
+pub(crate) unsafe extern "C-unwind" fn call_closure<V: Vm>(
+    l: *mut crate::luaapi::lua_State,
+) -> c_int {
+    let mut scratch = CallScratch::new();
+    let scratch = Some(NonNull::from(&mut scratch));
+    // SAFETY: Lua calls this closure with a live state of V's version and the upvalues
+    // `run_with` reads; the scratch lives in this frame until the body is done.
+    unsafe { super::frame::run_with::<V>(l, closure_body, scratch) }
+}
+
+/// The body of [`call_closure`].
+///
+/// # Safety
+/// Called by `run_with` from [`call_closure`].
+unsafe fn closure_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
+    if step.phase >= PHASE_RESULT {
+        // SAFETY: the caller's contract.
+        return unsafe { resume(frame, step) };
+    }
+    let up = frame.stack.upvalue(FUNCTION_UPVALUE);
+    let Some(cd) = frame.cdata(up) else {
+        return Err(Error::new("internal error in ffi (call closure)").into());
+    };
+    let tt = frame.types();
+    let (ty, p) = cd.data(tt);
+    let Some((fty, addr)) = callable(tt, ty, p) else {
+        return Err(Error::new("internal error in ffi (call closure type)").into());
+    };
+    // SAFETY: the caller's contract: a call closure's entry has scratch memory.
+    unsafe { start(frame, fty, addr, 1) }
+}
+
+/// The C function for a call closure of the function `fty` at `addr`: a fast thunk when
+/// every argument and the result have an inline conversion, else the general entry.
+pub(crate) fn closure_function<V: Vm>(
+    frame: &mut Frame<V>,
+    fty: CTypeId,
+    addr: usize,
+) -> Result<CFunction, Raise> {
+    let general = call_closure::<V> as CFunction;
+    frame.ctx().calls.entries.insert(general as usize);
+    if let Some(&f) = frame.ctx().calls.thunks.get(&(fty, addr)) {
+        return Ok(f);
+    }
+    let Some(spec) = thunk_spec(frame, fty, addr) else { return Ok(general) };
+    let errno_slot = &mut frame.ctx().errno as *mut c_int as usize;
+    let ops = &V::api().ops;
+    let api = x64::ThunkApi {
+        gettop: ops.gettop as usize,
+        type_tag: ops.type_tag as usize,
+        tointegerx: ops.tointegerx as usize,
+        tonumberx: ops.tonumberx as usize,
+        toboolean: ops.toboolean as usize,
+        tolstring: ops.tolstring as usize,
+        pushinteger: ops.pushinteger as usize,
+        pushnumber: ops.pushnumber as usize,
+        pushboolean: ops.pushboolean as usize,
+        push_boxed: push_boxed_word::<V> as *const () as usize,
+        cdata_arg: cdata_arg_word::<V> as *const () as usize,
+        errno_location: V::api().host.errno_location as usize,
+        // SAFETY: the host's errno_location answers the calling thread's errno.
+        errno_tls: x64::errno_tls_offset(unsafe { (V::api().host.errno_location)() }),
+        errno_slot,
+        slow: general as usize,
+    };
+    let Some(code) = x64::fast_thunk(&spec, &api) else { return Ok(general) };
+    let code =
+        code.link().map_err(|e| Error::new(format!("internal error in ffi (emitter: {})", e.0)))?;
+    let calls = &mut frame.ctx().calls;
+    let p = place::<V>(calls, &code)?;
+    // SAFETY: `p` is the thunk just placed in executable memory: a `lua_CFunction`.
+    let f: CFunction = unsafe { core::mem::transmute::<*const u8, CFunction>(p) };
+    calls.entries.insert(f as usize);
+    calls.thunks.insert((fty, addr), f);
+    Ok(f)
+}
+
+/// The fast thunk's description of `fty`, if it has one: the platform's SysV convention,
+/// not variadic, and only arguments and a result with inline conversions.
+fn thunk_spec<V: Vm>(frame: &mut Frame<V>, fty: CTypeId, addr: usize) -> Option<x64::ThunkSpec> {
+    use crate::cvalue::TypeClass;
+    let tt = frame.types();
+    let Kind::Func(fid) = tt.get(fty).kind else { return None };
+    let def = tt.func(fid).clone();
+    if def.variadic || abi::call_abi(tt, &def) != CallAbi::SysV || cfg!(not(target_arch = "x86_64"))
+    {
+        return None;
+    }
+    let mut args = Vec::with_capacity(def.params.len());
+    for &p in &def.params {
+        let k = match tt.get(p).kind {
+            Kind::Int { size, signed, .. } => x64::ArgKind::Int { size, signed },
+            Kind::Bool => x64::ArgKind::Bool,
+            Kind::Float(crate::ctype::FloatKind::Float) => x64::ArgKind::F32,
+            Kind::Float(crate::ctype::FloatKind::Double) => x64::ArgKind::F64,
+            Kind::Ptr(to) => {
+                let t = tt.get(to);
+                let byte = matches!(t.kind, Kind::Int { size: 1, .. } | Kind::Void);
+                x64::ArgKind::Ptr { ty: p.index(), string: byte && t.qual.is_const() }
+            }
+            _ => return None,
+        };
+        args.push(k);
+    }
+    let ret = match TypeClass::of(tt, def.ret) {
+        _ if matches!(tt.get(def.ret).kind, Kind::Void) => x64::RetKind::Void,
+        _ if matches!(tt.get(def.ret).kind, Kind::Enum(_)) => return None,
+        TypeClass::Int(8, _) | TypeClass::Ptr(_) => {
+            x64::RetKind::Boxed(tt.unqualified(def.ret).index())
+        }
+        TypeClass::Int(size, signed) => x64::RetKind::Int { size, signed },
+        TypeClass::Bool => x64::RetKind::Bool,
+        TypeClass::Float(4) => x64::RetKind::F32,
+        TypeClass::Float(8)
+            if !matches!(
+                tt.get(def.ret).kind,
+                Kind::Float(crate::ctype::FloatKind::LongDouble)
+            ) =>
+        {
+            x64::RetKind::F64
+        }
+        _ => return None,
+    };
+    Some(x64::ThunkSpec { target: addr, args, ret })
+}
+
+/// Fast-thunk helper: pushes a new cdata of type `ty` holding the 8 bytes `v` (a 64-bit
+/// integer or pointer result).
+///
+/// # Safety
+/// Called by a fast thunk running as a call closure (ffi upvalues), with free slots.
+/// Raises on allocation failure; owns nothing.
+unsafe extern "C-unwind" fn push_boxed_word<V: Vm>(
+    l: *mut crate::luaapi::lua_State,
+    ty: u32,
+    v: u64,
+) {
+    // SAFETY: the caller's contract: a live state of V's version in a call closure.
+    let lua = unsafe { Lua::new::<V>(l) };
+    let b = super::cdata::Boxed::int64(CTypeId::from_index(ty), v as i64);
+    // SAFETY: the caller's contract (room, upvalues); nothing is owned here.
+    unsafe { super::cdata::push_boxed(lua, &b) };
+}
+
+/// Fast-thunk helper: the cdata argument at `idx` converted for `what` (a pointer type id,
+/// or an [`x64::int_code`]) when it converts as it is: for a pointer, a pointer to a
+/// compatible type or an array of one; for an integer, an integer cdata (truncated or
+/// extended as C converts it). Stores the 8-byte slot value at `out` and answers 1, or
+/// 0 for the slow path. Never raises.
+///
+/// # Safety
+/// Called by a fast thunk running as a call closure (ffi upvalues); `out` is writable.
+unsafe extern "C-unwind" fn cdata_arg_word<V: Vm>(
+    l: *mut crate::luaapi::lua_State,
+    idx: c_int,
+    what: u32,
+    out: *mut u64,
+) -> c_int {
+    use crate::cvalue::{ScalarKind, TypeClass};
+    // SAFETY: the caller's contract: a live state of V's version in a call closure.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
+    let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
+        as *const super::context::ContextCell;
+    // SAFETY: the cell lives until the end of lua_close; the context while it is set.
+    let Some(ctx) = (unsafe { (*cell).ctx.as_mut() }) else { return 0 };
+    let tt = &mut ctx.types;
+    // SAFETY: `idx` is an argument index of the thunk's frame.
+    let Some(cd) = (unsafe { super::cdata::Cdata::get_raw::<V>(lua.stack(), idx, tt.len()) })
+    else {
+        return 0;
+    };
+    if cd.is_ctype() {
+        return 0;
+    }
+    let (sty, p) = cd.data(tt);
+    let v = if what & 0x8000_0000 != 0 {
+        let (size, signed) = ((what & 15) as u8, what & 16 != 0);
+        let class = TypeClass::of(tt, sty);
+        if !matches!(class, TypeClass::Int(..)) {
+            return 0;
+        }
+        let Some(kind) = ScalarKind::from_class(class) else { return 0 };
+        // SAFETY: `p` holds a value of `sty`, an integer of this kind.
+        let n = unsafe { kind.load(p) }.to_i64();
+        // C's conversion to the parameter's width (the thunk passes 64-bit slots).
+        match (size, signed) {
+            (1, true) => n as i8 as i64 as u64,
+            (1, false) => n as u8 as u64,
+            (2, true) => n as i16 as i64 as u64,
+            (2, false) => n as u16 as u64,
+            (4, true) => n as i32 as i64 as u64,
+            (4, false) => n as u32 as u64,
+            _ => n as u64,
+        }
+    } else {
+        let Kind::Ptr(to) = tt.get(CTypeId::from_index(what)).kind else { return 0 };
+        match tt.get(sty).kind {
+            Kind::Array(e, _) if convert::ptr_compatible(tt, e, to) => p as u64,
+            // SAFETY: a pointer cdata's payload holds an address.
+            Kind::Ptr(from) if convert::ptr_compatible(tt, from, to) => unsafe {
+                p.cast::<u64>().read_unaligned()
+            },
+            _ => return 0,
+        }
+    };
+    // SAFETY: the caller's contract: `out` is writable.
+    unsafe { out.write(v) };
+    1
 }

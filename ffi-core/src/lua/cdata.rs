@@ -19,7 +19,7 @@
 use super::frame::FrameStack;
 use super::upvalues;
 use crate::ctype::{CTypeId, Kind};
-use crate::luaapi::{Lua, Vm};
+use crate::luaapi::{Lua, Stack, Vm};
 use crate::table::CTypeTable;
 use core::ffi::c_int;
 
@@ -63,6 +63,27 @@ impl Cdata {
     pub fn get<V: Vm>(stack: &FrameStack<V>, idx: c_int, ntypes: usize) -> Option<Cdata> {
         // A light userdata has no length (0), so it is never taken for a cdata.
         let (block, len) = stack.userdata_block(idx)?;
+        Cdata::from_block(block, len, ntypes)
+    }
+
+    /// [`get`](Self::get) on a raw stack (for helpers that generated code calls).
+    ///
+    /// # Safety
+    /// `idx` is a valid index of the running C function's frame (or a pseudo-index).
+    pub unsafe fn get_raw<V: Vm>(stack: Stack, idx: c_int, ntypes: usize) -> Option<Cdata> {
+        // SAFETY: a live state and a valid index (the caller's contract).
+        let p = unsafe { stack.touserdata(idx) } as *mut u8;
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: as above; lua_rawlen of a userdata only reads.
+        let len = unsafe { stack.rawlen(idx) };
+        Cdata::from_block(p, len, ntypes)
+    }
+
+    /// A block of `len` bytes at `block` as a cdata, if it is one.
+    #[inline(always)]
+    fn from_block(block: *mut u8, len: usize, ntypes: usize) -> Option<Cdata> {
         if len < HEADER {
             return None;
         }

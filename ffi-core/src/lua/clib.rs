@@ -10,9 +10,14 @@
 //!                 name = function cdata, ... }      └─ __index    = clib_index (a miss)
 //! ```
 //!
-//! A function symbol found once stays in its namespace's cache table, so `lib.f` is one
-//! table lookup in the VM (no call into ffi) and `rawequal(lib.f, lib.f)` holds. Variables
-//! are read and written through their address each time; constants are computed.
+//! A function symbol becomes a *call closure*: a C closure whose function is the fast
+//! thunk emitted for it (or the general call entry), with the function cdata as its last
+//! upvalue. Found once, it stays in its namespace's cache table, so `lib.f` is one table
+//! lookup in the VM (no call into ffi) and `rawequal(lib.f, lib.f)` holds; calling it is a
+//! plain C function call. ffi treats a call closure as its function cdata everywhere
+//! (`ffi.typeof`, `ffi.cast`, function-pointer arguments); `type()` says "function"
+//! (LuaJIT: "cdata"; see `docs/compat.md`). Variables are read and written through
+//! their address each time; constants are computed.
 
 use super::arith::int64_id;
 use super::cdata::Boxed;
@@ -131,14 +136,34 @@ fn resolve<V: Vm>(
 
 /// A cache miss: `cache[name]` (the cache table at 1, the name at 2).
 pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
-    if step.phase == 1 {
-        // The function cdata is at 3: remember it, and return it.
-        frame.stack.set_top(3);
-        frame.stack.reserve(3)?;
-        for i in 1..=3 {
-            frame.stack.push_copy(i);
+    match step.phase {
+        1 => {
+            // The function cdata is at 3: make its call closure.
+            let Some(cd) = frame.cdata(3) else {
+                return Err(Error::new("internal error in ffi (function cdata)").into());
+            };
+            let tt = frame.types();
+            let (ty, p) = cd.data(tt);
+            let Some((fty, addr)) = super::call::callable(tt, ty, p) else {
+                return Err(Error::new("internal error in ffi (function type)").into());
+            };
+            let f = super::call::closure_function(frame, fty, addr)?;
+            frame.stack.set_top(3);
+            return Ok(Outcome::Then(
+                Action::CallClosure { f, cdata: 3 },
+                Next::Resume(Step::phase(2)),
+            ));
         }
-        return Ok(Outcome::Then(Action::SetTable, Next::Return(1)));
+        2 => {
+            // The closure is at 4: remember it in the cache, and return it.
+            frame.stack.set_top(4);
+            frame.stack.reserve(3)?;
+            for i in [1, 2, 4] {
+                frame.stack.push_copy(i);
+            }
+            return Ok(Outcome::Then(Action::SetTable, Next::Return(1)));
+        }
+        _ => {}
     }
     let name = symbol_name(frame, "index")?;
     frame.stack.reserve(2)?;

@@ -262,13 +262,15 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
             }
             _ => Err(cannot_convert(frame, idx, ty)),
         },
-        LuaType::LightUserdata | LuaType::Userdata => {
+        LuaType::LightUserdata | LuaType::Userdata | LuaType::Function => {
+            // A function converts only as a call closure (its function cdata); Lua
+            // functions as callbacks come with the callbacks work.
             if let Some(cd) = frame.cdata(idx) {
                 // SAFETY: the caller's contract; `cd` is the cdata at `idx`.
                 return unsafe { cdata_to_c(frame, idx, cd, ty, dst, mode) };
             }
             match class {
-                TypeClass::Ptr(_) => {
+                TypeClass::Ptr(_) if frame.stack.type_of(idx) != LuaType::Function => {
                     let p = frame.stack.userdata(idx);
                     // SAFETY: `dst` is writable for a pointer.
                     unsafe { dst.cast::<*mut core::ffi::c_void>().write_unaligned(p) };

@@ -135,6 +135,9 @@ pub(crate) enum Action {
     AnchorKey { slot: usize, key: c_int },
     /// Convert the number at `idx` to a string in place (`lua_tolstring`).
     ToString { idx: c_int },
+    /// Push a C closure of `f` with the ffi upvalues and, as upvalue
+    /// [`FUNCTION_UPVALUE`](super::call::FUNCTION_UPVALUE), the function cdata at `cdata`.
+    CallClosure { f: crate::luaapi::CFunction, cdata: c_int },
     /// Call C: restore `errno` from `*errno`, run `stub(regs)`, save `errno` back.
     CCall {
         stub: crate::emit::x64::CallStub,
@@ -567,6 +570,35 @@ impl<V: Vm> FrameStack<V> {
         }
     }
 
+    /// Pushes upvalue `n` of the C closure at `func` (nil when it has none); false when
+    /// there was no room (the frame is then exhausted).
+    pub fn push_upvalue_of(&self, func: c_int, n: c_int) -> bool {
+        if !self.readable(func) {
+            return false;
+        }
+        let func = self.absolute(func);
+        if !self.claim() {
+            return false;
+        }
+        // SAFETY: a live state, a readable index and a claimed free slot; for a C closure
+        // lua_getupvalue pushes the value without allocating, and for anything else it
+        // pushes nothing (then nil is pushed to keep the count).
+        if unsafe { self.raw().getupvalue(func, n) }.is_null() {
+            // SAFETY: the slot claimed above is still free.
+            unsafe { self.raw().pushnil() };
+        }
+        true
+    }
+
+    /// The C function of the C function value at `idx`.
+    pub fn c_function(&self, idx: c_int) -> Option<crate::luaapi::CFunction> {
+        if !self.readable(idx) {
+            return None;
+        }
+        // SAFETY: a live state and a readable index; lua_tocfunction only reads.
+        unsafe { self.raw().tocfunction(idx) }
+    }
+
     /// Pushes a copy of the value at `idx` (nil when there is none).
     pub fn push_copy(&self, idx: c_int) {
         if !self.readable(idx) {
@@ -712,11 +744,33 @@ impl<V: Vm> Frame<V> {
         }
     }
 
-    /// The cdata at `idx`, with its type ids checked against the type table.
+    /// The cdata at `idx`, with its type ids checked against the type table. A C function
+    /// from a namespace (a call closure) stands for its function cdata.
     #[inline(always)]
     pub fn cdata(&mut self, idx: c_int) -> Option<cdata::Cdata> {
         let n = self.context.get().types.len();
-        cdata::Cdata::get(&self.stack, idx, n)
+        match cdata::Cdata::get(&self.stack, idx, n) {
+            Some(c) => Some(c),
+            None => self.closure_cdata(idx),
+        }
+    }
+
+    /// The function cdata of the call closure at `idx`, if it is one.
+    #[cold]
+    fn closure_cdata(&mut self, idx: c_int) -> Option<cdata::Cdata> {
+        let f = self.stack.c_function(idx)?;
+        if !self.context.get().calls.is_call_closure(f) {
+            return None;
+        }
+        let idx = self.stack.absolute(idx);
+        if !self.stack.push_upvalue_of(idx, super::call::FUNCTION_UPVALUE) {
+            return None;
+        }
+        let n = self.context.get().types.len();
+        let c = cdata::Cdata::get(&self.stack, -1, n);
+        // The closure at `idx` keeps the cdata alive after it is popped.
+        self.stack.pop(1);
+        c
     }
 
     /// Runs `op` in protected mode: `op` gets a [`Lua`] on a fresh stack frame holding
@@ -1041,6 +1095,25 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
         &Action::ToString { idx } => {
             // SAFETY: `idx` holds a number (the body checked it); converting it allocates.
             unsafe { lua.tolstring(idx, core::ptr::null_mut()) };
+        }
+        &Action::CallClosure { f, cdata } => {
+            // SAFETY: a live state; `cdata` is an index of this frame.
+            let cdata = unsafe { lua.absindex(cdata) };
+            // SAFETY: growing the stack may raise; this frame owns nothing.
+            if unsafe { lua.checkstack(upvalues::COUNT + 2) } == 0 {
+                // SAFETY: PERFORM_ROOM free slots; nothing is owned here.
+                unsafe { lua.push_bytes(b"stack overflow") };
+                // SAFETY: the message is on top; nothing is owned here.
+                unsafe { lua.raise() }
+            }
+            for i in 1..=upvalues::COUNT {
+                // SAFETY: room made above; an ffi closure has these upvalues.
+                unsafe { lua.pushvalue(lua.upvalue(i)) };
+            }
+            // SAFETY: room made above; `cdata` is valid.
+            unsafe { lua.pushvalue(cdata) };
+            // SAFETY: the upvalues are on top.
+            unsafe { lua.pushcclosure(f, upvalues::COUNT + 1) };
         }
         &Action::CCall { stub, regs, errno } => {
             let host = &V::api().host;

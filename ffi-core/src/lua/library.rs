@@ -65,9 +65,9 @@ pub(crate) fn check_ctype<V: Vm>(
             }
             Ok(ty)
         }
-        LuaType::Userdata => match frame.cdata(idx) {
+        t @ (LuaType::Userdata | LuaType::Function) => match frame.cdata(idx) {
             Some(c) => Ok(c.named_type()),
-            None => Err(bad_arg(idx, fname, "C type expected, got userdata")),
+            None => Err(bad_arg(idx, fname, &format!("C type expected, got {}", t.name()))),
         },
         t => Err(bad_arg(idx, fname, &format!("C type expected, got {}", t.name()))),
     }

@@ -273,7 +273,7 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
     let (ty, p) = cd.data(tt);
     if let Some((fty, addr)) = super::call::callable(tt, ty, p) {
         // SAFETY: called by `run_with` from the `__call` entry point.
-        return unsafe { super::call::start(frame, fty, addr) };
+        return unsafe { super::call::start(frame, fty, addr, 2) };
     }
     if let Some(o) = call_metamethod(frame, Metamethod::Call, 1, MULTRET) {
         return Ok(o);

@@ -143,6 +143,11 @@ lua_ops! {
     quiet toboolean(idx: c_int) -> c_int = lua_toboolean;
     /// `lua_touserdata`.
     quiet touserdata(idx: c_int) -> *mut c_void = lua_touserdata;
+    /// `lua_tocfunction`: the C function of a C function value.
+    quiet tocfunction(idx: c_int) -> Option<CFunction> = lua_tocfunction;
+    /// `lua_getupvalue`: pushes upvalue `n` of the function at `func` (quiet for C
+    /// closures: their upvalues have no names to intern).
+    quiet getupvalue(func: c_int, n: c_int) -> *const c_char = lua_getupvalue;
     /// `lua_rawlen` (5.1: `lua_objlen`). Quiet for strings, tables and userdata (5.1
     /// converts a number to a string in place).
     quiet rawlen(idx: c_int) -> usize = lua_rawlen, 501 => c lua_objlen;

@@ -1,0 +1,308 @@
+//! C call benchmark: ns per call through ffi and through a hand-written `lua_CFunction`
+//! binding of the same C functions, measured in the same process; prints the ratios.
+//!
+//! Run both VMs with `scripts/bench.sh`, or one with
+//! `cargo run --release -p ffi-mlua --example bench_calls` (Lua 5.4). Needs `cc`: the C
+//! library is compiled at start-up into `target/bench_calls/`.
+//!
+//! The binding calls the same functions of the same shared object through pointers
+//! found with `dlsym`, checking its arguments with `luaL_check*` as a C binding would;
+//! the int64 and struct results are boxed in userdata with a metatable, as ffi boxes
+//! them in cdata.
+
+use mlua::ffi::*;
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::OnceLock;
+
+const C_SOURCE: &str = r#"
+#include <stdint.h>
+int add_int(int a, int b) { return a + b; }
+double add_double(double a, double b) { return a + b; }
+double mix6(int a, double b, int c, double d, long e, float f) { return a + b + c + d + e + f; }
+void noop(void) {}
+int64_t add_i64(int64_t a, int64_t b) { return a + b; }
+typedef struct { double x, y; } dpoint;
+dpoint make_point(double x, double y) { dpoint p = {x, y}; return p; }
+const char *get_str(void) { return "hello, world"; }
+"#;
+
+struct Fns {
+    add_int: extern "C" fn(c_int, c_int) -> c_int,
+    add_double: extern "C" fn(f64, f64) -> f64,
+    mix6: extern "C" fn(c_int, f64, c_int, f64, i64, f32) -> f64,
+    noop: extern "C" fn(),
+    add_i64: extern "C" fn(i64, i64) -> i64,
+    make_point: extern "C" fn(f64, f64) -> [f64; 2],
+    get_str: extern "C" fn() -> *const c_char,
+}
+
+static FNS: OnceLock<Fns> = OnceLock::new();
+
+fn fns() -> &'static Fns {
+    FNS.get().expect("library loaded")
+}
+
+/// Builds the C library and resolves its functions; returns its path.
+fn build() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench_calls");
+    std::fs::create_dir_all(&dir).expect("target dir");
+    let src = dir.join("benchlib.c");
+    let so = dir.join("libbenchlib.so");
+    std::fs::write(&src, C_SOURCE).expect("write C source");
+    let st = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-O2", "-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(&src)
+        .status()
+        .expect("run cc");
+    assert!(st.success(), "cc failed");
+    let host = ffi_core::luaapi::Host::STD;
+    let path = std::ffi::CString::new(so.display().to_string()).unwrap();
+    // SAFETY: the library just built has no initialisers.
+    let h = unsafe { host.open_library(&path, false) }.expect("dlopen");
+    let sym = |name: &std::ffi::CStr| -> *mut c_void {
+        // SAFETY: a live handle.
+        unsafe { host.symbol(h, name) }.expect("symbol")
+    };
+    // SAFETY: each symbol is the C function of the declared signature (C_SOURCE).
+    let fns = unsafe {
+        Fns {
+            add_int: std::mem::transmute::<*mut c_void, _>(sym(c"add_int")),
+            add_double: std::mem::transmute::<*mut c_void, _>(sym(c"add_double")),
+            mix6: std::mem::transmute::<*mut c_void, _>(sym(c"mix6")),
+            noop: std::mem::transmute::<*mut c_void, _>(sym(c"noop")),
+            add_i64: std::mem::transmute::<*mut c_void, _>(sym(c"add_i64")),
+            make_point: std::mem::transmute::<*mut c_void, _>(sym(c"make_point")),
+            get_str: std::mem::transmute::<*mut c_void, _>(sym(c"get_str")),
+        }
+    };
+    let _ = FNS.set(fns);
+    so.display().to_string()
+}
+
+const I64_MT: &[u8] = b"benchcalls.i64\0";
+const POINT_MT: &[u8] = b"benchcalls.point\0";
+
+// Every binding function is called by Lua with a live state and the script's arguments;
+// `luaL_check*` raises for anything else, as a C binding's would, and nothing is owned.
+
+unsafe extern "C-unwind" fn b_add_int(l: *mut lua_State) -> c_int {
+    // SAFETY: see above.
+    let (a, b) = unsafe { (luaL_checkinteger(l, 1), luaL_checkinteger(l, 2)) };
+    // SAFETY: a C function starts with LUA_MINSTACK free slots.
+    unsafe { lua_pushinteger(l, (fns().add_int)(a as c_int, b as c_int) as lua_Integer) };
+    1
+}
+
+unsafe extern "C-unwind" fn b_add_double(l: *mut lua_State) -> c_int {
+    // SAFETY: see above.
+    let (a, b) = unsafe { (luaL_checknumber(l, 1), luaL_checknumber(l, 2)) };
+    // SAFETY: a free slot.
+    unsafe { lua_pushnumber(l, (fns().add_double)(a, b)) };
+    1
+}
+
+unsafe extern "C-unwind" fn b_mix6(l: *mut lua_State) -> c_int {
+    // SAFETY: see above.
+    let r = unsafe {
+        (fns().mix6)(
+            luaL_checkinteger(l, 1) as c_int,
+            luaL_checknumber(l, 2),
+            luaL_checkinteger(l, 3) as c_int,
+            luaL_checknumber(l, 4),
+            luaL_checkinteger(l, 5) as i64,
+            luaL_checknumber(l, 6) as f32,
+        )
+    };
+    // SAFETY: a free slot.
+    unsafe { lua_pushnumber(l, r) };
+    1
+}
+
+unsafe extern "C-unwind" fn b_noop(_: *mut lua_State) -> c_int {
+    (fns().noop)();
+    0
+}
+
+unsafe extern "C-unwind" fn b_i64(l: *mut lua_State) -> c_int {
+    // SAFETY: see above.
+    let v = unsafe { luaL_checkinteger(l, 1) };
+    // SAFETY: a free slot; allocation failure raises with nothing owned.
+    unsafe { push_i64(l, v as i64) };
+    1
+}
+
+/// Pushes a boxed int64.
+///
+/// # Safety
+/// A live state with two free slots; raises on allocation failure.
+unsafe fn push_i64(l: *mut lua_State, v: i64) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let p = lua_newuserdata(l, 8) as *mut i64;
+        p.write(v);
+        luaL_getmetatable(l, I64_MT.as_ptr() as *const c_char);
+        lua_setmetatable(l, -2);
+    }
+}
+
+unsafe extern "C-unwind" fn b_add_i64(l: *mut lua_State) -> c_int {
+    // SAFETY: see above.
+    let a = unsafe { *(luaL_checkudata(l, 1, I64_MT.as_ptr() as *const c_char) as *const i64) };
+    // SAFETY: see above.
+    let b = unsafe { *(luaL_checkudata(l, 2, I64_MT.as_ptr() as *const c_char) as *const i64) };
+    // SAFETY: two free slots.
+    unsafe { push_i64(l, (fns().add_i64)(a, b)) };
+    1
+}
+
+unsafe extern "C-unwind" fn b_make_point(l: *mut lua_State) -> c_int {
+    // SAFETY: see above.
+    let (x, y) = unsafe { (luaL_checknumber(l, 1), luaL_checknumber(l, 2)) };
+    let r = (fns().make_point)(x, y);
+    // SAFETY: free slots; allocation failure raises with nothing owned.
+    unsafe {
+        let p = lua_newuserdata(l, 16) as *mut [f64; 2];
+        p.write(r);
+        luaL_getmetatable(l, POINT_MT.as_ptr() as *const c_char);
+        lua_setmetatable(l, -2);
+    }
+    1
+}
+
+unsafe extern "C-unwind" fn b_get_str(l: *mut lua_State) -> c_int {
+    // SAFETY: a free slot; the string is static.
+    unsafe { lua_pushstring(l, (fns().get_str)()) };
+    1
+}
+
+unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
+    // SAFETY: a live state with free slots; every push is balanced.
+    unsafe {
+        luaL_newmetatable(l, I64_MT.as_ptr() as *const c_char);
+        lua_pop(l, 1);
+        luaL_newmetatable(l, POINT_MT.as_ptr() as *const c_char);
+        lua_pop(l, 1);
+        lua_createtable(l, 0, 8);
+        for (name, f) in [
+            (c"add_int", b_add_int as lua_CFunction),
+            (c"add_double", b_add_double),
+            (c"mix6", b_mix6),
+            (c"noop", b_noop),
+            (c"i64", b_i64),
+            (c"add_i64", b_add_i64),
+            (c"make_point", b_make_point),
+            (c"get_str", b_get_str),
+        ] {
+            lua_pushcfunction(l, f);
+            lua_setfield(l, -2, name.as_ptr());
+        }
+    }
+    1
+}
+
+const SCRIPT: &str = r#"
+local ffi = require "ffi"
+local B, path = ...
+ffi.cdef [[
+int add_int(int, int);
+double add_double(double, double);
+double mix6(int, double, int, double, long, float);
+void noop(void);
+int64_t add_i64(int64_t, int64_t);
+typedef struct { double x, y; } dpoint;
+dpoint make_point(double, double);
+const char *get_str(void);
+]]
+local lib = ffi.load(path)
+local N = tonumber(os.getenv("BENCH_N") or "") or 1000000
+local clock = os.clock
+
+-- As in bench_cdata: sides alternate every CHUNK iterations, 15 rounds, best counts.
+local CHUNK = 10000
+local function pair(f, g)
+  f(CHUNK); g(CHUNK)
+  local bf, bg = math.huge, math.huge
+  for _ = 1, 15 do
+    collectgarbage(); collectgarbage()
+    local tf, tg = 0, 0
+    for _ = 1, N / CHUNK do
+      local t0 = clock(); f(CHUNK); local t1 = clock(); g(CHUNK); local t2 = clock()
+      tf = tf + (t1 - t0); tg = tg + (t2 - t1)
+    end
+    if tf < bf then bf = tf end
+    if tg < bg then bg = tg end
+  end
+  return bf / N * 1e9, bg / N * 1e9
+end
+
+local rows = {}
+local function row(name, f, g)
+  local a, b = pair(f, g)
+  rows[#rows + 1] = { name, a, b }
+end
+
+do
+  local f, g = lib.add_int, B.add_int
+  row("add(int, int)", function(n) for i = 1, n do f(i, 2) end end, function(n) for i = 1, n do g(i, 2) end end)
+end
+do
+  local f, g = lib.add_double, B.add_double
+  row("add(double, double)", function(n) for i = 1, n do f(i, 0.5) end end, function(n) for i = 1, n do g(i, 0.5) end end)
+end
+do
+  local f, g = lib.mix6, B.mix6
+  row("mix6(int, double, int, double, long, float)",
+    function(n) for i = 1, n do f(i, 0.5, 3, 1.5, 7, 2.5) end end,
+    function(n) for i = 1, n do g(i, 0.5, 3, 1.5, 7, 2.5) end end)
+end
+do
+  local f, g = lib.noop, B.noop
+  row("noop()", function(n) for _ = 1, n do f() end end, function(n) for _ = 1, n do g() end end)
+end
+do
+  local f, g = lib.add_i64, B.add_i64
+  local a, b = ffi.new("int64_t", 1), ffi.new("int64_t", 2)
+  local c, d = B.i64(1), B.i64(2)
+  row("add(int64_t, int64_t) boxed result", function(n) for _ = 1, n do f(a, b) end end,
+    function(n) for _ = 1, n do g(c, d) end end)
+end
+do
+  local f = lib.add_int
+  row("lib.add_int per call vs cached local", function(n) for i = 1, n do lib.add_int(i, 2) end end,
+    function(n) for i = 1, n do f(i, 2) end end)
+end
+do
+  local f, g = lib.make_point, B.make_point
+  row("make_point() 16-byte struct result", function(n) for i = 1, n do f(i, 2) end end,
+    function(n) for i = 1, n do g(i, 2) end end)
+end
+do
+  local f, g = lib.get_str, B.get_str
+  local str = ffi.string
+  row("ffi.string(get_str())", function(n) for _ = 1, n do str(f()) end end,
+    function(n) for _ = 1, n do g() end end)
+end
+return rows
+"#;
+
+fn main() {
+    let path = build();
+    let lua = mlua::Lua::new();
+    ffi_mlua::preload(&lua).expect("preload");
+    // SAFETY: open_binding is a well-formed lua_CFunction for this Lua.
+    let binding: mlua::Table =
+        unsafe { lua.create_c_function(open_binding) }.and_then(|f| f.call(())).expect("binding");
+    let rows: Vec<mlua::Table> = lua.load(SCRIPT).call((binding, path)).expect("bench script");
+    let vm: String = lua.globals().get("_VERSION").unwrap_or_default();
+    println!(
+        "{vm}: ns/call (best of 15 rounds, sides interleaved every 10k), ffi vs hand-written lua_CFunction binding in the same process"
+    );
+    println!("{:<44} {:>8} {:>8} {:>7}", "call", "ffi", "binding", "ratio");
+    for r in rows {
+        let name: String = r.get(1).unwrap_or_default();
+        let a: f64 = r.get(2).unwrap_or(0.0);
+        let b: f64 = r.get(3).unwrap_or(1.0);
+        println!("{:<44} {:>8.1} {:>8.1} {:>6.2}x", name, a, b, a / b);
+    }
+}
