@@ -291,6 +291,43 @@ fn out_of_memory_everywhere() {
           expect(ok, e, "declaration specifier expected")
         end"#,
     );
+    no_leak_under_limits(
+        "C calls: results boxed and copied, bad arguments, NULL calls, symbols, libraries",
+        4096,
+        true,
+        r#"local ffi = require "ffi"
+        ffi.cdef [[
+          int abs(int); size_t strlen(const char *); double cos(double);
+          typedef struct { int quot, rem; } f_div_t; f_div_t div(int, int) __asm__("div");
+          unsigned long long strtoull(const char *, char **, int);
+          int snprintf(char *, size_t, const char *, ...);
+          int f_not_there(int);
+        ]]
+        buf = ffi.new("char[32]")
+        "#,
+        r#"local ffi = require "ffi"
+        return function(i)
+          assert(ffi.C.abs(-i) == i)
+          assert(tonumber(ffi.C.strlen("abc")) == 3)
+          assert(ffi.C.div(i + 7, 7).quot == math.floor(i / 7) + 1)
+          assert(tonumber(ffi.C.strtoull("123", nil, 10)) == 123)
+          assert(ffi.C.snprintf(buf, 32, "%d %s %g", ffi.new("int", i), "x", 0.5) > 0)
+          local ok, e = pcall(ffi.C.abs, "x")
+          assert(not ok)
+          expect(ok, e, "cannot convert 'string' to 'int'")
+          ok, e = pcall(ffi.cast("int (*)(int)", 0), 1)
+          assert(not ok)
+          expect(ok, e, "NULL function pointer")
+          ok, e = pcall(function() return ffi.C.f_not_there end)
+          assert(not ok)
+          expect(ok, e, "cannot resolve symbol")
+          ok, e = pcall(ffi.load, "f_no_such_library")
+          assert(not ok)
+          expect(ok, e, "f_no_such_library")
+          local m = ffi.load("m")
+          assert(m.cos(0) == 1)
+        end"#,
+    );
 }
 
 /// A metamethod or finaliser that raises, over and over: the state stays usable and
