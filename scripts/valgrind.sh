@@ -10,7 +10,7 @@ status=0
 for s in calls calls_testlib calls_libs puc_calls; do
   if LUA_PATH="tests/lua/?.lua;;" FFI_TESTLIB="$PWD/target/valgrind/libffitest.so" \
      valgrind -q --error-exitcode=1 --leak-check=no ./target/debug/lua-ffi "tests/lua/$s.lua" \
-     > "target/valgrind/$s.out" 2>&1; then
+     > "target/valgrind/$s.out" 2>&1 && tail -1 "target/valgrind/$s.out" | grep -q " passed, 0 failed$"; then
     echo "valgrind $s.lua: 0 errors; $(tail -1 "target/valgrind/$s.out")"
   else
     echo "valgrind $s.lua: FAILED (errors or failed assertions):"; cat "target/valgrind/$s.out"; status=1
