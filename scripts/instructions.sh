@@ -2,8 +2,22 @@
 # Instructions per loop iteration of the benchmark's ffi operations (callgrind; needs
 # valgrind), for a steadier comparison between builds than wall time on a noisy machine.
 # Usage: scripts/instructions.sh [path/to/lua-ffi]   (default: the release build, Lua 5.4)
+#        scripts/instructions.sh calls   (add(int, int): ffi next to the hand-written binding)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = calls ]; then
+  command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)"; exit 1; }
+  cargo build -q --release -p ffi-mlua --example bench_calls
+  ex=target/release/examples/bench_calls
+  one() {
+    BENCH_ONE=$1 BENCH_N=$2 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$ex" 2>&1 | awk '/Collected/ {print $4}'
+  }
+  N=100000
+  for side in ffi binding; do
+    echo "add(int, int) $side: $(( ($(one $side $N) - $(one $side 0)) / N )) instructions per call"
+  done
+  exit 0
+fi
 exe=${1:-target/release/lua-ffi}
 [ -x "$exe" ] || cargo build -q --release --bin lua-ffi
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)"; exit 1; }

@@ -286,6 +286,18 @@ end
 return rows
 "#;
 
+/// `BENCH_ONE=ffi|binding BENCH_N=n`: only `n` calls of `add(int, int)` on one side (for
+/// instruction counts under callgrind, `scripts/instructions.sh calls`).
+const ONE: &str = r#"
+local ffi = require "ffi"
+local B, path, side, n = ...
+ffi.cdef "int add_int(int, int);"
+local lib = ffi.load(path)
+local f = side == "ffi" and lib.add_int or B.add_int
+f(1, 2)
+for i = 1, n do f(i, 2) end
+"#;
+
 fn main() {
     let path = build();
     let lua = mlua::Lua::new();
@@ -293,6 +305,11 @@ fn main() {
     // SAFETY: open_binding is a well-formed lua_CFunction for this Lua.
     let binding: mlua::Table =
         unsafe { lua.create_c_function(open_binding) }.and_then(|f| f.call(())).expect("binding");
+    if let Ok(side) = std::env::var("BENCH_ONE") {
+        let n: i64 = std::env::var("BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        lua.load(ONE).call::<()>((binding, path, side, n)).expect("one side");
+        return;
+    }
     let rows: Vec<mlua::Table> = lua.load(SCRIPT).call((binding, path)).expect("bench script");
     let vm: String = lua.globals().get("_VERSION").unwrap_or_default();
     println!(

@@ -286,9 +286,12 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         }
     }
     let n = spec.args.len() as i32;
+    // Every callee is reached through an address table after the code (`call [rip+d]`:
+    // code pages may be far from the callees, and this is shorter than `mov rax, imm64;
+    // call rax`).
     macro_rules! call {
-        ($addr:expr) => {
-            dynasm!(ops ; .arch x64 ; mov rax, QWORD $addr as i64 ; call rax)
+        ($label:ident) => {
+            dynasm!(ops ; .arch x64 ; call QWORD [>$label])
         };
     }
     dynasm!(ops
@@ -298,12 +301,12 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; sub rsp, THUNK_FRAME
         ; mov rbx, rdi
     );
-    call!(api.gettop);
+    call!(t_gettop);
     dynasm!(ops ; .arch x64 ; cmp eax, n ; jne >slow);
     for (i, (a, &slot)) in spec.args.iter().zip(&slots).enumerate() {
         let idx = i as i32 + 1;
         dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, idx);
-        call!(api.type_tag);
+        call!(t_type);
         match *a {
             ArgKind::Int { size, signed } => {
                 dynasm!(ops
@@ -316,7 +319,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                     ; mov edx, int_code(size, signed)
                     ; lea rcx, [rsp + slot]
                 );
-                call!(api.cdata_arg);
+                call!(t_cdata_arg);
                 dynasm!(ops
                     ; .arch x64
                     ; test eax, eax
@@ -327,7 +330,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                     ; mov esi, idx
                     ; lea rdx, [rsp + SLOT_ISNUM]
                 );
-                call!(api.tointegerx);
+                call!(t_tointegerx);
                 dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + SLOT_ISNUM], 0 ; je >slow);
                 match (size, signed) {
                     (1, true) => {
@@ -362,7 +365,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                     ; mov esi, idx
                     ; xor edx, edx
                 );
-                call!(api.tonumberx);
+                call!(t_tonumberx);
                 if *a == ArgKind::F32 {
                     dynasm!(ops ; .arch x64 ; cvtsd2ss xmm0, xmm0 ; movd [rsp + slot], xmm0);
                 } else {
@@ -377,7 +380,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                     ; mov rdi, rbx
                     ; mov esi, idx
                 );
-                call!(api.toboolean);
+                call!(t_toboolean);
                 dynasm!(ops ; .arch x64 ; test eax, eax ; setne al ; movzx eax, al ; mov [rsp + slot], rax);
             }
             ArgKind::Ptr { ty, string } => {
@@ -398,7 +401,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                         ; mov esi, idx
                         ; xor edx, edx
                     );
-                    call!(api.tolstring);
+                    call!(t_tolstring);
                     dynasm!(ops ; .arch x64 ; mov [rsp + slot], rax ; jmp >next ; not_string:);
                 }
                 dynasm!(ops
@@ -408,7 +411,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                     ; mov edx, ty as i32
                     ; lea rcx, [rsp + slot]
                 );
-                call!(api.cdata_arg);
+                call!(t_cdata_arg);
                 dynasm!(ops ; .arch x64 ; test eax, eax ; je >slow ; next:);
             }
         }
@@ -428,7 +431,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
     for i in 0..nsse {
         dynasm!(ops ; .arch x64 ; movq Rx(i as u8), [rsp + SLOT_SSE + 8 * i]);
     }
-    call!(spec.target);
+    call!(t_target);
     dynasm!(ops ; .arch x64 ; mov [rsp + SLOT_RESULT], rax);
     if matches!(spec.ret, RetKind::F32 | RetKind::F64) {
         dynasm!(ops ; .arch x64 ; movq [rsp + SLOT_RESULT], xmm0);
@@ -452,23 +455,23 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                 (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rsp + SLOT_RESULT]),
                 (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rsp + SLOT_RESULT]),
             }
-            call!(api.pushinteger);
+            call!(t_pushinteger);
         }
         RetKind::Bool => {
             dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + SLOT_RESULT] ; and esi, 1);
-            call!(api.pushboolean);
+            call!(t_pushboolean);
         }
         RetKind::F32 => {
             dynasm!(ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rsp + SLOT_RESULT]);
-            call!(api.pushnumber);
+            call!(t_pushnumber);
         }
         RetKind::F64 => {
             dynasm!(ops ; .arch x64 ; movq xmm0, [rsp + SLOT_RESULT]);
-            call!(api.pushnumber);
+            call!(t_pushnumber);
         }
         RetKind::Boxed(ty) => {
             dynasm!(ops ; .arch x64 ; mov esi, ty as i32 ; mov rdx, [rsp + SLOT_RESULT]);
-            call!(api.push_boxed);
+            call!(t_push_boxed);
         }
     }
     if spec.ret != RetKind::Void {
@@ -486,8 +489,21 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; add rsp, THUNK_FRAME
         ; pop r12
         ; pop rbx
-        ; mov rax, QWORD api.slow as i64
-        ; jmp rax
+        ; jmp QWORD [>t_slow]
+        ; .align 8
+        ; t_gettop: ; .u64 api.gettop as u64
+        ; t_type: ; .u64 api.type_tag as u64
+        ; t_tointegerx: ; .u64 api.tointegerx as u64
+        ; t_tonumberx: ; .u64 api.tonumberx as u64
+        ; t_toboolean: ; .u64 api.toboolean as u64
+        ; t_tolstring: ; .u64 api.tolstring as u64
+        ; t_cdata_arg: ; .u64 api.cdata_arg as u64
+        ; t_target: ; .u64 spec.target as u64
+        ; t_pushinteger: ; .u64 api.pushinteger as u64
+        ; t_pushboolean: ; .u64 api.pushboolean as u64
+        ; t_pushnumber: ; .u64 api.pushnumber as u64
+        ; t_push_boxed: ; .u64 api.push_boxed as u64
+        ; t_slow: ; .u64 api.slow as u64
     );
     Some(ops)
 }
