@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::emit::memory::CodeArena;
+use alloc::vec::Vec;
 
 fn hex(b: &[u8]) -> alloc::string::String {
     use core::fmt::Write;
@@ -119,4 +120,103 @@ fn win64_stub_calls_with_shadow_space() {
     r.target = win64_callee as usize as u64;
     run(CallAbi::Win64, &mut r);
     assert_eq!(r.ret_gpr[0] as i64, win64_callee(3, 0.25, 7, 0.5, 9, 6.0));
+}
+
+/// Fixed addresses, so that the bytes are the same in every run.
+fn api() -> ThunkApi {
+    ThunkApi {
+        gettop: 0x1000,
+        type_tag: 0x1100,
+        tointegerx: 0x1200,
+        tonumberx: 0x1300,
+        toboolean: 0x1400,
+        tolstring: 0x1500,
+        pushinteger: 0x1600,
+        pushnumber: 0x1700,
+        pushboolean: 0x1800,
+        push_boxed: 0x1900,
+        cdata_arg: 0x1a00,
+        errno_location: 0x1b00,
+        errno_tls: Some(-64),
+        errno_slot: 0x1c00,
+        slow: 0x1d00,
+    }
+}
+
+fn thunk(args: &[ArgKind], ret: RetKind) -> Vec<u8> {
+    let spec = ThunkSpec { target: 0x2000, args: args.to_vec(), ret };
+    fast_thunk(&spec, &api()).expect("a fast thunk").link().expect("links")
+}
+
+/// FNV-1a, to pin long byte strings in one number.
+fn fnv(b: &[u8]) -> u64 {
+    b.iter().fold(0xcbf2_9ce4_8422_2325, |h, &x| (h ^ x as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+#[test]
+fn noop_thunk_golden_bytes() {
+    let code = thunk(&[], RetKind::Void);
+    // push rbx; push r12; sub rsp,136; mov rbx,rdi; call [gettop]; cmp eax,0; jne slow;
+    // errno: mov rax,fs:0; lea rax,[rax-64]; mov rcx,slot; mov ecx,[rcx]; mov [rax],ecx;
+    // call [target]; mov [rsp+120],rax; errno back; mov rdi,rbx; xor eax,eax; jmp done;
+    // done: add rsp,136; pop r12; pop rbx; ret; slow: ...; jmp [slow]; the table.
+    let h = hex(&code);
+    assert!(h.starts_with("534154"), "{h}");
+    assert!(
+        h.contains("64488b042500000000488d80c0ffffff"),
+        "errno through the thread pointer: {h}"
+    );
+    assert!(h.ends_with("001d000000000000"), "the table ends with the slow path: {h}");
+    // The call of the target goes through table entry 7: call [rip+0x86] at 0x3c.
+    assert_eq!(&h[0x3c * 2..0x42 * 2], "ff1586000000");
+    assert_eq!(code.len(), 0x90 + 13 * 8, "{h}");
+}
+
+#[test]
+fn thunk_shapes_are_pinned() {
+    let int = ArgKind::Int { size: 4, signed: true };
+    let shapes: [(&str, Vec<u8>); 7] = [
+        ("int(int, int)", thunk(&[int, int], RetKind::Int { size: 4, signed: true })),
+        ("double(double, double)", thunk(&[ArgKind::F64, ArgKind::F64], RetKind::F64)),
+        ("float(float)", thunk(&[ArgKind::F32], RetKind::F32)),
+        ("bool(bool)", thunk(&[ArgKind::Bool], RetKind::Bool)),
+        (
+            "uint8_t(uint16_t, int64_t)",
+            thunk(
+                &[ArgKind::Int { size: 2, signed: false }, ArgKind::Int { size: 8, signed: true }],
+                RetKind::Int { size: 1, signed: false },
+            ),
+        ),
+        (
+            "char *(const char *)",
+            thunk(&[ArgKind::Ptr { ty: 20, string: true }], RetKind::Boxed(22)),
+        ),
+        ("void(int *)", thunk(&[ArgKind::Ptr { ty: 30, string: false }], RetKind::Void)),
+    ];
+    let got: Vec<(&str, usize, u64)> = shapes.iter().map(|(n, c)| (*n, c.len(), fnv(c))).collect();
+    assert_eq!(got, PINNED.to_vec());
+}
+
+/// Checked by disassembling each with `objdump -D -b binary -mi386:x86-64` when pinned.
+const PINNED: [(&str, usize, u64); 7] = [
+    ("int(int, int)", 528, 7377072388942016054),
+    ("double(double, double)", 392, 1639738882502984467),
+    ("float(float)", 336, 17721739757917862187),
+    ("bool(bool)", 328, 10089678249042493281),
+    ("uint8_t(uint16_t, int64_t)", 512, 15689562574268168897),
+    ("char *(const char *)", 392, 12727257761860358409),
+    ("void(int *)", 336, 9723820992415587758),
+];
+
+#[test]
+fn registers_run_out() {
+    let a = [ArgKind::Int { size: 4, signed: true }; 7];
+    let spec = ThunkSpec { target: 0x2000, args: a.to_vec(), ret: RetKind::Void };
+    assert!(
+        fast_thunk(&spec, &api()).is_none(),
+        "a seventh integer argument takes the general path"
+    );
+    let f = [ArgKind::F64; 8];
+    let spec = ThunkSpec { target: 0x2000, args: f.to_vec(), ret: RetKind::F64 };
+    assert!(fast_thunk(&spec, &api()).is_some(), "eight doubles fit");
 }
