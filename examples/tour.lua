@@ -51,6 +51,36 @@ do local buf = ffi.gc(ffi.new("char[1024]"), function() freed = freed + 1 end) e
 collectgarbage(); collectgarbage()
 print("finalizers run:", freed)
 
--- Errors use LuaJIT's wording.
-print(select(2, pcall(ffi.cdef, "struct broken { int a }")))
-print(select(2, pcall(function() return p.nope end)))
+-- Errors use LuaJIT's wording (these are deliberate, and caught).
+print("caught:", select(2, pcall(ffi.cdef, "struct broken { int a }")))
+print("caught:", select(2, pcall(function() return p.nope end)))
+
+-- Calling C: libc through ffi.C, zlib through ffi.load (the runtime library every
+-- Debian system has), structs by value, out parameters, varargs, errno.
+ffi.cdef [[
+int snprintf(char *, size_t, const char *, ...);
+typedef struct { long long quot, rem; } lldiv_t;
+lldiv_t lldiv(long long, long long);
+int open(const char *, int);
+unsigned long compressBound(unsigned long);
+int compress2(uint8_t *dst, unsigned long *dstlen, const uint8_t *src, unsigned long srclen, int level);
+int uncompress(uint8_t *dst, unsigned long *dstlen, const uint8_t *src, unsigned long srclen);
+unsigned long crc32(unsigned long crc, const uint8_t *buf, unsigned int len);
+const char *zlibVersion(void);
+]]
+local buf = ffi.new("char[64]")
+ffi.C.snprintf(buf, 64, "%s has %d members, pi ~ %.3f", "particle", ffi.new("int", 5), math.pi)
+print("snprintf:", ffi.string(buf))
+local d = ffi.C.lldiv(1000000007, 10)
+print("lldiv:", d.quot, d.rem)
+print("open of a missing file:", ffi.C.open("/no/such/file", 0), "errno", ffi.errno())
+local z = ffi.load("libz.so.1")
+local text = string.rep("LuaJIT's ffi on stock Lua. ", 20)
+local cap = z.compressBound(#text)
+local packed, plen = ffi.new("uint8_t[?]", cap), ffi.new("unsigned long[1]", cap)
+assert(z.compress2(packed, plen, text, #text, 9) == 0)
+local back, blen = ffi.new("uint8_t[?]", #text), ffi.new("unsigned long[1]", #text)
+assert(z.uncompress(back, blen, packed, plen[0]) == 0)
+print(("zlib %s: %d bytes -> %d -> %d, round trip %s, crc32 %08x"):format(ffi.string(z.zlibVersion()),
+  #text, tonumber(plen[0]), tonumber(blen[0]), tostring(ffi.string(back, blen[0]) == text),
+  tonumber(z.crc32(0, text, #text))))
