@@ -26,13 +26,20 @@ dpoint make_point(double x, double y) { dpoint p = {x, y}; return p; }
 const char *get_str(void) { return "hello, world"; }
 "#;
 
+/// `typedef struct { double x, y; } dpoint;`
+#[repr(C)]
+struct DPoint {
+    x: f64,
+    y: f64,
+}
+
 struct Fns {
     add_int: extern "C" fn(c_int, c_int) -> c_int,
     add_double: extern "C" fn(f64, f64) -> f64,
     mix6: extern "C" fn(c_int, f64, c_int, f64, i64, f32) -> f64,
     noop: extern "C" fn(),
     add_i64: extern "C" fn(i64, i64) -> i64,
-    make_point: extern "C" fn(f64, f64) -> [f64; 2],
+    make_point: extern "C" fn(f64, f64) -> DPoint,
     get_str: extern "C" fn() -> *const c_char,
 }
 
@@ -64,17 +71,21 @@ fn build() -> String {
         // SAFETY: a live handle.
         unsafe { host.symbol(h, name) }.expect("symbol")
     };
-    // SAFETY: each symbol is the C function of the declared signature (C_SOURCE).
-    let fns = unsafe {
-        Fns {
-            add_int: std::mem::transmute::<*mut c_void, _>(sym(c"add_int")),
-            add_double: std::mem::transmute::<*mut c_void, _>(sym(c"add_double")),
-            mix6: std::mem::transmute::<*mut c_void, _>(sym(c"mix6")),
-            noop: std::mem::transmute::<*mut c_void, _>(sym(c"noop")),
-            add_i64: std::mem::transmute::<*mut c_void, _>(sym(c"add_i64")),
-            make_point: std::mem::transmute::<*mut c_void, _>(sym(c"make_point")),
-            get_str: std::mem::transmute::<*mut c_void, _>(sym(c"get_str")),
-        }
+    macro_rules! func {
+        ($name:literal, $t:ty) => {{
+            let p = sym($name);
+            // SAFETY: the symbol is the C function of the declared signature (C_SOURCE).
+            unsafe { std::mem::transmute::<*mut c_void, $t>(p) }
+        }};
+    }
+    let fns = Fns {
+        add_int: func!(c"add_int", extern "C" fn(c_int, c_int) -> c_int),
+        add_double: func!(c"add_double", extern "C" fn(f64, f64) -> f64),
+        mix6: func!(c"mix6", extern "C" fn(c_int, f64, c_int, f64, i64, f32) -> f64),
+        noop: func!(c"noop", extern "C" fn()),
+        add_i64: func!(c"add_i64", extern "C" fn(i64, i64) -> i64),
+        make_point: func!(c"make_point", extern "C" fn(f64, f64) -> DPoint),
+        get_str: func!(c"get_str", extern "C" fn() -> *const c_char),
     };
     let _ = FNS.set(fns);
     so.display().to_string()
@@ -86,34 +97,58 @@ const POINT_MT: &[u8] = b"benchcalls.point\0";
 // Every binding function is called by Lua with a live state and the script's arguments;
 // `luaL_check*` raises for anything else, as a C binding's would, and nothing is owned.
 
+/// `luaL_checkinteger`.
+fn int(l: *mut lua_State, i: c_int) -> lua_Integer {
+    // SAFETY: a live state inside a binding call (see above); raising owns nothing.
+    unsafe { luaL_checkinteger(l, i) }
+}
+
+/// `luaL_checknumber`.
+fn num(l: *mut lua_State, i: c_int) -> lua_Number {
+    // SAFETY: a live state inside a binding call (see above); raising owns nothing.
+    unsafe { luaL_checknumber(l, i) }
+}
+
+/// `luaL_checkudata` for metatable `mt`.
+fn udata(l: *mut lua_State, i: c_int, mt: &[u8]) -> *mut c_void {
+    // SAFETY: a live state inside a binding call (see above); `mt` ends in NUL.
+    unsafe { luaL_checkudata(l, i, mt.as_ptr() as *const c_char) }
+}
+
+/// A new userdata of `size` bytes with metatable `mt`, on top.
+fn new_udata(l: *mut lua_State, size: usize, mt: &[u8]) -> *mut c_void {
+    // SAFETY: a live state with free slots; allocation failure raises, nothing owned.
+    let p = unsafe { lua_newuserdata(l, size) };
+    // SAFETY: as above; `mt` ends in NUL.
+    unsafe { luaL_getmetatable(l, mt.as_ptr() as *const c_char) };
+    // SAFETY: the userdata is below its metatable.
+    unsafe { lua_setmetatable(l, -2) };
+    p
+}
+
 unsafe extern "C-unwind" fn b_add_int(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
-    let (a, b) = unsafe { (luaL_checkinteger(l, 1), luaL_checkinteger(l, 2)) };
+    let r = (fns().add_int)(int(l, 1) as c_int, int(l, 2) as c_int);
     // SAFETY: a C function starts with LUA_MINSTACK free slots.
-    unsafe { lua_pushinteger(l, (fns().add_int)(a as c_int, b as c_int) as lua_Integer) };
+    unsafe { lua_pushinteger(l, r as lua_Integer) };
     1
 }
 
 unsafe extern "C-unwind" fn b_add_double(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
-    let (a, b) = unsafe { (luaL_checknumber(l, 1), luaL_checknumber(l, 2)) };
+    let r = (fns().add_double)(num(l, 1), num(l, 2));
     // SAFETY: a free slot.
-    unsafe { lua_pushnumber(l, (fns().add_double)(a, b)) };
+    unsafe { lua_pushnumber(l, r) };
     1
 }
 
 unsafe extern "C-unwind" fn b_mix6(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
-    let r = unsafe {
-        (fns().mix6)(
-            luaL_checkinteger(l, 1) as c_int,
-            luaL_checknumber(l, 2),
-            luaL_checkinteger(l, 3) as c_int,
-            luaL_checknumber(l, 4),
-            luaL_checkinteger(l, 5) as i64,
-            luaL_checknumber(l, 6) as f32,
-        )
-    };
+    let r = (fns().mix6)(
+        int(l, 1) as c_int,
+        num(l, 2),
+        int(l, 3) as c_int,
+        num(l, 4),
+        int(l, 5) as i64,
+        num(l, 6) as f32,
+    );
     // SAFETY: a free slot.
     unsafe { lua_pushnumber(l, r) };
     1
@@ -124,79 +159,65 @@ unsafe extern "C-unwind" fn b_noop(_: *mut lua_State) -> c_int {
     0
 }
 
+/// Pushes a boxed int64.
+fn push_i64(l: *mut lua_State, v: i64) {
+    let p = new_udata(l, 8, I64_MT) as *mut i64;
+    // SAFETY: the new block has room for an i64 and is suitably aligned.
+    unsafe { p.write(v) };
+}
+
 unsafe extern "C-unwind" fn b_i64(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
-    let v = unsafe { luaL_checkinteger(l, 1) };
-    // SAFETY: a free slot; allocation failure raises with nothing owned.
-    unsafe { push_i64(l, v as i64) };
+    push_i64(l, int(l, 1) as i64);
     1
 }
 
-/// Pushes a boxed int64.
-///
-/// # Safety
-/// A live state with two free slots; raises on allocation failure.
-unsafe fn push_i64(l: *mut lua_State, v: i64) {
-    // SAFETY: the caller's contract.
-    unsafe {
-        let p = lua_newuserdata(l, 8) as *mut i64;
-        p.write(v);
-        luaL_getmetatable(l, I64_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-    }
-}
-
 unsafe extern "C-unwind" fn b_add_i64(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
-    let a = unsafe { *(luaL_checkudata(l, 1, I64_MT.as_ptr() as *const c_char) as *const i64) };
-    // SAFETY: see above.
-    let b = unsafe { *(luaL_checkudata(l, 2, I64_MT.as_ptr() as *const c_char) as *const i64) };
-    // SAFETY: two free slots.
-    unsafe { push_i64(l, (fns().add_i64)(a, b)) };
+    // SAFETY: a checked int64 userdata holds an i64.
+    let a = unsafe { *(udata(l, 1, I64_MT) as *const i64) };
+    // SAFETY: as above.
+    let b = unsafe { *(udata(l, 2, I64_MT) as *const i64) };
+    push_i64(l, (fns().add_i64)(a, b));
     1
 }
 
 unsafe extern "C-unwind" fn b_make_point(l: *mut lua_State) -> c_int {
-    // SAFETY: see above.
-    let (x, y) = unsafe { (luaL_checknumber(l, 1), luaL_checknumber(l, 2)) };
-    let r = (fns().make_point)(x, y);
-    // SAFETY: free slots; allocation failure raises with nothing owned.
-    unsafe {
-        let p = lua_newuserdata(l, 16) as *mut [f64; 2];
-        p.write(r);
-        luaL_getmetatable(l, POINT_MT.as_ptr() as *const c_char);
-        lua_setmetatable(l, -2);
-    }
+    let r = (fns().make_point)(num(l, 1), num(l, 2));
+    let p = new_udata(l, 16, POINT_MT) as *mut DPoint;
+    // SAFETY: the new block has room for two doubles and is suitably aligned.
+    unsafe { p.write(r) };
     1
 }
 
 unsafe extern "C-unwind" fn b_get_str(l: *mut lua_State) -> c_int {
+    let s = (fns().get_str)();
     // SAFETY: a free slot; the string is static.
-    unsafe { lua_pushstring(l, (fns().get_str)()) };
+    unsafe { lua_pushstring(l, s) };
     1
 }
 
 unsafe extern "C-unwind" fn open_binding(l: *mut lua_State) -> c_int {
-    // SAFETY: a live state with free slots; every push is balanced.
-    unsafe {
-        luaL_newmetatable(l, I64_MT.as_ptr() as *const c_char);
-        lua_pop(l, 1);
-        luaL_newmetatable(l, POINT_MT.as_ptr() as *const c_char);
-        lua_pop(l, 1);
-        lua_createtable(l, 0, 8);
-        for (name, f) in [
-            (c"add_int", b_add_int as lua_CFunction),
-            (c"add_double", b_add_double),
-            (c"mix6", b_mix6),
-            (c"noop", b_noop),
-            (c"i64", b_i64),
-            (c"add_i64", b_add_i64),
-            (c"make_point", b_make_point),
-            (c"get_str", b_get_str),
-        ] {
-            lua_pushcfunction(l, f);
-            lua_setfield(l, -2, name.as_ptr());
-        }
+    for mt in [I64_MT, POINT_MT] {
+        // SAFETY: a live state with free slots; `mt` ends in NUL.
+        unsafe { luaL_newmetatable(l, mt.as_ptr() as *const c_char) };
+        // SAFETY: the metatable is on top.
+        unsafe { lua_pop(l, 1) };
+    }
+    // SAFETY: a free slot.
+    unsafe { lua_createtable(l, 0, 8) };
+    for (name, f) in [
+        (c"add_int", b_add_int as lua_CFunction),
+        (c"add_double", b_add_double),
+        (c"mix6", b_mix6),
+        (c"noop", b_noop),
+        (c"i64", b_i64),
+        (c"add_i64", b_add_i64),
+        (c"make_point", b_make_point),
+        (c"get_str", b_get_str),
+    ] {
+        // SAFETY: a free slot.
+        unsafe { lua_pushcfunction(l, f) };
+        // SAFETY: the table is below the function.
+        unsafe { lua_setfield(l, -2, name.as_ptr()) };
     }
     1
 }

@@ -67,6 +67,8 @@ const STACK_BYTES: i32 = offset_of!(CallRegs, stack_bytes) as i32;
 const STACK: i32 = offset_of!(CallRegs, stack) as i32;
 
 /// Emits the call stub of `abi` (see the module docs).
+// dynasm's expansion of a register given by number converts it to `u8` again.
+#[allow(clippy::useless_conversion)]
 pub fn call_stub(abi: CallAbi) -> CodeBuffer {
     let mut ops = CodeBuffer::new();
     dynasm!(ops
@@ -265,6 +267,8 @@ const SYSV_GPRS: [u8; 6] = [7, 6, 2, 1, 8, 9];
 ///   │ gpr slots  rsp+0..   │              with L untouched (nothing was pushed)
 ///   └──────────────────────┘ rsp (16-aligned)
 /// ```
+// dynasm's expansion of a register given by number converts it to `u8` again.
+#[allow(clippy::useless_conversion)]
 pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
     let mut ops = CodeBuffer::new();
     let mut slots = alloc::vec::Vec::new();

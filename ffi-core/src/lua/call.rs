@@ -196,18 +196,18 @@ pub(crate) unsafe fn start<V: Vm>(
         return Err(Error::new("internal error in ffi (call without scratch)").into());
     };
     let mem = scratch.as_ptr() as *mut u8;
-    let regs = mem as *mut CallRegs;
-    // SAFETY: the scratch holds `layout.end` <= SCRATCH_BYTES bytes, 16-aligned; the
-    // registers, stack image and copies are zeroed before any argument is written.
-    unsafe { core::ptr::write_bytes(mem, 0, layout.ret) };
-    let at = |off: usize| mem.wrapping_add(off);
+    // SAFETY: the scratch is SCRATCH_BYTES >= `layout.end` bytes of this entry point's
+    // frame; zeroing it makes every byte a call reads initialised.
+    unsafe { core::ptr::write_bytes(mem, 0, layout.end) };
+    let (regs, mut area) = scratch_parts(scratch, &layout);
+    let (stack, rest) = core::mem::take(&mut area).split_at_mut(layout.copies - layout.stack);
+    let (copies, rest) = rest.split_at_mut(layout.ret - layout.copies);
+    let (ret_buf, temp) = rest.split_at_mut(layout.temp - layout.ret);
     for (i, (a, copy)) in plan.args.iter().zip(plan.copy_offsets()).enumerate() {
         let idx = i as c_int + base;
-        let temp = at(layout.temp);
+        temp.fill(0);
         // SAFETY: the temp area holds the widest argument (at least 16 bytes).
-        unsafe { core::ptr::write_bytes(temp, 0, a.size.max(16) as usize) };
-        // SAFETY: `temp` is writable for the argument's type.
-        match unsafe { convert::to_c(frame, idx, a.ty, temp, Mode::Implicit) } {
+        match unsafe { convert::to_c(frame, idx, a.ty, temp.as_mut_ptr(), Mode::Implicit) } {
             Ok(()) => {}
             Err(Raise::Message(e)) => {
                 let m = format!("bad argument #{} to '?' ({})", i + 1, e.message());
@@ -215,51 +215,44 @@ pub(crate) unsafe fn start<V: Vm>(
             }
             Err(e) => return Err(e),
         }
-        widen(frame, a.ty, temp);
-        // SAFETY: every location of the plan lies inside the scratch layout made from it.
-        unsafe {
-            match &a.pass {
-                Pass::Ignore => {}
-                Pass::Value(pieces) => {
-                    for p in pieces {
-                        let dst = loc_ptr(regs, at(layout.stack), p.loc);
-                        core::ptr::copy_nonoverlapping(
-                            temp.add(p.offset as usize),
-                            dst,
-                            p.size as usize,
-                        );
-                    }
-                }
-                Pass::Memory(off) => {
-                    core::ptr::copy_nonoverlapping(
-                        temp,
-                        at(layout.stack + *off as usize),
-                        a.size as usize,
-                    );
-                }
-                Pass::Reference(loc) => {
-                    let copy = at(layout.copies + copy.unwrap_or(0) as usize);
-                    core::ptr::copy_nonoverlapping(temp, copy, a.size as usize);
-                    loc_ptr(regs, at(layout.stack), *loc)
-                        .cast::<u64>()
-                        .write_unaligned(copy as u64);
+        let wide = widen(frame, a.ty, temp);
+        let value = &temp[..a.size as usize];
+        match &a.pass {
+            Pass::Ignore => {}
+            // An integer fills its whole 8-byte register or stack slot, extended.
+            Pass::Value(pieces) if wide && pieces.len() == 1 => {
+                put(regs, stack, pieces[0].loc, &temp[..8])
+            }
+            Pass::Value(pieces) => {
+                for p in pieces {
+                    let bytes = &value[p.offset as usize..(p.offset + p.size) as usize];
+                    put(regs, stack, p.loc, bytes);
                 }
             }
-            if let Some(g) = a.shadow_gpr {
-                (*regs).gpr[g as usize] = temp.cast::<u64>().read_unaligned();
+            Pass::Memory(off) => {
+                stack[*off as usize..*off as usize + value.len()].copy_from_slice(value);
+            }
+            Pass::Reference(loc) => {
+                let at = copy.unwrap_or(0) as usize;
+                copies[at..at + value.len()].copy_from_slice(value);
+                let address = copies[at..].as_ptr() as u64;
+                put(regs, stack, *loc, &address.to_le_bytes());
             }
         }
-    }
-    // SAFETY: `regs` is the zeroed register image at the start of the scratch.
-    unsafe {
-        if let RetPlan::Hidden(g) = plan.ret {
-            (*regs).gpr[g as usize] = at(layout.ret) as u64;
+        if let Some(g) = a.shadow_gpr {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&temp[..8]);
+            regs.gpr[g as usize] = u64::from_le_bytes(w);
         }
-        (*regs).target = addr as u64;
-        (*regs).nsse = plan.sses as u64;
-        (*regs).stack_bytes = plan.stack_bytes as u64;
-        (*regs).stack = at(layout.stack) as u64;
     }
+    if let RetPlan::Hidden(g) = plan.ret {
+        regs.gpr[g as usize] = ret_buf.as_ptr() as u64;
+    }
+    regs.target = addr as u64;
+    regs.nsse = plan.sses as u64;
+    regs.stack_bytes = plan.stack_bytes as u64;
+    regs.stack = stack.as_ptr() as u64;
+    let regs = regs as *mut CallRegs;
     let errno = &mut frame.ctx().errno as *mut c_int;
     Ok(Outcome::Then(
         Action::CCall { stub, regs, errno },
@@ -273,34 +266,79 @@ pub(crate) unsafe fn start<V: Vm>(
 /// Integers narrower than a register are passed sign- or zero-extended to 64 bits (the
 /// psABI leaves the upper bits unspecified, but compilers rely on the extension to 32),
 /// and `bool` as 0 or 1.
-fn widen<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, temp: *mut u8) {
+fn widen<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, temp: &mut [u8]) -> bool {
     use crate::cvalue::{ScalarKind, TypeClass};
     let tt = frame.types();
     let class = TypeClass::of(tt, convert::deref_ty(tt, ty));
     if let (TypeClass::Int(..) | TypeClass::Bool, Some(kind)) =
         (class, ScalarKind::from_class(class))
     {
-        // SAFETY: `temp` holds a value of `ty` and has room for 16 bytes.
-        unsafe {
-            let v = kind.load(temp).to_i64();
-            temp.cast::<i64>().write_unaligned(v);
+        if temp.len() >= 8 {
+            // SAFETY: `temp` holds a value of `ty` (at most 8 bytes) in its first bytes.
+            let v = unsafe { kind.load(temp.as_ptr()) }.to_i64();
+            temp[..8].copy_from_slice(&v.to_le_bytes());
+            return true;
+        }
+    }
+    false
+}
+
+/// The register image at the start of the scratch and the bytes after it (up to
+/// `layout.end`), as two disjoint safe views.
+fn scratch_parts<'a>(
+    scratch: NonNull<CallScratch>,
+    layout: &Layout,
+) -> (&'a mut CallRegs, &'a mut [u8]) {
+    let mem = scratch.as_ptr() as *mut u8;
+    // SAFETY: the scratch is 16-aligned (CallRegs needs 8) and starts with room for a
+    // CallRegs (`layout.stack` >= its size), all initialised by step 0's zeroing and
+    // writes; the caller holds no other view of it while these live.
+    let regs = unsafe { &mut *(mem as *mut CallRegs) };
+    let rest = mem.wrapping_add(layout.stack);
+    // SAFETY: bytes `layout.stack .. layout.end` of the scratch (inside its SCRATCH_BYTES,
+    // initialised as above) do not overlap the register image.
+    let area = unsafe { core::slice::from_raw_parts_mut(rest, layout.end - layout.stack) };
+    (regs, area)
+}
+
+/// Writes `bytes` (at most 16) to location `loc`: the low bytes of a register slot, or
+/// the stack image at an offset.
+fn put(regs: &mut CallRegs, stack: &mut [u8], loc: Loc, bytes: &[u8]) {
+    match loc {
+        Loc::Gpr(i) => {
+            let mut w = regs.gpr[i as usize].to_le_bytes();
+            w[..bytes.len().min(8)].copy_from_slice(&bytes[..bytes.len().min(8)]);
+            regs.gpr[i as usize] = u64::from_le_bytes(w);
+        }
+        Loc::Sse(i) => {
+            let r = &mut regs.sse[i as usize];
+            let mut w = [0u8; 16];
+            w[..8].copy_from_slice(&r[0].to_le_bytes());
+            w[8..].copy_from_slice(&r[1].to_le_bytes());
+            w[..bytes.len().min(16)].copy_from_slice(&bytes[..bytes.len().min(16)]);
+            r[0] = u64::from_le_bytes(w[..8].try_into().unwrap_or_default());
+            r[1] = u64::from_le_bytes(w[8..].try_into().unwrap_or_default());
+        }
+        Loc::Stack(off) => {
+            let off = off as usize;
+            stack[off..off + bytes.len()].copy_from_slice(bytes);
         }
     }
 }
 
-/// The address of location `loc` in the register image / outgoing stack image.
-///
-/// # Safety
-/// `regs` is a register image and `stack` the stack image of the plan `loc` came from.
-unsafe fn loc_ptr(regs: *mut CallRegs, stack: *mut u8, loc: Loc) -> *mut u8 {
-    // SAFETY: the caller's contract: indices and offsets come from the plan.
-    unsafe {
-        match loc {
-            Loc::Gpr(i) => (&raw mut (*regs).gpr[i as usize]).cast(),
-            Loc::Sse(i) => (&raw mut (*regs).sse[i as usize]).cast(),
-            Loc::Stack(off) => stack.add(off as usize),
+/// The bytes of result register `loc` (rax/rdx or xmm0/xmm1 after the call).
+fn result_bytes(regs: &CallRegs, loc: Loc) -> [u8; 16] {
+    let mut w = [0u8; 16];
+    match loc {
+        Loc::Gpr(i) => w[..8].copy_from_slice(&regs.ret_gpr[i as usize & 1].to_le_bytes()),
+        Loc::Sse(i) => {
+            let r = regs.ret_sse[i as usize & 1];
+            w[..8].copy_from_slice(&r[0].to_le_bytes());
+            w[8..].copy_from_slice(&r[1].to_le_bytes());
         }
+        Loc::Stack(_) => {}
     }
+    w
 }
 
 /// The cached plan of `key` (planned now if new).
@@ -352,8 +390,6 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     let Some(scratch) = frame.scratch else {
         return Err(Error::new("internal error in ffi (call without scratch)").into());
     };
-    let base = scratch.as_ptr() as *mut u8;
-    let regs = base as *mut CallRegs;
     // Step 0 planned the call: the function cdata tells its declared parameters.
     let closure = step.phase >= PHASE_RESULT_CLOSURE;
     let at_fn = if closure { frame.stack.upvalue(FUNCTION_UPVALUE) } else { 1 };
@@ -370,14 +406,17 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     };
     let plan = plan_for(frame, step.ty, nfixed)?;
     let layout = Layout::of(&plan);
-    let ret = base.wrapping_add(layout.ret);
+    let (regs, area) = scratch_parts(scratch, &layout);
+    let ret = &mut area[layout.ret - layout.stack..layout.temp - layout.stack];
     if step.phase == PHASE_COPY || step.phase == PHASE_COPY_CLOSURE {
         // The new cdata is on top: copy the result into it.
         let Some(cd) = frame.cdata(-1) else {
             return Err(Error::new("internal error in ffi (result cdata)").into());
         };
-        // SAFETY: the new cdata has the result type's size; the buffer holds the result.
-        unsafe { core::ptr::copy_nonoverlapping(ret, cd.payload(), plan.ret_size as usize) };
+        let n = (plan.ret_size as usize).min(ret.len());
+        // SAFETY: the new cdata has the result type's size (`n` bytes); the buffer is
+        // Rust memory apart from it.
+        unsafe { core::ptr::copy_nonoverlapping(ret.as_ptr(), cd.payload(), n) };
         return Ok(Outcome::Return(1));
     }
     match &plan.ret {
@@ -385,23 +424,13 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
         RetPlan::Hidden(_) => {}
         RetPlan::Value(pieces) => {
             for p in pieces {
-                // SAFETY: result pieces name rax/rdx/xmm0/xmm1 and lie inside the result
-                // buffer of `ret_size` bytes.
-                unsafe {
-                    let src: *const u8 = match p.loc {
-                        Loc::Gpr(i) => (&raw const (*regs).ret_gpr[i as usize]).cast(),
-                        Loc::Sse(i) => (&raw const (*regs).ret_sse[i as usize]).cast(),
-                        Loc::Stack(_) => continue,
-                    };
-                    core::ptr::copy_nonoverlapping(
-                        src,
-                        ret.add(p.offset as usize),
-                        p.size as usize,
-                    );
-                }
+                let w = result_bytes(regs, p.loc);
+                let (o, n) = (p.offset as usize, p.size as usize);
+                ret[o..o + n].copy_from_slice(&w[..n]);
             }
         }
     }
+    let ret = ret.as_ptr();
     let tt = frame.types();
     let rty = plan.ret_ty;
     match tt.get(convert::deref_ty(tt, rty)).kind {
@@ -615,12 +644,14 @@ unsafe extern "C-unwind" fn cdata_arg_word<V: Vm>(
     // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
     let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
         as *const super::context::ContextCell;
-    // SAFETY: the cell lives until the end of lua_close; the context while it is set.
-    let Some(ctx) = (unsafe { (*cell).ctx.as_mut() }) else { return 0 };
+    // SAFETY: the cell lives until the end of lua_close.
+    let ctx = unsafe { (*cell).ctx };
+    // SAFETY: the context lives while the cell points to it; no other reference to it
+    // is live while a thunk runs its helper.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return 0 };
     let tt = &mut ctx.types;
     // SAFETY: `idx` is an argument index of the thunk's frame.
-    let Some(cd) = (unsafe { super::cdata::Cdata::get_raw::<V>(lua.stack(), idx, tt.len()) })
-    else {
+    let Some(cd) = (unsafe { super::cdata::Cdata::get_raw(lua.stack(), idx, tt.len()) }) else {
         return 0;
     };
     if cd.is_ctype() {

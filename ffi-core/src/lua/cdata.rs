@@ -70,7 +70,7 @@ impl Cdata {
     ///
     /// # Safety
     /// `idx` is a valid index of the running C function's frame (or a pseudo-index).
-    pub unsafe fn get_raw<V: Vm>(stack: Stack, idx: c_int, ntypes: usize) -> Option<Cdata> {
+    pub unsafe fn get_raw(stack: Stack, idx: c_int, ntypes: usize) -> Option<Cdata> {
         // SAFETY: a live state and a valid index (the caller's contract).
         let p = unsafe { stack.touserdata(idx) } as *mut u8;
         if p.is_null() {

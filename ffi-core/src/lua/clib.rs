@@ -57,17 +57,23 @@ fn parts_key() -> *mut c_void {
 /// Inside `open`, with the three values on top and two free slots. Raises on
 /// allocation failure.
 pub(crate) unsafe fn store_parts(lua: Lua) {
-    // SAFETY: the caller's contract.
-    unsafe {
-        lua.createtable(3, 0);
-        lua.insert(-4);
-        lua.rawseti(-4, 3);
-        lua.rawseti(-3, 2);
-        lua.rawseti(-2, 1);
-        lua.pushlightuserdata(parts_key());
-        lua.insert(-2);
-        lua.rawset(lua.registry());
-    }
+    // Each step's stack effect is in its comment; the caller's contract covers them all.
+    // SAFETY: a free slot: [cachemt newindex gc] -> [cachemt newindex gc parts]
+    unsafe { lua.createtable(3, 0) };
+    // SAFETY: -> [parts cachemt newindex gc]
+    unsafe { lua.insert(-4) };
+    // SAFETY: parts[3] = gc
+    unsafe { lua.rawseti(-4, 3) };
+    // SAFETY: parts[2] = newindex
+    unsafe { lua.rawseti(-3, 2) };
+    // SAFETY: parts[1] = cachemt -> [parts]
+    unsafe { lua.rawseti(-2, 1) };
+    // SAFETY: a free slot -> [parts key]
+    unsafe { lua.pushlightuserdata(parts_key()) };
+    // SAFETY: -> [key parts]
+    unsafe { lua.insert(-2) };
+    // SAFETY: registry[key] = parts -> []
+    unsafe { lua.rawset(lua.registry()) };
 }
 
 /// Pushes a new namespace for `handle`.
@@ -76,29 +82,48 @@ pub(crate) unsafe fn store_parts(lua: Lua) {
 /// A live state after `open` stored the parts; six free slots. Raises on allocation
 /// failure (the caller then still owns `handle`).
 pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) {
-    // SAFETY: the caller's contract; each step's stack effect is in its comment.
-    unsafe {
-        let ns = lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) as *mut Namespace;
-        ns.write(Namespace { handle: core::ptr::null_mut(), owned: false }); // [ns]
-        lua.pushlightuserdata(parts_key());
-        lua.rawget(lua.registry()); // [ns parts]
-        lua.createtable(0, 4); // [ns parts mt]
-        lua.createtable(1, 8); // [ns parts mt cache]
-        lua.pushlightuserdata(handle);
-        lua.rawseti(-2, 1);
-        lua.rawgeti(-3, 1); // [ns parts mt cache cachemt]
-        lua.setmetatable(-2); // [ns parts mt cache]
-        lua.set_field(-2, b"__index\0"); // [ns parts mt]
-        lua.rawgeti(-2, 2);
-        lua.set_field(-2, b"__newindex\0");
-        lua.rawgeti(-2, 3);
-        lua.set_field(-2, b"__gc\0");
-        lua.push_bytes(b"ffi");
-        lua.set_field(-2, b"__metatable\0");
-        lua.setmetatable(-3); // [ns parts]; with __gc set last, the handle is owned now
-        lua.pop(1);
-        ns.write(Namespace { handle, owned });
-    }
+    // Each step's stack effect is in its comment; the caller's contract covers them all.
+    // SAFETY: a free slot -> [ns]
+    let ns = unsafe { lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) } as *mut Namespace;
+    // SAFETY: the new block has room for a Namespace and is suitably aligned.
+    unsafe { ns.write(Namespace { handle: core::ptr::null_mut(), owned: false }) };
+    // SAFETY: -> [ns key]
+    unsafe { lua.pushlightuserdata(parts_key()) };
+    // SAFETY: -> [ns parts]
+    unsafe { lua.rawget(lua.registry()) };
+    // SAFETY: -> [ns parts mt]
+    unsafe { lua.createtable(0, 4) };
+    // SAFETY: -> [ns parts mt cache]
+    unsafe { lua.createtable(1, 8) };
+    // SAFETY: -> [ns parts mt cache handle]
+    unsafe { lua.pushlightuserdata(handle) };
+    // SAFETY: cache[1] = handle -> [ns parts mt cache]
+    unsafe { lua.rawseti(-2, 1) };
+    // SAFETY: -> [ns parts mt cache cachemt]
+    unsafe { lua.rawgeti(-3, 1) };
+    // SAFETY: -> [ns parts mt cache]
+    unsafe { lua.setmetatable(-2) };
+    // SAFETY: mt.__index = cache -> [ns parts mt]
+    unsafe { lua.set_field(-2, b"__index\0") };
+    // SAFETY: -> [ns parts mt newindex]
+    unsafe { lua.rawgeti(-2, 2) };
+    // SAFETY: mt.__newindex = newindex -> [ns parts mt]
+    unsafe { lua.set_field(-2, b"__newindex\0") };
+    // SAFETY: -> [ns parts mt gc]
+    unsafe { lua.rawgeti(-2, 3) };
+    // SAFETY: mt.__gc = gc -> [ns parts mt]
+    unsafe { lua.set_field(-2, b"__gc\0") };
+    // SAFETY: -> [ns parts mt "ffi"]
+    unsafe { lua.push_bytes(b"ffi") };
+    // SAFETY: mt.__metatable = "ffi" -> [ns parts mt]
+    unsafe { lua.set_field(-2, b"__metatable\0") };
+    // SAFETY: setmetatable(ns, mt) -> [ns parts]
+    unsafe { lua.setmetatable(-3) };
+    // SAFETY: -> [ns]
+    unsafe { lua.pop(1) };
+    // With __gc set, the namespace owns the handle from here on.
+    // SAFETY: `ns` is the block made above, still alive on the stack.
+    unsafe { ns.write(Namespace { handle, owned }) };
 }
 
 /// The symbol name at argument 2.
@@ -230,13 +255,12 @@ pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise>
     if let Some((block, len)) = frame.stack.userdata_block(1) {
         if len >= core::mem::size_of::<Namespace>() {
             let ns = block as *mut Namespace;
-            // SAFETY: namespace userdata start with a `Namespace`; the handle is taken
-            // out once.
-            unsafe {
-                let h = core::mem::replace(&mut (*ns).handle, core::ptr::null_mut());
-                if (*ns).owned && !h.is_null() {
-                    (V::api().host.lib_close)(h);
-                }
+            // SAFETY: namespace userdata start with a `Namespace`.
+            let ns = unsafe { &mut *ns };
+            let h = core::mem::replace(&mut ns.handle, core::ptr::null_mut());
+            if ns.owned && !h.is_null() {
+                // SAFETY: the handle came from `open_library`; it is taken out once.
+                unsafe { (V::api().host.lib_close)(h) };
             }
         }
     }

@@ -1118,15 +1118,18 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
         &Action::CCall { stub, regs, errno } => {
             let host = &V::api().host;
             // SAFETY: `errno` points into the context, which lives until lua_close (not
-            // reachable from inside a call); the host's errno functions keep their
-            // contract.
-            unsafe { host.set_errno(*errno) };
+            // reachable from inside a call).
+            let saved = unsafe { *errno };
+            // SAFETY: the host's errno functions keep their contract.
+            unsafe { host.set_errno(saved) };
             // SAFETY: the body prepared `regs` from the callee's plan; the stub owns
             // nothing, and neither does this frame, so a Lua error raised by a callback
             // may cross both.
             unsafe { stub(regs) };
-            // SAFETY: as for restoring it above.
-            unsafe { *errno = host.errno() };
+            // SAFETY: the host's errno functions keep their contract.
+            let now = unsafe { host.errno() };
+            // SAFETY: as for reading it above.
+            unsafe { *errno = now };
         }
     }
 }

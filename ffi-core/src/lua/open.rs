@@ -356,8 +356,10 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { b.push(clib_gc::<V>) };
     // SAFETY: the three parts are on top; reserved slots.
     unsafe { clib::store_parts(lua) };
+    // SAFETY: the host's functions keep their contract (a plain query).
+    let default = unsafe { (V::api().host.lib_default)() };
     // SAFETY: reserved slots; the parts are stored.
-    unsafe { clib::push_namespace(lua, (V::api().host.lib_default)(), false) };
+    unsafe { clib::push_namespace(lua, default, false) };
     // SAFETY: the module is below the namespace.
     unsafe { lua.set_field(m, b"C\0") };
     // ffi.nullptr and ffi.NULL: made by calling a closure that boxes a NULL.

@@ -89,8 +89,7 @@ fn run(abi: CallAbi, regs: &mut CallRegs) {
 #[test]
 fn sysv_stub_calls_with_registers_and_stack() {
     let mut stack = [0u64; 4];
-    let mut r = CallRegs::default();
-    r.gpr = [1, 2, 3, 4, 5, 6];
+    let mut r = CallRegs { gpr: [1, 2, 3, 4, 5, 6], ..Default::default() };
     stack[0] = 7;
     stack[1] = 8;
     for i in 0..8 {
@@ -99,7 +98,7 @@ fn sysv_stub_calls_with_registers_and_stack() {
     stack[2] = 4.5f64.to_bits();
     r.stack = stack.as_ptr() as u64;
     r.stack_bytes = 32;
-    r.target = sysv_callee as usize as u64;
+    r.target = sysv_callee as *const () as usize as u64;
     run(CallAbi::SysV, &mut r);
     let want = sysv_callee(1, 2, 3, 4, 5, 6, 7, 8, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5);
     assert_eq!(f64::from_bits(r.ret_sse[0][0]), want);
@@ -117,7 +116,7 @@ fn win64_stub_calls_with_shadow_space() {
     stack[5] = 6.0f64.to_bits();
     r.stack = stack.as_ptr() as u64;
     r.stack_bytes = 48;
-    r.target = win64_callee as usize as u64;
+    r.target = win64_callee as *const () as usize as u64;
     run(CallAbi::Win64, &mut r);
     assert_eq!(r.ret_gpr[0] as i64, win64_callee(3, 0.25, 7, 0.5, 9, 6.0));
 }
