@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): cdef parse speed against luajit, and cdata operations against a
-# hand-written lua_CFunction binding on Lua 5.4 and Lua 5.1, each in one process.
+# Benchmarks (not tests): cdef parse speed against luajit, and cdata operations and C calls
+# against a hand-written lua_CFunction binding on Lua 5.4 and Lua 5.1, each in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== ffi-core: cdef parse throughput (and luajit's ffi.cdef on the same text)"
@@ -11,3 +11,9 @@ cargo run -q --release -p ffi-mlua --example bench_cdata
 echo
 echo "== cdata operations, Lua 5.1"
 CARGO_TARGET_DIR=target/lua51 cargo run -q --release -p ffi-mlua --no-default-features --features lua51,vendored --example bench_cdata
+echo
+echo "== C calls, Lua 5.4"
+cargo run -q --release -p ffi-mlua --example bench_calls
+echo
+echo "== C calls, Lua 5.1"
+CARGO_TARGET_DIR=target/lua51 cargo run -q --release -p ffi-mlua --no-default-features --features lua51,vendored --example bench_calls
