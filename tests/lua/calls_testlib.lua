@@ -61,6 +61,7 @@ binop get_mul(void);
 struct ops { binop add; binop mul; };
 void fill_ops(struct ops *);
 int apply(binop, int, int);
+int never_read(int, int) __asm__("add_int");
 ]]
 
 -- Scalars of every width, with C narrowing and extension.
@@ -159,6 +160,6 @@ H.eq(lib.ffi_vec[1], 2.5, "an extern array reads as a reference")
 lib.ffi_vec[2] = 9
 H.eq(lib.ffi_vec[2], 9, "write through an extern array")
 H.raises("cannot convert 'string' to 'int'", function() lib.ffi_counter = "x" end)
-H.raises("attempt to write to constant location", function() lib.add_int = 1 end)
+H.raises("attempt to write to constant location", function() lib.never_read = 1 end)
 
 H.done()

@@ -2,22 +2,22 @@
 //! `doc/ext_ffi_api.html`, "ffi.C" and "ffi.load").
 //!
 //! ```text
-//!   namespace: userdata { handle, owned }           metatable (one per namespace)
-//!                                                   ├─ __index    = its cache table
-//!                                                   ├─ __newindex = clib_newindex
-//!                                                   └─ __gc       = clib_gc (closes it)
-//!   cache table { [1] = handle (light userdata),    metatable (shared by all caches)
-//!                 name = function cdata, ... }      └─ __index    = clib_index (a miss)
+//!   namespace: table { [1] = owner,                  metatable (shared by all)
+//!                      name = call closure, ... }    ├─ __index    = clib_index (a miss)
+//!                                                    └─ __newindex = clib_newindex
+//!   owner: userdata { handle, owned }                metatable (shared by all)
+//!                                                    └─ __gc       = clib_gc (closes it)
 //! ```
 //!
 //! A function symbol becomes a *call closure*: a C closure whose function is the fast
 //! thunk emitted for it (or the general call entry), with the function cdata as its last
-//! upvalue. Found once, it stays in its namespace's cache table, so `lib.f` is one table
-//! lookup in the VM (no call into ffi) and `rawequal(lib.f, lib.f)` holds; calling it is a
-//! plain C function call. ffi treats a call closure as its function cdata everywhere
-//! (`ffi.typeof`, `ffi.cast`, function-pointer arguments); `type()` says "function"
-//! (LuaJIT: "cdata"; see `docs/compat.md`). Variables are read and written through
-//! their address each time; constants are computed.
+//! upvalue. Found once, it is stored in the namespace table itself, so `lib.f` is a plain
+//! table hit in the VM (no metamethod, no call into ffi), `rawequal(lib.f, lib.f)` holds,
+//! and calling it is a plain C function call. ffi treats a call closure as its function
+//! cdata everywhere (`ffi.typeof`, `ffi.cast`, function-pointer arguments); `type()` says
+//! "function", and a namespace is a table (LuaJIT: "cdata", "userdata"; see
+//! `docs/compat.md`). Variables are never stored: each read and write goes through the
+//! metamethods to their address; constants are computed each time.
 
 use super::arith::int64_id;
 use super::cdata::Boxed;
@@ -33,40 +33,38 @@ use alloc::format;
 use alloc::string::String;
 use core::ffi::{c_int, c_void};
 
-/// The payload of a namespace userdata.
+/// The payload of a namespace's owner userdata.
 #[repr(C)]
 pub(crate) struct Namespace {
     /// The host's library handle.
     handle: *mut c_void,
-    /// Whether the namespace closes it when collected (`ffi.load`; not `ffi.C`).
+    /// Whether the owner closes it when collected (`ffi.load`; not `ffi.C`).
     owned: bool,
 }
 
-/// Registry key of the table of shared namespace parts: `[1]` the caches' metatable,
-/// `[2]` `__newindex`, `[3]` `__gc`.
+/// Registry key of the table of shared namespace parts: `[1]` the namespaces'
+/// metatable, `[2]` the owners' metatable.
 static PARTS_KEY: u8 = 0;
 
 fn parts_key() -> *mut c_void {
     &PARTS_KEY as *const u8 as *mut c_void
 }
 
-/// Stores the shared parts (on top: the caches' metatable, `__newindex`, `__gc`) in the
+/// Stores the shared parts (on top: the namespaces' metatable, then the owners') in the
 /// registry, popping them.
 ///
 /// # Safety
-/// Inside `open`, with the three values on top and two free slots. Raises on
-/// allocation failure.
+/// Inside `open`, with the two values on top and two free slots. Raises on allocation
+/// failure.
 pub(crate) unsafe fn store_parts(lua: Lua) {
     // Each step's stack effect is in its comment; the caller's contract covers them all.
-    // SAFETY: a free slot: [cachemt newindex gc] -> [cachemt newindex gc parts]
-    unsafe { lua.createtable(3, 0) };
-    // SAFETY: -> [parts cachemt newindex gc]
-    unsafe { lua.insert(-4) };
-    // SAFETY: parts[3] = gc
-    unsafe { lua.rawseti(-4, 3) };
-    // SAFETY: parts[2] = newindex
+    // SAFETY: a free slot: [nsmt ownermt] -> [nsmt ownermt parts]
+    unsafe { lua.createtable(2, 0) };
+    // SAFETY: -> [parts nsmt ownermt]
+    unsafe { lua.insert(-3) };
+    // SAFETY: parts[2] = ownermt -> [parts nsmt]
     unsafe { lua.rawseti(-3, 2) };
-    // SAFETY: parts[1] = cachemt -> [parts]
+    // SAFETY: parts[1] = nsmt -> [parts]
     unsafe { lua.rawseti(-2, 1) };
     // SAFETY: a free slot -> [parts key]
     unsafe { lua.pushlightuserdata(parts_key()) };
@@ -79,51 +77,53 @@ pub(crate) unsafe fn store_parts(lua: Lua) {
 /// Pushes a new namespace for `handle`.
 ///
 /// # Safety
-/// A live state after `open` stored the parts; six free slots. Raises on allocation
+/// A live state after `open` stored the parts; four free slots. Raises on allocation
 /// failure (the caller then still owns `handle`).
 pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) {
     // Each step's stack effect is in its comment; the caller's contract covers them all.
     // SAFETY: a free slot -> [ns]
-    let ns = unsafe { lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) } as *mut Namespace;
-    // SAFETY: the new block has room for a Namespace and is suitably aligned.
-    unsafe { ns.write(Namespace { handle: core::ptr::null_mut(), owned: false }) };
-    // SAFETY: -> [ns key]
-    unsafe { lua.pushlightuserdata(parts_key()) };
-    // SAFETY: -> [ns parts]
-    unsafe { lua.rawget(lua.registry()) };
-    // SAFETY: -> [ns parts mt]
-    unsafe { lua.createtable(0, 4) };
-    // SAFETY: -> [ns parts mt cache]
     unsafe { lua.createtable(1, 8) };
-    // SAFETY: -> [ns parts mt cache handle]
-    unsafe { lua.pushlightuserdata(handle) };
-    // SAFETY: cache[1] = handle -> [ns parts mt cache]
-    unsafe { lua.rawseti(-2, 1) };
-    // SAFETY: -> [ns parts mt cache cachemt]
-    unsafe { lua.rawgeti(-3, 1) };
-    // SAFETY: -> [ns parts mt cache]
-    unsafe { lua.setmetatable(-2) };
-    // SAFETY: mt.__index = cache -> [ns parts mt]
-    unsafe { lua.set_field(-2, b"__index\0") };
-    // SAFETY: -> [ns parts mt newindex]
-    unsafe { lua.rawgeti(-2, 2) };
-    // SAFETY: mt.__newindex = newindex -> [ns parts mt]
-    unsafe { lua.set_field(-2, b"__newindex\0") };
-    // SAFETY: -> [ns parts mt gc]
-    unsafe { lua.rawgeti(-2, 3) };
-    // SAFETY: mt.__gc = gc -> [ns parts mt]
-    unsafe { lua.set_field(-2, b"__gc\0") };
-    // SAFETY: -> [ns parts mt "ffi"]
-    unsafe { lua.push_bytes(b"ffi") };
-    // SAFETY: mt.__metatable = "ffi" -> [ns parts mt]
-    unsafe { lua.set_field(-2, b"__metatable\0") };
-    // SAFETY: setmetatable(ns, mt) -> [ns parts]
+    // SAFETY: -> [ns owner]
+    let owner =
+        unsafe { lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) } as *mut Namespace;
+    // SAFETY: the new block has room for a Namespace and is suitably aligned.
+    unsafe { owner.write(Namespace { handle: core::ptr::null_mut(), owned: false }) };
+    // SAFETY: -> [ns owner key]
+    unsafe { lua.pushlightuserdata(parts_key()) };
+    // SAFETY: -> [ns owner parts]
+    unsafe { lua.rawget(lua.registry()) };
+    // SAFETY: -> [ns owner parts ownermt]
+    unsafe { lua.rawgeti(-1, 2) };
+    // SAFETY: -> [ns owner parts]
     unsafe { lua.setmetatable(-3) };
-    // SAFETY: -> [ns]
+    // SAFETY: -> [ns owner parts nsmt]
+    unsafe { lua.rawgeti(-1, 1) };
+    // SAFETY: -> [ns owner parts]
+    unsafe { lua.setmetatable(-4) };
+    // SAFETY: -> [ns owner]
     unsafe { lua.pop(1) };
-    // With __gc set, the namespace owns the handle from here on.
-    // SAFETY: `ns` is the block made above, still alive on the stack.
-    unsafe { ns.write(Namespace { handle, owned }) };
+    // SAFETY: ns[1] = owner -> [ns]
+    unsafe { lua.rawseti(-2, 1) };
+    // With its __gc set, the owner closes the handle from here on.
+    // SAFETY: `owner` is the block made above, kept alive by the namespace.
+    unsafe { owner.write(Namespace { handle, owned }) };
+}
+
+/// The library handle of the namespace table at `idx`.
+fn namespace_handle<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<*mut c_void, Raise> {
+    frame.stack.reserve(1)?;
+    frame.stack.raw_geti(idx, 1);
+    let block = frame.stack.userdata_block(-1);
+    frame.stack.pop(1);
+    match block {
+        Some((p, len)) if len >= core::mem::size_of::<Namespace>() => {
+            // SAFETY: slot 1 of a namespace table is its owner, made by `push_namespace`
+            // (a userdata of this size only comes from there or from other code, and
+            // only namespaces have these metamethods).
+            Ok(unsafe { (*(p as *const Namespace)).handle })
+        }
+        _ => Err(Error::new("namespace expected").into()),
+    }
 }
 
 /// The symbol name at argument 2.
@@ -159,7 +159,7 @@ fn resolve<V: Vm>(
     }
 }
 
-/// A cache miss: `cache[name]` (the cache table at 1, the name at 2).
+/// A miss: `ns[name]` for a name not stored in the namespace table at 1.
 pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     match step.phase {
         1 => {
@@ -180,21 +180,18 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
             ));
         }
         2 => {
-            // The closure is at 4: remember it in the cache, and return it.
+            // The closure is at 4: store it in the namespace itself, and return it.
             frame.stack.set_top(4);
             frame.stack.reserve(3)?;
             for i in [1, 2, 4] {
                 frame.stack.push_copy(i);
             }
-            return Ok(Outcome::Then(Action::SetTable, Next::Return(1)));
+            return Ok(Outcome::Then(Action::RawSet, Next::Return(1)));
         }
         _ => {}
     }
     let name = symbol_name(frame, "index")?;
-    frame.stack.reserve(2)?;
-    frame.stack.raw_geti(1, 1);
-    let handle = frame.stack.userdata(-1);
-    frame.stack.pop(1);
+    let handle = namespace_handle(frame, 1)?;
     let tt = frame.types();
     match tt.lookup(&name) {
         Some(Symbol::Const { ty, value }) => {
@@ -226,15 +223,7 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
 /// `ns.name = v` (the namespace at 1): writes an extern variable.
 pub(crate) fn newindex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let name = symbol_name(frame, "newindex")?;
-    let Some((block, len)) = frame.stack.userdata_block(1) else {
-        return Err(Error::new("namespace expected").into());
-    };
-    if len < core::mem::size_of::<Namespace>() {
-        return Err(Error::new("namespace expected").into());
-    }
-    // SAFETY: namespace userdata start with a `Namespace` (only `push_namespace` gives
-    // them this metamethod).
-    let handle = unsafe { (*(block as *const Namespace)).handle };
+    let handle = namespace_handle(frame, 1)?;
     match frame.types().lookup(&name) {
         Some(Symbol::Var { ty, asm }) => {
             if frame.types().get(ty).qual.is_const() {
@@ -250,7 +239,7 @@ pub(crate) fn newindex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, 
     }
 }
 
-/// `__gc` of a namespace: closes a library `ffi.load` opened.
+/// `__gc` of a namespace's owner: closes a library `ffi.load` opened.
 pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     if let Some((block, len)) = frame.stack.userdata_block(1) {
         if len >= core::mem::size_of::<Namespace>() {

@@ -125,6 +125,8 @@ pub(crate) enum Action {
     GetTable,
     /// `t[k] = v` (metamethods honoured): table, key and value at -3, -2, -1 are popped.
     SetTable,
+    /// `rawset(t, k, v)`: table, key and value at -3, -2, -1 are popped.
+    RawSet,
     /// The value on top (a function, or nil to remove) becomes the finaliser of the cdata
     /// at `obj`, which gets the `__gc` metatable; the value is popped.
     SetFinalizer { obj: c_int },
@@ -1061,6 +1063,12 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
         Action::SetTable => {
             // SAFETY: the body left table, key and value on top.
             unsafe { lua.settable(-3) };
+            // SAFETY: the table is on top.
+            unsafe { lua.pop(1) };
+        }
+        Action::RawSet => {
+            // SAFETY: the body left a table, key and value on top.
+            unsafe { lua.rawset(-3) };
             // SAFETY: the table is on top.
             unsafe { lua.pop(1) };
         }

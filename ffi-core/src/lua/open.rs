@@ -139,19 +139,6 @@ impl Builder {
         unsafe { lua.set_field(table, name) };
     }
 
-    /// Pushes a closure of `f` with the ffi upvalues.
-    ///
-    /// # Safety
-    /// As for [`set`](Self::set), without the table.
-    unsafe fn push(self, f: CFunction) {
-        for i in 0..upvalues::COUNT {
-            // SAFETY: the upvalues are at base..; the caller reserved room.
-            unsafe { self.lua.pushvalue(self.base + i) };
-        }
-        // SAFETY: the upvalues are on top.
-        unsafe { self.lua.pushcclosure(f, upvalues::COUNT) };
-    }
-
     /// Sets each `table[name] = closure of f`.
     ///
     /// # Safety
@@ -345,16 +332,22 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         // SAFETY: the module at `m`, the upvalues at `base..`, the original on top.
         unsafe { b.set(m, name, f, 1) };
     }
-    // Namespaces: the parts they share, then ffi.C.
+    // Namespaces: the two metatables they share, then ffi.C.
     // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
-    unsafe { lua.createtable(0, 1) };
-    // SAFETY: the caches' metatable is on top, the upvalues at `base..`; reserved slots.
+    unsafe { lua.createtable(0, 3) };
+    // SAFETY: the namespace metatable is on top, the upvalues at `base..`; reserved slots.
     unsafe { b.set(-1, b"__index\0", clib_index::<V>, 0) };
-    // SAFETY: the upvalues at `base..`; reserved slots (the closure stays on top).
-    unsafe { b.push(clib_newindex::<V>) };
     // SAFETY: as above.
-    unsafe { b.push(clib_gc::<V>) };
-    // SAFETY: the three parts are on top; reserved slots.
+    unsafe { b.set(-1, b"__newindex\0", clib_newindex::<V>, 0) };
+    // SAFETY: as above.
+    unsafe { b.set_string(-1, b"__metatable\0", b"ffi") };
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
+    unsafe { lua.createtable(0, 2) };
+    // SAFETY: the library owner's metatable is on top, the upvalues at `base..`.
+    unsafe { b.set(-1, b"__gc\0", clib_gc::<V>, 0) };
+    // SAFETY: as above.
+    unsafe { b.set_string(-1, b"__metatable\0", b"ffi") };
+    // SAFETY: the two metatables are on top; reserved slots.
     unsafe { clib::store_parts(lua) };
     // SAFETY: the host's functions keep their contract (a plain query).
     let default = unsafe { (V::api().host.lib_default)() };
