@@ -211,6 +211,34 @@ pub struct ThunkApi {
     pub errno_slot: usize,
     /// The slow path: a `lua_CFunction` that performs the same call generally.
     pub slow: usize,
+    /// Where the Lua VM keeps the arguments, when a probe of the running VM confirmed it:
+    /// the thunk then reads the count, type tags and numbers straight from the Lua stack
+    /// and calls the API only for other values.
+    pub stack: Option<StackLayout>,
+}
+
+/// How to find the arguments of the running C function in a `lua_State` and read a
+/// number from its stack slot (`TValue`s of 16 bytes: the value, then the type tag).
+/// Found and checked at run time by probing the VM (see `lua/call.rs`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct StackLayout {
+    /// Offset of `L->top` (the first free slot).
+    pub top: i32,
+    /// How the first argument's slot is found.
+    pub base: ArgBase,
+    /// The type tag byte of an integer number (5.3+), if the VM has integers.
+    pub int_tag: Option<u8>,
+    /// The type tag byte of a float number.
+    pub float_tag: u8,
+}
+
+/// Where the first argument's slot is.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ArgBase {
+    /// `L->base` at this offset (Lua 5.1).
+    Base(i32),
+    /// `L->ci->func + 1` with these offsets (`ci` in `lua_State`, `func` in `CallInfo`).
+    CiFunc(i32, i32),
 }
 
 /// One fast thunk: a `lua_CFunction` for one C function whose arguments and result all
@@ -305,11 +333,37 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; sub rsp, THUNK_FRAME
         ; mov rbx, rdi
     );
-    call!(t_gettop);
-    dynasm!(ops ; .arch x64 ; cmp eax, n ; jne >slow);
+    match api.stack {
+        Some(layout) => {
+            // r12: the first argument's slot; the count from L->top.
+            match layout.base {
+                ArgBase::Base(off) => dynasm!(ops ; .arch x64 ; mov r12, [rbx + off]),
+                ArgBase::CiFunc(ci, func) => dynasm!(ops
+                    ; .arch x64
+                    ; mov rax, [rbx + ci]
+                    ; mov r12, [rax + func]
+                    ; add r12, 16
+                ),
+            }
+            dynasm!(ops
+                ; .arch x64
+                ; mov rax, [rbx + layout.top]
+                ; sub rax, r12
+                ; cmp rax, 16 * n
+                ; jne >slow
+            );
+        }
+        None => {
+            call!(t_gettop);
+            dynasm!(ops ; .arch x64 ; cmp eax, n ; jne >slow);
+        }
+    }
     for (i, (a, &slot)) in spec.args.iter().zip(&slots).enumerate() {
         let idx = i as i32 + 1;
-        dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, idx);
+        if let Some(layout) = api.stack {
+            inline_number(&mut ops, layout, *a, i as i32, slot);
+        }
+        dynasm!(ops ; .arch x64 ; api: ; mov rdi, rbx ; mov esi, idx);
         call!(t_type);
         match *a {
             ArgKind::Int { size, signed } => {
@@ -336,28 +390,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                 );
                 call!(t_tointegerx);
                 dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + SLOT_ISNUM], 0 ; je >slow);
-                match (size, signed) {
-                    (1, true) => {
-                        dynasm!(ops ; .arch x64 ; movsx rcx, al ; cmp rcx, rax ; jne >slow)
-                    }
-                    (1, false) => {
-                        dynasm!(ops ; .arch x64 ; movzx ecx, al ; cmp rcx, rax ; jne >slow)
-                    }
-                    (2, true) => {
-                        dynasm!(ops ; .arch x64 ; movsx rcx, ax ; cmp rcx, rax ; jne >slow)
-                    }
-                    (2, false) => {
-                        dynasm!(ops ; .arch x64 ; movzx ecx, ax ; cmp rcx, rax ; jne >slow)
-                    }
-                    (4, true) => {
-                        dynasm!(ops ; .arch x64 ; movsxd rcx, eax ; cmp rcx, rax ; jne >slow)
-                    }
-                    (4, false) => {
-                        dynasm!(ops ; .arch x64 ; mov ecx, eax ; cmp rcx, rax ; jne >slow)
-                    }
-                    // 64-bit: every Lua integer is in range (unsigned ones wrap, as C does).
-                    _ => {}
-                }
+                range_check(&mut ops, size, signed, false);
                 dynasm!(ops ; .arch x64 ; mov [rsp + slot], rax ; next:);
             }
             ArgKind::F32 | ArgKind::F64 => {
@@ -375,6 +408,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                 } else {
                     dynasm!(ops ; .arch x64 ; movq [rsp + slot], xmm0);
                 }
+                dynasm!(ops ; .arch x64 ; next:);
             }
             ArgKind::Bool => {
                 dynasm!(ops
@@ -386,6 +420,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                 );
                 call!(t_toboolean);
                 dynasm!(ops ; .arch x64 ; test eax, eax ; setne al ; movzx eax, al ; mov [rsp + slot], rax);
+                dynasm!(ops ; .arch x64 ; next:);
             }
             ArgKind::Ptr { ty, string } => {
                 dynasm!(ops
@@ -510,6 +545,93 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; t_slow: ; .u64 api.slow as u64
     );
     Some(ops)
+}
+
+/// Emits the inline read of argument `i` (a number) straight from the Lua stack at r12:
+/// on a type tag it handles, the value goes to `slot` and control to the argument's
+/// `next:`; on any other tag control falls to the argument's `api:` path.
+fn inline_number(ops: &mut CodeBuffer, layout: StackLayout, a: ArgKind, i: i32, slot: i32) {
+    let (val, tag) = (16 * i, 16 * i + 8);
+    let float = layout.float_tag as i32;
+    match a {
+        ArgKind::Int { size, signed } => {
+            dynasm!(ops ; .arch x64 ; movzx eax, BYTE [r12 + tag]);
+            match layout.int_tag {
+                Some(int) => dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, int as i32
+                    ; jne >api
+                    ; mov rax, [r12 + val]
+                ),
+                // Numbers are doubles: an integral one in range converts exactly.
+                None => dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, float
+                    ; jne >api
+                    ; movsd xmm0, [r12 + val]
+                    ; cvttsd2si rax, xmm0
+                    ; cvtsi2sd xmm1, rax
+                    ; ucomisd xmm0, xmm1
+                    ; jne >api
+                    ; jp >api
+                ),
+            }
+            range_check(ops, size, signed, true);
+            dynasm!(ops ; .arch x64 ; mov [rsp + slot], rax ; jmp >next);
+        }
+        ArgKind::F32 | ArgKind::F64 => {
+            dynasm!(ops
+                ; .arch x64
+                ; movzx eax, BYTE [r12 + tag]
+                ; cmp eax, float
+                ; jne >int
+                ; movsd xmm0, [r12 + val]
+                ; jmp >have
+                ; int:
+            );
+            match layout.int_tag {
+                Some(int) => dynasm!(ops
+                    ; .arch x64
+                    ; cmp eax, int as i32
+                    ; jne >api
+                    ; cvtsi2sd xmm0, QWORD [r12 + val]
+                ),
+                None => dynasm!(ops ; .arch x64 ; jmp >api),
+            }
+            dynasm!(ops ; .arch x64 ; have:);
+            if a == ArgKind::F32 {
+                dynasm!(ops ; .arch x64 ; cvtsd2ss xmm0, xmm0 ; movd [rsp + slot], xmm0 ; jmp >next);
+            } else {
+                dynasm!(ops ; .arch x64 ; movq [rsp + slot], xmm0 ; jmp >next);
+            }
+        }
+        // Booleans and pointers take the API path.
+        ArgKind::Bool | ArgKind::Ptr { .. } => {}
+    }
+}
+
+/// Checks that the 64-bit integer in `rax` fits a `size`-byte integer of this signedness
+/// (jumping to `api:` when `to_api`, else to `slow:`).
+fn range_check(ops: &mut CodeBuffer, size: u8, signed: bool, to_api: bool) {
+    macro_rules! check {
+        ($($op:tt)*) => {
+            if to_api {
+                dynasm!(ops ; .arch x64 ; $($op)* ; cmp rcx, rax ; jne >api)
+            } else {
+                dynasm!(ops ; .arch x64 ; $($op)* ; cmp rcx, rax ; jne >slow)
+            }
+        };
+    }
+    match (size, signed) {
+        (1, true) => check!(movsx rcx, al),
+        (1, false) => check!(movzx ecx, al),
+        (2, true) => check!(movsx rcx, ax),
+        (2, false) => check!(movzx ecx, ax),
+        (4, true) => check!(movsxd rcx, eax),
+        (4, false) => check!(mov ecx, eax),
+        // 64-bit: every Lua integer is in range (unsigned ones wrap, as C does).
+        _ => {}
+    }
 }
 
 /// Emits code leaving the address of the calling thread's `errno` in `rax` (clobbers the

@@ -71,6 +71,8 @@ pub(crate) struct Calls {
     /// Every C function a call closure may have (thunks and the general entry), to tell
     /// call closures from other C functions.
     entries: HashSet<usize>,
+    /// The VM's stack layout as probed (outer `None`: not probed yet).
+    layout: Option<Option<x64::StackLayout>>,
     /// The SysV and Win64 call stubs, once emitted.
     stubs: [Option<CallStub>; 2],
     /// The code pages.
@@ -544,6 +546,7 @@ pub(crate) fn closure_function<V: Vm>(
         errno_tls: x64::errno_tls_offset(unsafe { (V::api().host.errno_location)() }),
         errno_slot,
         slow: general as usize,
+        stack: stack_layout(frame)?,
     };
     let Some(code) = x64::fast_thunk(&spec, &api) else { return Ok(general) };
     let code =
@@ -555,6 +558,107 @@ pub(crate) fn closure_function<V: Vm>(
     calls.entries.insert(f as usize);
     calls.thunks.insert((fty, addr), f);
     Ok(f)
+}
+
+/// Whether fast thunks may read arguments straight from the Lua stack (see
+/// [`set_stack_probe`]).
+static STACK_PROBE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(true);
+
+/// Turns off (or on again) the fast thunks' direct reads of the Lua stack for states
+/// that make their first call thunk afterwards: their thunks then read every argument
+/// through the Lua API (`lua_type`, `lua_tointegerx`, ...). For tests of that path, and
+/// for hosts whose Lua is built with a modified `lua_State`.
+pub fn set_stack_probe(enabled: bool) {
+    STACK_PROBE.store(enabled, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// The Lua VM's stack layout (probed once per state; `None` when the probe fails: the
+/// thunks then read arguments through the API only).
+fn stack_layout<V: Vm>(frame: &mut Frame<V>) -> Result<Option<x64::StackLayout>, Raise> {
+    if let Some(l) = frame.ctx().calls.layout {
+        return Ok(l);
+    }
+    let l = probe_layout(frame)?;
+    frame.ctx().calls.layout = Some(l);
+    Ok(l)
+}
+
+/// The argument layout of `lua_State` in each version's `lstate.h`/`lobject.h` (64-bit):
+/// `L->top` at 16 after `CommonHeader` and the status bytes; 5.1 keeps `L->base` at 24,
+/// later versions `L->ci` at 32 with `CallInfo.func` first; a `TValue` is the 8-byte
+/// value then the tag (5.3: integers 19, floats 3; 5.4 and 5.5: integers 3, floats 19).
+fn layout_of_version(version: c_int) -> Option<x64::StackLayout> {
+    use x64::{ArgBase, StackLayout};
+    let (base, int_tag, float_tag) = match version {
+        501 => (ArgBase::Base(24), None, 3),
+        502 => (ArgBase::CiFunc(32, 0), None, 3),
+        503 => (ArgBase::CiFunc(32, 0), Some(19), 3),
+        504 | 505 => (ArgBase::CiFunc(32, 0), Some(3), 19),
+        _ => return None,
+    };
+    (cfg!(target_pointer_width = "64")).then_some(StackLayout { top: 16, base, int_tag, float_tag })
+}
+
+/// Checks the version's layout against the running VM: with an integer and a float
+/// pushed, the stack seen through the layout must hold exactly this frame's values, with
+/// the tags `lua_type` reports and the numbers pushed.
+fn probe_layout<V: Vm>(frame: &mut Frame<V>) -> Result<Option<x64::StackLayout>, Raise> {
+    const INT: i64 = 0x1234_5678_9ABC;
+    if !STACK_PROBE.load(core::sync::atomic::Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let Some(layout) = layout_of_version(V::api().version) else { return Ok(None) };
+    frame.stack.reserve(2)?;
+    frame.stack.push_integer(INT);
+    frame.stack.push_number(0.625);
+    let n = frame.stack.top();
+    let l = frame.stack.lua_state() as *const u8;
+    let word = |p: *const u8, off: i32| -> usize {
+        // SAFETY: `p` is the lua_State or a CallInfo the layout names, whose fields at
+        // these offsets are pointers (checked by the tags and values below).
+        unsafe { p.wrapping_offset(off as isize).cast::<usize>().read_unaligned() }
+    };
+    let first = match layout.base {
+        x64::ArgBase::Base(off) => word(l, off),
+        x64::ArgBase::CiFunc(ci, func) => {
+            let ci = word(l, ci);
+            if ci == 0 || ci % 8 != 0 {
+                0
+            } else {
+                word(ci as *const u8, func).wrapping_add(16)
+            }
+        }
+    };
+    let top = word(l, layout.top);
+    let mut ok = first != 0 && first % 8 == 0 && top >= first && top - first == 16 * n as usize;
+    let slot = |i: c_int| (first + 16 * (i as usize - 1)) as *const u8;
+    // The tag byte and the 8-byte value of slot `i`.
+    let read = |i: c_int| -> (u8, u64) {
+        let p = slot(i);
+        // SAFETY: slots 1..n lie between the frame's first argument and L->top (checked
+        // before any read): live stack memory of 16 bytes each.
+        let tag = unsafe { p.wrapping_add(8).read() };
+        // SAFETY: as above.
+        let value = unsafe { p.cast::<u64>().read_unaligned() };
+        (tag, value)
+    };
+    for i in 1..=n {
+        if !ok {
+            break;
+        }
+        ok = (read(i).0 & 0x0f) as c_int == frame.stack.type_of(i) as c_int;
+    }
+    if ok {
+        let (ti, vi) = read(n - 1);
+        let (tf, vf) = read(n);
+        ok = match layout.int_tag {
+            Some(it) => ti == it && vi as i64 == INT,
+            None => ti == layout.float_tag && f64::from_bits(vi) == INT as f64,
+        } && tf == layout.float_tag
+            && f64::from_bits(vf) == 0.625;
+    }
+    frame.stack.pop(2);
+    Ok(ok.then_some(layout))
 }
 
 /// The fast thunk's description of `fty`, if it has one: the platform's SysV convention,

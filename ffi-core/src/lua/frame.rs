@@ -592,6 +592,11 @@ impl<V: Vm> FrameStack<V> {
         true
     }
 
+    /// The raw state (for the call thunks' probe of the VM's stack layout).
+    pub fn lua_state(&self) -> *mut lua_State {
+        self.l
+    }
+
     /// The C function of the C function value at `idx`.
     pub fn c_function(&self, idx: c_int) -> Option<crate::luaapi::CFunction> {
         if !self.readable(idx) {

@@ -36,5 +36,6 @@ mod meta;
 mod open;
 mod upvalues;
 
+pub use call::set_stack_probe;
 pub use context::{claim_context, ContextOwner};
 pub use open::open;

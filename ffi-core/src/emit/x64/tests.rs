@@ -139,6 +139,7 @@ fn api() -> ThunkApi {
         errno_tls: Some(-64),
         errno_slot: 0x1c00,
         slow: 0x1d00,
+        stack: None,
     }
 }
 
@@ -219,3 +220,35 @@ fn registers_run_out() {
     let spec = ThunkSpec { target: 0x2000, args: f.to_vec(), ret: RetKind::F64 };
     assert!(fast_thunk(&spec, &api()).is_some(), "eight doubles fit");
 }
+
+#[test]
+fn stack_layout_thunks_read_the_lua_stack() {
+    let mut a = api();
+    a.stack = Some(StackLayout {
+        top: 16,
+        base: ArgBase::CiFunc(32, 0),
+        int_tag: Some(3),
+        float_tag: 19,
+    });
+    let spec = ThunkSpec {
+        target: 0x2000,
+        args: alloc::vec![ArgKind::Int { size: 4, signed: true }, ArgKind::F64],
+        ret: RetKind::F64,
+    };
+    let code = fast_thunk(&spec, &a).unwrap().link().unwrap();
+    let h = hex(&code);
+    // mov rax,[rbx+32] (L->ci); mov r12,[rax+0] (ci->func); add r12,16
+    assert!(h.contains("488b83200000004c8ba0000000004983c410"), "{h}");
+    // mov rax,[rbx+16] (L->top); sub rax,r12; cmp rax,32
+    assert!(h.contains("488b83100000004c29e0483d20000000"), "{h}");
+    // movzx eax, byte [r12+8]: the first argument's tag
+    assert!(h.contains("410fb68424080000003d03000000"), "{h}");
+    // 5.1: r12 = L->base
+    a.stack = Some(StackLayout { top: 16, base: ArgBase::Base(24), int_tag: None, float_tag: 3 });
+    let h51 = hex(&fast_thunk(&spec, &a).unwrap().link().unwrap());
+    assert!(h51.contains("4c8ba318000000"), "{h51}");
+    assert_eq!((code.len(), fnv(&code)), PINNED_STACK, "{h}");
+}
+
+/// Pinned after disassembly, as `PINNED`.
+const PINNED_STACK: (usize, u64) = (608, 15429153843936690871);
