@@ -1,5 +1,6 @@
-//! The host services on a `std` platform ([`Host::STD`]): code memory from `memmap2`
-//! (anonymous mappings flipped with `mprotect`), shared libraries from `libloading`
+//! The host services on a `std` platform ([`Host::STD`]): code memory from `dynasmrt`'s
+//! mmap buffers (anonymous mappings flipped between writable and executable with
+//! `mprotect`), shared libraries from `libloading`
 //! (`dlopen`/`dlsym`), `errno` from `libc`.
 //!
 //! Every function is `extern "C"` and catches nothing: none of them can panic (no
@@ -27,15 +28,17 @@ impl Host {
 
 /// The mapping behind a [`CodeRegion`]'s handle.
 enum Mapping {
-    Writable(memmap2::MmapMut),
-    Executable(memmap2::Mmap),
+    Writable(dynasmrt::mmap::MutableBuffer),
+    Executable(dynasmrt::mmap::ExecutableBuffer),
     /// Only while a flip is in progress (or after a failed one).
     Gone,
 }
 
 unsafe extern "C" fn code_map(len: usize, region: *mut CodeRegion) -> c_int {
-    let Ok(mut m) = memmap2::MmapOptions::new().len(len.max(1)).map_anon() else { return 0 };
-    let (ptr, len) = (m.as_mut_ptr(), m.len());
+    let Ok(mut m) = dynasmrt::mmap::MutableBuffer::new(len.max(1)) else { return 0 };
+    let len = m.size();
+    m.set_len(len);
+    let ptr = m.as_mut_ptr();
     let handle = Box::into_raw(Box::new(Mapping::Writable(m))) as *mut c_void;
     // SAFETY: the caller passes a writable region.
     unsafe { region.write(CodeRegion { ptr, len, handle }) };
@@ -57,7 +60,7 @@ unsafe extern "C" fn code_protect(region: *mut CodeRegion, executable: c_int) ->
             *slot = m;
             1
         }
-        // The mapping is gone (memmap2 unmaps it on failure); the region is dead.
+        // The mapping is gone (it is unmapped on failure); the region is dead.
         Err(_) => 0,
     }
 }
