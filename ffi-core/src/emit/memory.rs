@@ -12,7 +12,7 @@ use crate::luaapi::{CodeRegion, Host};
 use alloc::vec::Vec;
 
 /// A provider of code pages (implemented by [`Host`], whose `std` implementation maps
-/// anonymous memory with `memmap2` and flips it with `mprotect`).
+/// anonymous memory with `dynasmrt`'s mmap buffers and flips it with `mprotect`).
 pub trait ExecMemory {
     /// Maps at least `len` writable, non-executable bytes.
     fn map(&self, len: usize) -> Option<CodeRegion>;
