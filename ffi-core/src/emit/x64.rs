@@ -171,6 +171,27 @@ pub enum RetKind {
     /// A 64-bit integer or a pointer, boxed in a new cdata of this type id by the
     /// `push_boxed` helper.
     Boxed(u32),
+    /// A struct, union, complex number or vector of at most 16 bytes returned in
+    /// registers (SysV), assembled from its pieces and copied into a new cdata of this
+    /// type id by the `push_agg` helper.
+    Agg {
+        /// The type id.
+        ty: u32,
+        /// Its pieces in offset order: at most two, each from the next integer or vector
+        /// result register of its class.
+        pieces: [Option<AggPiece>; 2],
+    },
+}
+
+/// One register piece of an aggregate result.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct AggPiece {
+    /// Byte offset in the aggregate (0 or 8).
+    pub offset: u8,
+    /// Bytes (1..=16; 16 only for a vector in one register).
+    pub size: u8,
+    /// From a vector register (else from `rax`/`rdx`).
+    pub sse: bool,
 }
 
 /// The addresses a fast thunk calls: the Lua API of its state's version, ffi's helpers,
@@ -197,6 +218,9 @@ pub struct ThunkApi {
     pub pushboolean: usize,
     /// `push_boxed(L, type id, value)`: pushes a boxed 64-bit value.
     pub push_boxed: usize,
+    /// `push_agg(L, type id, *bytes)`: pushes a new cdata of an aggregate type (at most
+    /// 16 bytes) holding a copy of `bytes`.
+    pub push_agg: usize,
     /// `cdata_arg(L, idx, what, *out) -> int`: the cdata argument at `idx` converted for
     /// `what` (a pointer type id, or [`int_code`] of an integer parameter) when it converts
     /// without an error (1), or 0 for the slow path.
@@ -455,13 +479,15 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
             }
         }
     }
-    // errno as ffi.errno() last left it, then the registers, then the call.
+    // errno as ffi.errno() last left it (its address stays in r12, callee-saved, for
+    // the save after the call), then the registers, then the call.
     errno_address(&mut ops, api);
     dynasm!(ops
         ; .arch x64
+        ; mov r12, rax
         ; mov rcx, QWORD api.errno_slot as i64
         ; mov ecx, [rcx]
-        ; mov [rax], ecx
+        ; mov [r12], ecx
     );
     for i in 0..ngpr {
         let r = SYSV_GPRS[i as usize];
@@ -471,20 +497,45 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         dynasm!(ops ; .arch x64 ; movq Rx(i as u8), [rsp + SLOT_SSE + 8 * i]);
     }
     call!(t_target);
-    dynasm!(ops ; .arch x64 ; mov [rsp + SLOT_RESULT], rax);
-    if matches!(spec.ret, RetKind::F32 | RetKind::F64) {
-        dynasm!(ops ; .arch x64 ; movq [rsp + SLOT_RESULT], xmm0);
+    match spec.ret {
+        RetKind::Void => {}
+        RetKind::F32 | RetKind::F64 => dynasm!(ops ; .arch x64 ; movq [rsp + SLOT_RESULT], xmm0),
+        RetKind::Agg { pieces, .. } => {
+            // The aggregate's bytes, assembled from its result registers in the argument
+            // slots (no longer needed).
+            let (mut gpr, mut sse) = (0, 0);
+            for p in pieces.iter().flatten() {
+                let at = SLOT_GPR + p.offset as i32;
+                if p.sse {
+                    match (sse, p.size > 8) {
+                        (0, true) => dynasm!(ops ; .arch x64 ; movdqu [rsp + at], xmm0),
+                        (0, false) => dynasm!(ops ; .arch x64 ; movq [rsp + at], xmm0),
+                        _ => dynasm!(ops ; .arch x64 ; movq [rsp + at], xmm1),
+                    }
+                    sse += 1;
+                } else {
+                    if gpr == 0 {
+                        dynasm!(ops ; .arch x64 ; mov [rsp + at], rax);
+                    } else {
+                        dynasm!(ops ; .arch x64 ; mov [rsp + at], rdx);
+                    }
+                    gpr += 1;
+                }
+            }
+        }
+        _ => dynasm!(ops ; .arch x64 ; mov [rsp + SLOT_RESULT], rax),
     }
-    errno_address(&mut ops, api);
     dynasm!(ops
         ; .arch x64
-        ; mov ecx, [rax]
+        ; mov ecx, [r12]
         ; mov rax, QWORD api.errno_slot as i64
         ; mov [rax], ecx
-        ; mov rdi, rbx
     );
+    if spec.ret != RetKind::Void {
+        dynasm!(ops ; .arch x64 ; mov rdi, rbx);
+    }
     match spec.ret {
-        RetKind::Void => dynasm!(ops ; .arch x64 ; xor eax, eax ; jmp >done),
+        RetKind::Void => dynasm!(ops ; .arch x64 ; xor eax, eax),
         RetKind::Int { size, signed } => {
             match (size, signed) {
                 (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rsp + SLOT_RESULT]),
@@ -511,6 +562,10 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         RetKind::Boxed(ty) => {
             dynasm!(ops ; .arch x64 ; mov esi, ty as i32 ; mov rdx, [rsp + SLOT_RESULT]);
             call!(t_push_boxed);
+        }
+        RetKind::Agg { ty, .. } => {
+            dynasm!(ops ; .arch x64 ; mov esi, ty as i32 ; lea rdx, [rsp + SLOT_GPR]);
+            call!(t_push_agg);
         }
     }
     if spec.ret != RetKind::Void {
@@ -542,6 +597,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; t_pushboolean: ; .u64 api.pushboolean as u64
         ; t_pushnumber: ; .u64 api.pushnumber as u64
         ; t_push_boxed: ; .u64 api.push_boxed as u64
+        ; t_push_agg: ; .u64 api.push_agg as u64
         ; t_slow: ; .u64 api.slow as u64
     );
     Some(ops)

@@ -540,6 +540,7 @@ pub(crate) fn closure_function<V: Vm>(
         pushnumber: ops.pushnumber as usize,
         pushboolean: ops.pushboolean as usize,
         push_boxed: push_boxed_word::<V> as *const () as usize,
+        push_agg: push_agg_bytes::<V> as *const () as usize,
         cdata_arg: cdata_arg_word::<V> as *const () as usize,
         errno_location: V::api().host.errno_location as usize,
         // SAFETY: the host's errno_location answers the calling thread's errno.
@@ -705,6 +706,23 @@ fn thunk_spec<V: Vm>(frame: &mut Frame<V>, fty: CTypeId, addr: usize) -> Option<
         {
             x64::RetKind::F64
         }
+        TypeClass::Struct(_) | TypeClass::Complex(_) | TypeClass::Vector(_) => {
+            let ty = tt.unqualified(def.ret).index();
+            let plan = abi::sysv::plan(tt, &def, def.params.len()).ok()?;
+            let RetPlan::Value(pieces) = &plan.ret else { return None };
+            if pieces.len() > 2 || plan.ret_size > 16 || convert::is_variable(tt, def.ret) {
+                return None;
+            }
+            let mut out = [None; 2];
+            for (slot, p) in out.iter_mut().zip(pieces) {
+                *slot = Some(x64::AggPiece {
+                    offset: p.offset as u8,
+                    size: p.size as u8,
+                    sse: matches!(p.loc, Loc::Sse(_)),
+                });
+            }
+            x64::RetKind::Agg { ty, pieces: out }
+        }
         _ => return None,
     };
     Some(x64::ThunkSpec { target: addr, args, ret })
@@ -724,6 +742,35 @@ unsafe extern "C-unwind" fn push_boxed_word<V: Vm>(
     // SAFETY: the caller's contract: a live state of V's version in a call closure.
     let lua = unsafe { Lua::new::<V>(l) };
     let b = super::cdata::Boxed::int64(CTypeId::from_index(ty), v as i64);
+    // SAFETY: the caller's contract (room, upvalues); nothing is owned here.
+    unsafe { super::cdata::push_boxed(lua, &b) };
+}
+
+/// Fast-thunk helper: pushes a new cdata of the aggregate type `ty` (at most 16 bytes)
+/// holding a copy of the bytes at `src` (a result the thunk assembled from registers).
+///
+/// # Safety
+/// Called by a fast thunk running as a call closure (ffi upvalues), with free slots;
+/// `src` holds the type's size in bytes. Raises on allocation failure; owns nothing.
+unsafe extern "C-unwind" fn push_agg_bytes<V: Vm>(
+    l: *mut crate::luaapi::lua_State,
+    ty: u32,
+    src: *const u8,
+) {
+    // SAFETY: the caller's contract: a live state of V's version in a call closure.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
+    let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
+        as *const super::context::ContextCell;
+    // SAFETY: the cell lives until the end of lua_close.
+    let ctx = unsafe { (*cell).ctx };
+    // SAFETY: the context lives while the cell points to it (a thunk runs only while it
+    // does); only this helper uses it now.
+    let Some(ctx) = (unsafe { ctx.as_ref() }) else { return };
+    let id = CTypeId::from_index(ty);
+    let (size, align) = (ctx.types.size_of(id).unwrap_or(0) as usize, ctx.types.align_of(id));
+    // SAFETY: `src` holds `size` <= 16 bytes (the caller's contract).
+    let b = unsafe { super::cdata::Boxed::copy(id, src, size.min(16), align as usize) };
     // SAFETY: the caller's contract (room, upvalues); nothing is owned here.
     unsafe { super::cdata::push_boxed(lua, &b) };
 }
