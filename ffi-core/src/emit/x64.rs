@@ -369,11 +369,11 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
                     ; add r12, 16
                 ),
             }
+            // The count: L->top must be the slot after the last argument.
             dynasm!(ops
                 ; .arch x64
-                ; mov rax, [rbx + layout.top]
-                ; sub rax, r12
-                ; cmp rax, 16 * n
+                ; lea rax, [r12 + 16 * n]
+                ; cmp [rbx + layout.top], rax
                 ; jne >slow
             );
         }
@@ -484,7 +484,6 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
     errno_address(&mut ops, api);
     dynasm!(ops
         ; .arch x64
-        ; mov r12, rax
         ; mov rcx, QWORD api.errno_slot as i64
         ; mov ecx, [rcx]
         ; mov [r12], ecx
@@ -690,16 +689,21 @@ fn range_check(ops: &mut CodeBuffer, size: u8, signed: bool, to_api: bool) {
     }
 }
 
-/// Emits code leaving the address of the calling thread's `errno` in `rax` (clobbers the
+/// Emits code leaving the address of the calling thread's `errno` in `r12` (clobbers the
 /// caller-saved registers when it calls).
 fn errno_address(ops: &mut CodeBuffer, api: &ThunkApi) {
     match api.errno_tls {
         Some(off) => {
-            // mov rax, fs:[0] (the thread pointer); lea rax, [rax + off]
+            // mov rax, fs:[0] (the thread pointer); lea r12, [rax + off]
             ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
-            dynasm!(ops ; .arch x64 ; lea rax, [rax + off]);
+            dynasm!(ops ; .arch x64 ; lea r12, [rax + off]);
         }
-        None => dynasm!(ops ; .arch x64 ; mov rax, QWORD api.errno_location as i64 ; call rax),
+        None => dynasm!(ops
+            ; .arch x64
+            ; mov rax, QWORD api.errno_location as i64
+            ; call rax
+            ; mov r12, rax
+        ),
     }
 }
 
