@@ -10,6 +10,8 @@
 //! the int64 and struct results are boxed in userdata with a metatable, as ffi boxes
 //! them in cdata.
 
+mod bench_common;
+
 use mlua::ffi::*;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::OnceLock;
@@ -236,32 +238,6 @@ dpoint make_point(double, double);
 const char *get_str(void);
 ]]
 local lib = ffi.load(path)
-local N = tonumber(os.getenv("BENCH_N") or "") or 1000000
-local clock = os.clock
-
--- As in bench_cdata: sides alternate every CHUNK iterations, 15 rounds, best counts.
-local CHUNK = 10000
-local function pair(f, g)
-  f(CHUNK); g(CHUNK)
-  local bf, bg = math.huge, math.huge
-  for _ = 1, 15 do
-    collectgarbage(); collectgarbage()
-    local tf, tg = 0, 0
-    for _ = 1, N / CHUNK do
-      local t0 = clock(); f(CHUNK); local t1 = clock(); g(CHUNK); local t2 = clock()
-      tf = tf + (t1 - t0); tg = tg + (t2 - t1)
-    end
-    if tf < bf then bf = tf end
-    if tg < bg then bg = tg end
-  end
-  return bf / N * 1e9, bg / N * 1e9
-end
-
-local rows = {}
-local function row(name, f, g)
-  local a, b = pair(f, g)
-  rows[#rows + 1] = { name, a, b }
-end
 
 do
   local f, g = lib.add_int, B.add_int
@@ -331,16 +307,7 @@ fn main() {
         lua.load(ONE).call::<()>((binding, path, side, n)).expect("one side");
         return;
     }
-    let rows: Vec<mlua::Table> = lua.load(SCRIPT).call((binding, path)).expect("bench script");
-    let vm: String = lua.globals().get("_VERSION").unwrap_or_default();
-    println!(
-        "{vm}: ns/call (best of 15 rounds, sides interleaved every 10k), ffi vs hand-written lua_CFunction binding in the same process"
-    );
-    println!("{:<44} {:>8} {:>8} {:>7}", "call", "ffi", "binding", "ratio");
-    for r in rows {
-        let name: String = r.get(1).unwrap_or_default();
-        let a: f64 = r.get(2).unwrap_or(0.0);
-        let b: f64 = r.get(3).unwrap_or(1.0);
-        println!("{:<44} {:>8.1} {:>8.1} {:>6.2}x", name, a, b, a / b);
-    }
+    let script = format!("{}{}", bench_common::HARNESS, SCRIPT);
+    let rows: Vec<mlua::Table> = lua.load(script).call((binding, path)).expect("bench script");
+    bench_common::print_rows(&lua, rows, "ns/call", 44);
 }

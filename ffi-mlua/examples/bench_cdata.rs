@@ -8,6 +8,8 @@
 //! `int[1000]` userdata with C `__index`/`__newindex`, a `lua_newuserdata` + metatable
 //! constructor, a boxed int64 with a C `__add`, and a C function returning a short string.
 
+mod bench_common;
+
 use mlua::ffi::*;
 use std::ffi::{c_char, c_int};
 
@@ -274,34 +276,6 @@ const SCRIPT: &str = r#"
 local ffi = require "ffi"
 local B = ...
 ffi.cdef "struct point { double x, y; };"
-local N = tonumber(os.getenv("BENCH_N") or "") or 1000000
-local clock = os.clock
-
--- ffi and binding alternate every CHUNK iterations inside each round (so a slow
--- period of the machine hits both alike); 15 rounds, a full collection before each, and
--- the best round of each side counts.
-local CHUNK = 10000
-local function pair(f, g)
-  f(CHUNK); g(CHUNK)
-  local bf, bg = math.huge, math.huge
-  for _ = 1, 15 do
-    collectgarbage(); collectgarbage()
-    local tf, tg = 0, 0
-    for _ = 1, N / CHUNK do
-      local t0 = clock(); f(CHUNK); local t1 = clock(); g(CHUNK); local t2 = clock()
-      tf = tf + (t1 - t0); tg = tg + (t2 - t1)
-    end
-    if tf < bf then bf = tf end
-    if tg < bg then bg = tg end
-  end
-  return bf / N * 1e9, bg / N * 1e9
-end
-
-local rows = {}
-local function row(name, f, g)
-  local a, b = pair(f, g)
-  rows[#rows + 1] = { name, a, b }
-end
 
 local point_t = ffi.typeof("struct point")
 local pptr_t = ffi.typeof("struct point *")
@@ -354,16 +328,7 @@ fn main() {
     // SAFETY: open_binding is a well-formed lua_CFunction for this Lua.
     let binding: mlua::Table =
         unsafe { lua.create_c_function(open_binding) }.and_then(|f| f.call(())).expect("binding");
+    let script = format!("{}{}", bench_common::HARNESS, script);
     let rows: Vec<mlua::Table> = lua.load(script).call(binding).expect("bench script");
-    let vm: String = lua.globals().get("_VERSION").unwrap_or_default();
-    println!(
-        "{vm}: ns/op (best of 15 rounds, sides interleaved every 10k), ffi vs hand-written lua_CFunction binding in the same process"
-    );
-    println!("{:<36} {:>10} {:>10} {:>7}", "operation", "ffi", "binding", "ratio");
-    for r in rows {
-        let name: String = r.get(1).unwrap_or_default();
-        let a: f64 = r.get(2).unwrap_or(0.0);
-        let b: f64 = r.get(3).unwrap_or(1.0);
-        println!("{:<36} {:>10.1} {:>10.1} {:>6.2}x", name, a, b, a / b);
-    }
+    bench_common::print_rows(&lua, rows, "ns/op", 36);
 }

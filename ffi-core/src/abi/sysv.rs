@@ -184,16 +184,7 @@ pub fn plan(tt: &CTypeTable, def: &FuncDef, nfixed: usize) -> Result<CallPlan, E
                 }
                 Some(classes) => {
                     let (mut ints, mut sses) = (0u8, 0u8);
-                    let pieces = pieces(&classes, size, |c| match c {
-                        Class::Integer => {
-                            ints += 1;
-                            Loc::Gpr(ints - 1)
-                        }
-                        _ => {
-                            sses += 1;
-                            Loc::Sse(sses - 1)
-                        }
-                    });
+                    let pieces = pieces(&classes, size, |c| next_reg(c, &mut ints, &mut sses));
                     (RetPlan::Value(pieces), size, align)
                 }
             }
@@ -214,16 +205,7 @@ pub fn plan(tt: &CTypeTable, def: &FuncDef, nfixed: usize) -> Result<CallPlan, E
                 let need_int = classes.iter().filter(|&&c| c == Class::Integer).count() as u8;
                 let need_sse = classes.iter().filter(|&&c| c == Class::Sse).count() as u8;
                 if gpr + need_int <= GPRS && sse + need_sse <= SSES {
-                    Pass::Value(pieces(&classes, size, |c| match c {
-                        Class::Integer => {
-                            gpr += 1;
-                            Loc::Gpr(gpr - 1)
-                        }
-                        _ => {
-                            sse += 1;
-                            Loc::Sse(sse - 1)
-                        }
-                    }))
+                    Pass::Value(pieces(&classes, size, |c| next_reg(c, &mut gpr, &mut sse)))
                 } else {
                     // Not enough registers left for the whole value: all of it goes on
                     // the stack (later, smaller arguments may still take registers).
@@ -248,6 +230,18 @@ pub fn plan(tt: &CTypeTable, def: &FuncDef, nfixed: usize) -> Result<CallPlan, E
         variadic: def.variadic,
         copy_bytes: 0,
     })
+}
+
+/// The next register of class `c` (INTEGER: the next integer register, else the next
+/// vector register), counting it as used.
+fn next_reg(c: Class, gpr: &mut u8, sse: &mut u8) -> Loc {
+    if c == Class::Integer {
+        *gpr += 1;
+        Loc::Gpr(*gpr - 1)
+    } else {
+        *sse += 1;
+        Loc::Sse(*sse - 1)
+    }
 }
 
 /// The register pieces of a value of `size` bytes with these eightbyte classes; `next`
