@@ -54,8 +54,10 @@ pub struct CallRegs {
     pub stack: u64,
 }
 
-/// A call stub: `stub(regs)` performs the call `regs` describes.
-pub type CallStub = unsafe extern "C" fn(regs: *mut CallRegs);
+/// A call stub: `stub(regs)` performs the call `regs` describes. Its entry follows SysV
+/// on every host (the emitted code reads `regs` from `rdi`), whatever the callee's
+/// convention.
+pub type CallStub = unsafe extern "sysv64" fn(regs: *mut CallRegs);
 
 const GPR: i32 = offset_of!(CallRegs, gpr) as i32;
 const SSE: i32 = offset_of!(CallRegs, sse) as i32;

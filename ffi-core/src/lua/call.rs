@@ -168,6 +168,9 @@ pub(crate) unsafe fn start<V: Vm>(
     if addr == 0 {
         return Err(Error::new("attempt to call a NULL function pointer").into());
     }
+    if cfg!(not(target_arch = "x86_64")) {
+        return Err(Error::new("NYI: C calls on this architecture (x86-64 only)").into());
+    }
     let tt = frame.types();
     let Kind::Func(fid) = tt.get(fty).kind else {
         return Err(Error::new("cdata is not a function").into());
