@@ -173,17 +173,21 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
                 return Err(Error::new("internal error in ffi (function type)").into());
             };
             let f = super::call::closure_function(frame, fty, addr)?;
+            // The namespace's owner (at 4) becomes an upvalue too: a function kept after
+            // its namespace is gone keeps the library loaded (LuaJIT unloads it).
             frame.stack.set_top(3);
+            frame.stack.reserve(1)?;
+            frame.stack.raw_geti(1, 1);
             return Ok(Outcome::Then(
-                Action::CallClosure { f, cdata: 3 },
+                Action::CallClosure { f, cdata: 3, owner: 4 },
                 Next::Resume(Step::phase(2)),
             ));
         }
         2 => {
-            // The closure is at 4: store it in the namespace itself, and return it.
-            frame.stack.set_top(4);
+            // The closure is at 5: store it in the namespace itself, and return it.
+            frame.stack.set_top(5);
             frame.stack.reserve(3)?;
-            for i in [1, 2, 4] {
+            for i in [1, 2, 5] {
                 frame.stack.push_copy(i);
             }
             return Ok(Outcome::Then(Action::RawSet, Next::Return(1)));

@@ -137,9 +137,10 @@ pub(crate) enum Action {
     AnchorKey { slot: usize, key: c_int },
     /// Convert the number at `idx` to a string in place (`lua_tolstring`).
     ToString { idx: c_int },
-    /// Push a C closure of `f` with the ffi upvalues and, as upvalue
-    /// [`FUNCTION_UPVALUE`](super::call::FUNCTION_UPVALUE), the function cdata at `cdata`.
-    CallClosure { f: crate::luaapi::CFunction, cdata: c_int },
+    /// Push a C closure of `f` with the ffi upvalues, then, as upvalue
+    /// [`FUNCTION_UPVALUE`](super::call::FUNCTION_UPVALUE), the function cdata at `cdata`,
+    /// then the value at `owner` (what must outlive the function: its library).
+    CallClosure { f: crate::luaapi::CFunction, cdata: c_int, owner: c_int },
     /// Call C: restore `errno` from `*errno`, run `stub(regs)`, save `errno` back.
     CCall {
         stub: crate::emit::x64::CallStub,
@@ -1109,11 +1110,13 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
             // SAFETY: `idx` holds a number (the body checked it); converting it allocates.
             unsafe { lua.tolstring(idx, core::ptr::null_mut()) };
         }
-        &Action::CallClosure { f, cdata } => {
+        &Action::CallClosure { f, cdata, owner } => {
             // SAFETY: a live state; `cdata` is an index of this frame.
             let cdata = unsafe { lua.absindex(cdata) };
+            // SAFETY: as above, for `owner`.
+            let owner = unsafe { lua.absindex(owner) };
             // SAFETY: growing the stack may raise; this frame owns nothing.
-            if unsafe { lua.checkstack(upvalues::COUNT + 2) } == 0 {
+            if unsafe { lua.checkstack(upvalues::COUNT + 3) } == 0 {
                 // SAFETY: PERFORM_ROOM free slots; nothing is owned here.
                 unsafe { lua.push_bytes(b"stack overflow") };
                 // SAFETY: the message is on top; nothing is owned here.
@@ -1125,8 +1128,10 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
             }
             // SAFETY: room made above; `cdata` is valid.
             unsafe { lua.pushvalue(cdata) };
+            // SAFETY: room made above; `owner` is valid.
+            unsafe { lua.pushvalue(owner) };
             // SAFETY: the upvalues are on top.
-            unsafe { lua.pushcclosure(f, upvalues::COUNT + 1) };
+            unsafe { lua.pushcclosure(f, upvalues::COUNT + 2) };
         }
         &Action::CCall { stub, regs, errno } => {
             let host = &V::api().host;
