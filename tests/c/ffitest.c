@@ -131,3 +131,8 @@ MS double ms_va_sum(int n, ...) {
   __builtin_ms_va_end(ap);
   return s;
 }
+
+/* A result far larger than any register set: returned through the hidden pointer. */
+typedef struct { unsigned char b[70000]; } huge;
+huge huge_make(unsigned char c) { huge r; memset(r.b, c, sizeof r.b); r.b[69999] = 7; return r; }
+MS huge ms_huge_make(unsigned char c) { huge r; memset(r.b, c, sizeof r.b); r.b[0] = 9; return r; }

@@ -29,6 +29,8 @@ dpoint ms_dpoint_scale(dpoint, double) __attribute__((ms_abi));
 long ms_big3_sum(big3) __attribute__((ms_abi));
 big3 ms_big3_make(long, long, long) __attribute__((ms_abi));
 double ms_va_sum(int, ...) __attribute__((ms_abi));
+typedef struct { unsigned char b[70000]; } huge;
+huge ms_huge_make(unsigned char) __attribute__((ms_abi));
 ]]
 
 H.eq(lib.packed_sum(ffi.new("packed", 3, 40)), 43, "packed struct (misaligned member: passed in memory)")
@@ -41,6 +43,8 @@ local d = lib.ms_dpoint_scale(ffi.new("dpoint", 1, 2), 3)
 H.eq(d.y, 6, "ms_abi 16-byte struct by reference, result through a hidden pointer")
 H.eq(tonumber(lib.ms_big3_sum(ffi.new("big3", 1, 2, 3))), 321, "ms_abi 24-byte struct by reference")
 H.eq(tonumber(lib.ms_big3_make(4, 5, 6).b), 5, "ms_abi struct result through a hidden pointer")
+local hg = lib.ms_huge_make(5)
+H.eq(hg.b[0] * 1000 + hg.b[69999], 9005, "ms_abi 70,000-byte struct result")
 H.eq(lib.ms_va_sum(3, 1.5, 2, 3.5), 7, "ms_abi varargs (doubles in both registers)")
 H.eq(lib.ms_va_sum(6, 1, 2, 3, 4, 5, 6), 21, "ms_abi varargs on the stack")
 

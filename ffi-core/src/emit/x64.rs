@@ -549,7 +549,13 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
             call!(t_pushinteger);
         }
         RetKind::Bool => {
-            dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + SLOT_RESULT] ; and esi, 1);
+            // Any non-zero byte is true, as C reads a `bool` it did not write itself.
+            dynasm!(ops
+                ; .arch x64
+                ; xor esi, esi
+                ; cmp BYTE [rsp + SLOT_RESULT], 0
+                ; setne sil
+            );
             call!(t_pushboolean);
         }
         RetKind::F32 => {

@@ -94,6 +94,9 @@ const PHASE_COPY: u8 = 101;
 /// upvalue).
 const PHASE_RESULT_CLOSURE: u8 = 110;
 const PHASE_COPY_CLOSURE: u8 = 111;
+/// The phase after the result cdata of a hidden-pointer result was made (it is on top).
+const PHASE_HIDDEN: u8 = 102;
+const PHASE_HIDDEN_CLOSURE: u8 = 112;
 
 /// Where each part of a planned call lives in the scratch memory.
 struct Layout {
@@ -110,7 +113,9 @@ impl Layout {
         let stack = core::mem::size_of::<CallRegs>().div_ceil(16) * 16;
         let copies = stack + plan.stack_bytes as usize;
         let ret = copies + plan.copy_bytes as usize;
-        let temp = ret + r16(plan.ret_size as usize);
+        // A hidden-pointer result is written straight into its cdata.
+        let ret_bytes = if matches!(plan.ret, RetPlan::Hidden(_)) { 0 } else { plan.ret_size };
+        let temp = ret + r16(ret_bytes as usize);
         let widest = plan.args.iter().map(|a| a.size as usize).max().unwrap_or(0);
         Layout { stack, copies, ret, temp, end: temp + r16(widest.max(16)) }
     }
@@ -192,8 +197,43 @@ pub(crate) unsafe fn start<V: Vm>(
         fty
     };
     let plan = plan_for(frame, key, nfixed)?;
+    if let RetPlan::Hidden(_) = plan.ret {
+        // The callee writes the result through a pointer: make the result cdata first
+        // and pass its payload (the object stays on the stack above the arguments).
+        let u = frame.types().unqualified(plan.ret_ty);
+        let closure = base == 1;
+        return Ok(Outcome::Then(
+            Action::NewCdata {
+                ty: u,
+                size: plan.ret_size as usize,
+                align: plan.ret_align as usize,
+                nelem: 0,
+            },
+            Next::Resume(Step {
+                phase: if closure { PHASE_HIDDEN_CLOSURE } else { PHASE_HIDDEN },
+                ty: key,
+            }),
+        ));
+    }
+    // SAFETY: the caller's contract.
+    unsafe { marshal(frame, &plan, key, addr, base, None) }
+}
+
+/// Converts the arguments into the scratch as `plan` says and asks `run` for the call;
+/// `result` is the payload of the result cdata for a hidden-pointer result.
+///
+/// # Safety
+/// As for [`start`].
+unsafe fn marshal<V: Vm>(
+    frame: &mut Frame<V>,
+    plan: &CallPlan,
+    key: CTypeId,
+    addr: usize,
+    base: c_int,
+    result: Option<*mut u8>,
+) -> Result<Outcome, Raise> {
     let stub = stub_for::<V>(frame, plan.abi)?;
-    let layout = Layout::of(&plan);
+    let layout = Layout::of(plan);
     if layout.end > SCRATCH_BYTES {
         return Err(Error::new("NYI: C call with more than 4 KiB of arguments").into());
     }
@@ -251,7 +291,7 @@ pub(crate) unsafe fn start<V: Vm>(
         }
     }
     if let RetPlan::Hidden(g) = plan.ret {
-        regs.gpr[g as usize] = ret_buf.as_ptr() as u64;
+        regs.gpr[g as usize] = result.unwrap_or(ret_buf.as_mut_ptr()) as u64;
     }
     regs.target = addr as u64;
     regs.nsse = plan.sses as u64;
@@ -397,6 +437,7 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     };
     // Step 0 planned the call: the function cdata tells its declared parameters.
     let closure = step.phase >= PHASE_RESULT_CLOSURE;
+    // (PHASE_HIDDEN_CLOSURE and PHASE_COPY_CLOSURE are above PHASE_RESULT_CLOSURE too.)
     let at_fn = if closure { frame.stack.upvalue(FUNCTION_UPVALUE) } else { 1 };
     let nfixed = match frame.cdata(at_fn) {
         Some(cd) => {
@@ -410,6 +451,21 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
         None => 0,
     };
     let plan = plan_for(frame, step.ty, nfixed)?;
+    if step.phase == PHASE_HIDDEN || step.phase == PHASE_HIDDEN_CLOSURE {
+        let Some(result) = frame.cdata(-1).map(|c| c.payload()) else {
+            return Err(Error::new("internal error in ffi (result cdata)").into());
+        };
+        let Some(addr) = frame.cdata(at_fn).and_then(|cd| {
+            let tt = frame.types();
+            let (ty, p) = cd.data(tt);
+            callable(tt, ty, p).map(|(_, a)| a)
+        }) else {
+            return Err(Error::new("internal error in ffi (function cdata)").into());
+        };
+        let base = if closure { 1 } else { 2 };
+        // SAFETY: the caller's contract; the result cdata stays on the stack.
+        return unsafe { marshal(frame, &plan, step.ty, addr, base, Some(result)) };
+    }
     let layout = Layout::of(&plan);
     let (regs, area) = scratch_parts(scratch, &layout);
     let ret = &mut area[layout.ret - layout.stack..layout.temp - layout.stack];
@@ -426,7 +482,8 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     }
     match &plan.ret {
         RetPlan::Void => return Ok(Outcome::Return(0)),
-        RetPlan::Hidden(_) => {}
+        // The result cdata made before the call is on top.
+        RetPlan::Hidden(_) => return Ok(Outcome::Return(1)),
         RetPlan::Value(pieces) => {
             for p in pieces {
                 let w = result_bytes(regs, p.loc);

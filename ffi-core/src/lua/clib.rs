@@ -2,7 +2,7 @@
 //! `doc/ext_ffi_api.html`, "ffi.C" and "ffi.load").
 //!
 //! ```text
-//!   namespace: table { [1] = owner,                  metatable (shared by all)
+//!   namespace: table { [OWNER_KEY] = owner,          metatable (shared by all)
 //!                      name = call closure, ... }    ├─ __index    = clib_index (a miss)
 //!                                                    └─ __newindex = clib_newindex
 //!   owner: userdata { handle, owned }                metatable (shared by all)
@@ -40,6 +40,14 @@ pub(crate) struct Namespace {
     handle: *mut c_void,
     /// Whether the owner closes it when collected (`ffi.load`; not `ffi.C`).
     owned: bool,
+}
+
+/// The key under which a namespace table holds its owner (a light userdata: no Lua code
+/// can name it by accident, and names are strings).
+static OWNER_KEY: u8 = 0;
+
+fn owner_key() -> *mut c_void {
+    &OWNER_KEY as *const u8 as *mut c_void
 }
 
 /// Registry key of the table of shared namespace parts: `[1]` the namespaces'
@@ -82,7 +90,7 @@ pub(crate) unsafe fn store_parts(lua: Lua) {
 pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) {
     // Each step's stack effect is in its comment; the caller's contract covers them all.
     // SAFETY: a free slot -> [ns]
-    unsafe { lua.createtable(1, 8) };
+    unsafe { lua.createtable(0, 9) };
     // SAFETY: -> [ns owner]
     let owner =
         unsafe { lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) } as *mut Namespace;
@@ -102,8 +110,12 @@ pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) 
     unsafe { lua.setmetatable(-4) };
     // SAFETY: -> [ns owner]
     unsafe { lua.pop(1) };
-    // SAFETY: ns[1] = owner -> [ns]
-    unsafe { lua.rawseti(-2, 1) };
+    // SAFETY: -> [ns owner key]
+    unsafe { lua.pushlightuserdata(owner_key()) };
+    // SAFETY: -> [ns key owner]
+    unsafe { lua.insert(-2) };
+    // SAFETY: ns[key] = owner -> [ns]
+    unsafe { lua.rawset(-3) };
     // With its __gc set, the owner closes the handle from here on.
     // SAFETY: `owner` is the block made above, kept alive by the namespace.
     unsafe { owner.write(Namespace { handle, owned }) };
@@ -111,13 +123,15 @@ pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) 
 
 /// The library handle of the namespace table at `idx`.
 fn namespace_handle<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<*mut c_void, Raise> {
+    let idx = frame.stack.absolute(idx);
     frame.stack.reserve(1)?;
-    frame.stack.raw_geti(idx, 1);
+    frame.stack.push_light(owner_key());
+    frame.stack.raw_get(idx);
     let block = frame.stack.userdata_block(-1);
     frame.stack.pop(1);
     match block {
         Some((p, len)) if len >= core::mem::size_of::<Namespace>() => {
-            // SAFETY: slot 1 of a namespace table is its owner, made by `push_namespace`
+            // SAFETY: a namespace table's owner entry is made by `push_namespace`
             // (a userdata of this size only comes from there or from other code, and
             // only namespaces have these metamethods).
             Ok(unsafe { (*(p as *const Namespace)).handle })
@@ -177,7 +191,8 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
             // its namespace is gone keeps the library loaded (LuaJIT unloads it).
             frame.stack.set_top(3);
             frame.stack.reserve(1)?;
-            frame.stack.raw_geti(1, 1);
+            frame.stack.push_light(owner_key());
+            frame.stack.raw_get(1);
             return Ok(Outcome::Then(
                 Action::CallClosure { f, cdata: 3, owner: 4 },
                 Next::Resume(Step::phase(2)),
@@ -194,7 +209,7 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
         }
         _ => {}
     }
-    let name = symbol_name(frame, "index")?;
+    let name = symbol_name(frame, "__index")?;
     let handle = namespace_handle(frame, 1)?;
     let tt = frame.types();
     match tt.lookup(&name) {
@@ -226,7 +241,7 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
 
 /// `ns.name = v` (the namespace at 1): writes an extern variable.
 pub(crate) fn newindex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let name = symbol_name(frame, "newindex")?;
+    let name = symbol_name(frame, "__newindex")?;
     let handle = namespace_handle(frame, 1)?;
     match frame.types().lookup(&name) {
         Some(Symbol::Var { ty, asm }) => {

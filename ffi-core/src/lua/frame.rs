@@ -879,6 +879,11 @@ pub(crate) unsafe fn run_with<V: Vm>(
     // SAFETY: upvalue CONTEXT of every ffi closure is the context cell (a light userdata
     // that lives until the end of lua_close).
     let cell = unsafe { lua.touserdata(lua.upvalue(upvalues::CONTEXT)) } as *const ContextCell;
+    if cell.is_null() {
+        // Only `debug.setupvalue` can get here (an upvalue replaced by a non-userdata).
+        // SAFETY: this frame owns nothing.
+        unsafe { closed(lua) }
+    }
     // SAFETY: the cell is the registry userdata `open` made; it outlives the call.
     let Some(ctx) = NonNull::new(unsafe { (*cell).ctx }) else {
         // SAFETY: this frame owns nothing.

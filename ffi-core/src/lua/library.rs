@@ -461,10 +461,12 @@ pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise>
     let Some(c) = frame.cdata(1).filter(|c| !c.is_ctype()) else {
         return Err(expected(frame, 1, "gc", "cdata"));
     };
-    // Only pointers and aggregates take finalisers, as in LuaJIT.
+    // Only pointers and aggregates take finalisers, as in LuaJIT (a function symbol,
+    // which is a C closure here, is refused with them: a finaliser is set through the
+    // object's metatable, and a function's metatable is shared by every function).
     let k = frame.types().get(c.ty()).kind;
-    if !matches!(k, Kind::Ptr(_) | Kind::Ref(_) | Kind::Struct(_) | Kind::Array(..) | Kind::Func(_))
-    {
+    let userdata = frame.stack.type_of(1) == LuaType::Userdata;
+    if !userdata || !matches!(k, Kind::Ptr(_) | Kind::Ref(_) | Kind::Struct(_) | Kind::Array(..)) {
         return Err(bad_arg(1, "gc", "invalid C type"));
     }
     let t = frame.stack.type_of(2);
@@ -478,7 +480,8 @@ pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise>
 /// `ffi.errno([newerr])`.
 pub(crate) fn errno<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let old = frame.ctx().errno;
-    if frame.stack.type_of(1) > LuaType::Nil {
+    // Any argument, nil included, is the new value (LuaJIT: `nil` is a bad argument).
+    if frame.stack.type_of(1) != LuaType::None {
         let v = int_arg(frame, 1, "errno")?;
         frame.ctx().errno = v;
     }
