@@ -136,3 +136,10 @@ MS double ms_va_sum(int n, ...) {
 typedef struct { unsigned char b[70000]; } huge;
 huge huge_make(unsigned char c) { huge r; memset(r.b, c, sizeof r.b); r.b[69999] = 7; return r; }
 MS huge ms_huge_make(unsigned char c) { huge r; memset(r.b, c, sizeof r.b); r.b[0] = 9; return r; }
+
+/* An ms_abi function reached through pointers whose convention is written last. */
+MS long ms_sum5(long a, long b, long c, long d, long e) { return a + 2*b + 3*c + 4*d + 5*e; }
+typedef long (*ms5_t)(long, long, long, long, long) __attribute__((ms_abi));
+ms5_t get_ms_sum5(void) { return ms_sum5; }
+struct ms_holder { long (*f)(long, long, long, long, long) __attribute__((ms_abi)); };
+void fill_ms_holder(struct ms_holder *h) { h->f = ms_sum5; }

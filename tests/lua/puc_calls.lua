@@ -31,6 +31,10 @@ big3 ms_big3_make(long, long, long) __attribute__((ms_abi));
 double ms_va_sum(int, ...) __attribute__((ms_abi));
 typedef struct { unsigned char b[70000]; } huge;
 huge ms_huge_make(unsigned char) __attribute__((ms_abi));
+typedef long (*ms5_t)(long, long, long, long, long) __attribute__((ms_abi));
+ms5_t get_ms_sum5(void);
+struct ms_holder { long (*f)(long, long, long, long, long) __attribute__((ms_abi)); };
+void fill_ms_holder(struct ms_holder *);
 ]]
 
 H.eq(lib.packed_sum(ffi.new("packed", 3, 40)), 43, "packed struct (misaligned member: passed in memory)")
@@ -43,6 +47,11 @@ local d = lib.ms_dpoint_scale(ffi.new("dpoint", 1, 2), 3)
 H.eq(d.y, 6, "ms_abi 16-byte struct by reference, result through a hidden pointer")
 H.eq(tonumber(lib.ms_big3_sum(ffi.new("big3", 1, 2, 3))), 321, "ms_abi 24-byte struct by reference")
 H.eq(tonumber(lib.ms_big3_make(4, 5, 6).b), 5, "ms_abi struct result through a hidden pointer")
+-- The convention written after a function-pointer declarator applies (as gcc does it).
+H.eq(tonumber(lib.get_ms_sum5()(1, 2, 3, 4, 5)), 55, "ms_abi function pointer typedef")
+local holder = ffi.new("struct ms_holder")
+lib.fill_ms_holder(holder)
+H.eq(tonumber(holder.f(5, 4, 3, 2, 1)), 35, "ms_abi function pointer struct field")
 local hg = lib.ms_huge_make(5)
 H.eq(hg.b[0] * 1000 + hg.b[69999], 9005, "ms_abi 70,000-byte struct result")
 H.eq(lib.ms_va_sum(3, 1.5, 2, 3.5), 7, "ms_abi varargs (doubles in both registers)")

@@ -350,13 +350,7 @@ impl<'a, 't> Parser<'a, 't> {
         let mut ty = ty;
         // A calling convention written after the declarator (`int f(int)
         // __attribute__((ms_abi));`) belongs to the declared function.
-        if let Kind::Func(fid) = self.t.get(ty).kind {
-            let def = self.t.func(fid);
-            if a.conv != crate::ctype::CallConv::Default && def.conv != a.conv {
-                let (ret, params, variadic) = (def.ret, def.params.clone(), def.variadic);
-                ty = self.t.func_type_from(ret, &params, variadic, a.conv);
-            }
-        }
+        ty = self.apply_conv(ty, a.conv);
         if a.mode.is_some() || a.vector_size.is_some() {
             ty = self.apply_mode(ty, a)?;
         }
@@ -365,6 +359,33 @@ impl<'a, 't> Parser<'a, 't> {
             ty = self.t.intern_kind(t.kind, t.qual, a.align)?;
         }
         Ok(ty)
+    }
+
+    /// `ty` with calling convention `conv` when it is a function, or a pointer to one,
+    /// still of the default convention (a convention attribute written after the
+    /// declarator: `typedef int (*cb)(int) __attribute__((ms_abi));`, as gcc applies it).
+    pub(crate) fn apply_conv(&mut self, ty: CTypeId, conv: crate::ctype::CallConv) -> CTypeId {
+        use crate::ctype::CallConv;
+        if conv == CallConv::Default {
+            return ty;
+        }
+        let t = *self.t.get(ty);
+        match t.kind {
+            Kind::Func(fid) if self.t.func(fid).conv == CallConv::Default => {
+                let def = self.t.func(fid);
+                let (ret, params, variadic) = (def.ret, def.params.clone(), def.variadic);
+                self.t.func_type_from(ret, &params, variadic, conv)
+            }
+            Kind::Ptr(to) if matches!(self.t.get(to).kind, Kind::Func(_)) => {
+                let f = self.apply_conv(to, conv);
+                if f == to {
+                    return ty;
+                }
+                let p = self.t.ptr_to(f);
+                self.t.qualified(p, t.qual)
+            }
+            _ => ty,
+        }
     }
 
     fn apply_mode(&mut self, ty: CTypeId, a: &Attrs) -> Result<CTypeId, Error> {

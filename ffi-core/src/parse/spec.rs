@@ -580,9 +580,9 @@ impl Parser<'_, '_> {
                 if name.is_none() && width.is_none() {
                     return Err(self.err_expected("<identifier>"));
                 }
-                let mut fty = ty;
+                let mut fty = self.apply_conv(ty, fa.conv);
                 if fa.mode.is_some() || fa.vector_size.is_some() {
-                    fty = self.apply_mode(ty, &fa)?;
+                    fty = self.apply_mode(fty, &fa)?;
                 }
                 let t = self.t.get(fty);
                 let unsized_array =
