@@ -33,6 +33,8 @@ int isdigit(int);
 double ldexp(double, int);
 float sqrtf(float);
 complex double cexp(complex double);
+void qsort(void *, size_t, size_t, int (*)(const void *, const void *));
+int strcmp(const char *, const char *);
 double creal(complex double);
 ]]
 local C = ffi.C
@@ -130,7 +132,13 @@ local fp = ffi.cast("int (*)(int)", C.abs)
 H.eq(fp(-3), 3, "calling a function pointer cast from a function")
 H.eq(tonumber(ffi.cast("size_t (*)(const char *)", C.strlen)("four")), 4, "calling a cast function pointer")
 
+-- A C function passes for a function pointer with the same number of parameters
+-- (LuaJIT compares nothing else).
+H.ok(pcall(C.qsort, nil, 0, 8, C.strcmp), "strcmp as a qsort comparator")
+H.raises("cannot convert 'int (*)()' to 'int (*)()'", C.qsort, nil, 0, 8, C.abs)
+
 -- Errors.
+H.raises("bad argument #1 to 'abs'", function() local x = C.abs("x"); return x end)
 H.raises("undefined symbol: errors_declared_but_missing", function() return C.errors_declared_but_missing end)
 H.raises("missing declaration for symbol 'not_declared_anywhere'", function() return C.not_declared_anywhere end)
 H.raises("wrong number of arguments for function call", function() return C.abs() end)

@@ -255,7 +255,9 @@ unsafe fn marshal<V: Vm>(
         match unsafe { convert::to_c(frame, idx, a.ty, temp.as_mut_ptr(), Mode::Implicit) } {
             Ok(()) => {}
             Err(Raise::Message(e)) => {
-                let m = format!("bad argument #{} to '?' ({})", i + 1, e.message());
+                // LuaJIT names the function as the calling code did ('?' for none).
+                let name = frame.stack.running_name().unwrap_or_else(|| "?".into());
+                let m = format!("bad argument #{} to '{name}' ({})", i + 1, e.message());
                 return Err(Error::new(m).into());
             }
             Err(e) => return Err(e),

@@ -34,7 +34,14 @@ pub(crate) fn deref_ty(tt: &CTypeTable, ty: CTypeId) -> CTypeId {
 /// The C type name LuaJIT shows for a Lua value in "cannot convert" messages.
 pub(crate) fn value_name<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> String {
     if let Some(c) = frame.cdata(idx) {
-        return frame.types().repr(c.named_type());
+        let tt = frame.types();
+        let ty = c.named_type();
+        // A function converts as a pointer to it, and LuaJIT names it so.
+        if !c.is_ctype() && matches!(tt.get(ty).kind, Kind::Func(_)) {
+            let p = tt.ptr_to(ty);
+            return tt.repr(p);
+        }
+        return tt.repr(ty);
     }
     let t = frame.stack.type_of(idx);
     // LuaJIT names a Lua boolean by the C type it converts through.
@@ -87,6 +94,9 @@ pub(crate) fn same_unqualified(tt: &CTypeTable, a: CTypeId, b: CTypeId) -> bool 
             void || (pp.qual == qq.qual && same_unqualified(tt, p, q))
         }
         (Kind::Array(e1, _), Kind::Array(e2, _)) => same_unqualified(tt, e1, e2),
+        // Functions: LuaJIT compares only their number of fixed parameters (structural
+        // equality is NYI there), so `strcmp` passes for any two-parameter comparator.
+        (Kind::Func(f1), Kind::Func(f2)) => tt.func(f1).params.len() == tt.func(f2).params.len(),
         (k1, k2) => k1 == k2,
     }
 }

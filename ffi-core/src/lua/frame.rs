@@ -593,6 +593,31 @@ impl<V: Vm> FrameStack<V> {
         true
     }
 
+    /// The name the calling code used for the running function (`lua_getinfo`'s `"n"`:
+    /// a local, global, field or method name), if it has one.
+    pub fn running_name(&self) -> Option<alloc::string::String> {
+        // Room for any version's `lua_Debug` (at most about 200 bytes); `name` is its
+        // second field in every version, at byte offset 8 on 64-bit targets.
+        let mut ar = [0u64; 64];
+        let p = ar.as_mut_ptr() as *mut c_void;
+        // SAFETY: a live state; `ar` is a writable buffer larger than lua_Debug.
+        if unsafe { self.raw().getstack(0, p) } == 0 {
+            return None;
+        }
+        // SAFETY: as above, `ar` filled by lua_getstack; "n" pushes nothing.
+        if unsafe { self.raw().getinfo(c"n".as_ptr(), p) } == 0 {
+            return None;
+        }
+        let name = ar[1] as *const c_char;
+        if name.is_null() {
+            return None;
+        }
+        // SAFETY: lua_getinfo left a NUL-terminated name owned by the state (an interned
+        // string that the calling code holds) at `name`.
+        let s = unsafe { core::ffi::CStr::from_ptr(name) };
+        Some(alloc::string::String::from_utf8_lossy(s.to_bytes()).into_owned())
+    }
+
     /// The raw state (for the call thunks' probe of the VM's stack layout).
     pub fn lua_state(&self) -> *mut lua_State {
         self.l

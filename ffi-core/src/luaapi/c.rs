@@ -43,6 +43,8 @@ macro_rules! __lua_c_list {
             [x x x x x] lua_touserdata = lua_touserdata: fn(c_int) -> *mut c_void;
             [x x x x x] lua_tocfunction = lua_tocfunction: fn(c_int) -> Option<CFunction>;
             [x x x x x] lua_getupvalue = lua_getupvalue: fn(c_int, c_int) -> *const c_char;
+            [x x x x x] lua_getstack = lua_getstack: fn(c_int, *mut c_void) -> c_int;
+            [x x x x x] lua_getinfo = lua_getinfo: fn(*const c_char, *mut c_void) -> c_int;
             [x x x x x] lua_rawequal = lua_rawequal: fn(c_int, c_int) -> c_int;
             [x x x x x] lua_pushnil = lua_pushnil: fn();
             [x x x x x] lua_pushnumber = lua_pushnumber: fn(f64);

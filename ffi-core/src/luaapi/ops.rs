@@ -148,6 +148,11 @@ lua_ops! {
     /// `lua_getupvalue`: pushes upvalue `n` of the function at `func` (quiet for C
     /// closures: their upvalues have no names to intern).
     quiet getupvalue(func: c_int, n: c_int) -> *const c_char = lua_getupvalue;
+    /// `lua_getstack`: fills the `lua_Debug` at `ar` for call level `level`.
+    quiet getstack(level: c_int, ar: *mut c_void) -> c_int = lua_getstack;
+    /// `lua_getinfo` (quiet for options that push nothing and collect no lines, such as
+    /// `"n"`).
+    quiet getinfo(what: *const c_char, ar: *mut c_void) -> c_int = lua_getinfo;
     /// `lua_rawlen` (5.1: `lua_objlen`). Quiet for strings, tables and userdata (5.1
     /// converts a number to a string in place).
     quiet rawlen(idx: c_int) -> usize = lua_rawlen, 501 => c lua_objlen;
