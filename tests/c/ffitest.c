@@ -143,3 +143,8 @@ typedef long (*ms5_t)(long, long, long, long, long) __attribute__((ms_abi));
 ms5_t get_ms_sum5(void) { return ms_sum5; }
 struct ms_holder { long (*f)(long, long, long, long, long) __attribute__((ms_abi)); };
 void fill_ms_holder(struct ms_holder *h) { h->f = ms_sum5; }
+
+/* A bitfield inside a nested struct: the second eightbyte is INTEGER. */
+struct bf_inner { unsigned a : 8, b : 4; };
+struct bf_outer { double d; struct bf_inner in; };
+unsigned bf_sum(struct bf_outer s) { return (unsigned)s.d + s.in.a * 10 + s.in.b * 1000; }

@@ -34,6 +34,8 @@ double ldexp(double, int);
 float sqrtf(float);
 complex double cexp(complex double);
 void qsort(void *, size_t, size_t, int (*)(const void *, const void *));
+size_t strlen_ref(const char &s) __asm__("strlen");
+char &strchr_ref(const char *, int) __asm__("strchr");
 int strcmp(const char *, const char *);
 double creal(complex double);
 ]]
@@ -94,6 +96,14 @@ H.eq(C.memcmp("abc", "abd", 3) < 0, true, "strings pass as const char *")
 H.eq(C.strchr("hello", 0x6c) ~= nil, true, "a pointer result is a cdata")
 H.eq(ffi.string(C.strchr("hello", 0x6c)), "llo", "a pointer result points into the string")
 H.eq(tonumber(ffi.cast("intptr_t", C.strchr("hello", 0x7a))), 0, "a NULL result is a NULL pointer cdata")
+
+-- References: a reference parameter passes the address, a reference result is a
+-- reference cdata.
+H.eq(tonumber(C.strlen_ref(ffi.new("char[6]", "hello"))), 5, "a reference parameter")
+local hello = "hello"
+local r = C.strchr_ref(hello, 108)
+H.eq(ffi.typeof(r), ffi.typeof("char &"), "a reference result")
+H.eq(tonumber(r), 108, "it refers to the found byte")
 
 -- Varargs: numbers as double, strings as const char *, cdata by their type.
 local n = C.snprintf(buf, 16, "%g|%s|%d", 2.5, "ab", ffi.new("int", 42))

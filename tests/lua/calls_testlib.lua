@@ -54,6 +54,9 @@ double nested_sum(nested);
 long struct_after_five(long, long, long, long, long, big3, point, long);
 typedef struct { unsigned char b[70000]; } huge;
 huge huge_make(unsigned char);
+struct bf_inner { unsigned a : 8, b : 4; };
+struct bf_outer { double d; struct bf_inner in; };
+unsigned bf_sum(struct bf_outer s);
 complex double cplx_mul(complex double, complex double);
 complex float cplxf_conj(complex float);
 double va_sum(int, ...);
@@ -124,6 +127,7 @@ H.eq(lib.arr3_sum(ffi.new("arr3", {{1, 2, 3}})), 321, "struct with an array insi
 H.eq(lib.nested_sum(ffi.new("nested", {{1, 2}, 0.5})), 3.5, "nested struct")
 H.eq(tonumber(lib.struct_after_five(1, 2, 3, 4, 5, ffi.new("big3", 6, 7, 8), ffi.new("point", 9, 10), 11)), 66,
   "a struct after the registers are used, and arguments after it")
+H.eq(lib.bf_sum(ffi.new("struct bf_outer", { 2, { 5, 3 } })), 3052, "bitfields in a nested struct (INTEGER eightbyte)")
 local hg = lib.huge_make(42)
 H.eq(hg.b[0] + hg.b[69998] * 1000 + hg.b[69999] * 1000000, 7042042, "a 70,000-byte struct result")
 H.raises("cannot convert 'struct", function() return lib.point_add(ffi.new("dpoint"), ffi.new("point")) end)

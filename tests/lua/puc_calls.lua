@@ -64,6 +64,14 @@ H.eq(type(ffi.C.abs), "function", "a namespace function is a Lua C function")
 H.eq(tostring(ffi.typeof(ffi.C.abs)), "ctype<int ()>", "ffi.typeof of it is the function's ctype")
 H.ok(ffi.istype("int (*)(int)", ffi.cast("int (*)(int)", ffi.C.abs)), "it casts to a function pointer")
 
+-- A namespace's library owner is a userdata entry; putting something else there makes
+-- lookups fail cleanly (never a bogus library handle).
+local z = ffi.load(path)
+for k in pairs(z) do
+  if type(k) == "userdata" then z[k] = ffi.new("char[32]") end
+end
+H.raises("namespace expected", function() return z.ms_add_int end)
+
 local null = ffi.cast("int (*)(int)", 0)
 H.raises("attempt to call a NULL function pointer", function() return null(1) end)
 H.eq(lib.ms_add_int(1, 1), 2, "calls work after the error")

@@ -194,6 +194,8 @@ pub(crate) fn passable(tt: &CTypeTable, ty: CTypeId, what: &str) -> Result<(u32,
         Kind::Array(..) | Kind::Func(_) | Kind::Void => {
             return Err(Error::new(format!("cannot pass '{}' by value", tt.repr(ty))))
         }
+        // A reference travels as the address it holds.
+        Kind::Ref(_) => return Ok((8, 8)),
         _ => {}
     }
     match t.size {
@@ -204,7 +206,7 @@ pub(crate) fn passable(tt: &CTypeTable, ty: CTypeId, what: &str) -> Result<(u32,
 
 /// Rounds `n` up to a multiple of `to` (a power of two).
 pub(crate) fn round_up(n: u32, to: u32) -> u32 {
-    (n + to - 1) & !(to - 1)
+    n.saturating_add(to - 1) & !(to - 1)
 }
 
 #[cfg(test)]

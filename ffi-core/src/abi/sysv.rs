@@ -62,7 +62,11 @@ pub const SSES: u8 = 8;
 /// The classes of the eightbytes of a value of type `ty`, or `None` for MEMORY.
 /// An empty type gives an empty list.
 pub fn classify(tt: &CTypeTable, ty: CTypeId) -> Option<Vec<Class>> {
-    let size = tt.size_of(ty)?;
+    let size = match tt.get(ty).kind {
+        // A reference is passed as its address.
+        Kind::Ref(_) => 8,
+        _ => tt.size_of(ty)?,
+    };
     if size > 16 {
         return None;
     }
@@ -109,9 +113,11 @@ fn walk(tt: &CTypeTable, ty: CTypeId, at: u64, classes: &mut [Class]) -> bool {
     }
     match t.kind {
         Kind::Void => true,
-        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) | Kind::Ref(_) => {
+        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) => {
             mark(classes, at, t.size.unwrap_or(8), Class::Integer)
         }
+        // A reference is an address, whatever its referenced type's size.
+        Kind::Ref(_) => mark(classes, at, 8, Class::Integer),
         Kind::Float(FloatKind::LongDouble) | Kind::Complex(FloatKind::LongDouble) => false,
         Kind::Float(_) | Kind::Complex(_) => mark(classes, at, t.size.unwrap_or(8), Class::Sse),
         Kind::Vector(..) => {
@@ -138,7 +144,7 @@ fn walk(tt: &CTypeTable, ty: CTypeId, at: u64, classes: &mut [Class]) -> bool {
                 // Bitfields class their bytes INTEGER (zero-width ones take none).
                 Some(b) => {
                     b.width == 0 || {
-                        let start = f.offset * 8 + b.shift as u64;
+                        let start = (at + f.offset) * 8 + b.shift as u64;
                         let (lo, hi) = (start / 8, (start + b.width as u64).div_ceil(8));
                         mark(classes, lo, hi - lo, Class::Integer)
                     }
@@ -155,7 +161,8 @@ fn walk(tt: &CTypeTable, ty: CTypeId, at: u64, classes: &mut [Class]) -> bool {
 fn natural_align(tt: &CTypeTable, ty: CTypeId) -> u32 {
     match tt.get(ty).kind {
         Kind::Array(e, _) => natural_align(tt, e),
-        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) | Kind::Ref(_) => {
+        Kind::Ref(_) => 8,
+        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) => {
             tt.get(ty).size.unwrap_or(1) as u32
         }
         Kind::Float(FloatKind::Float) => 4,
@@ -196,7 +203,7 @@ pub fn plan(tt: &CTypeTable, def: &FuncDef, nfixed: usize) -> Result<CallPlan, E
         let (size, align) = passable(tt, ty, what)?;
         let on_stack = |stack: &mut u32| {
             let at = round_up(*stack, align.clamp(8, 16));
-            *stack = at + round_up(size, 8);
+            *stack = at.saturating_add(round_up(size, 8));
             at
         };
         let pass = match classify(tt, ty) {

@@ -193,3 +193,20 @@ fn long_double_is_nyi() {
     let e = plan(&tt, &def, 1, CallAbi::SysV).unwrap_err();
     assert!(e.message().contains("NYI"), "{}", e.message());
 }
+
+#[test]
+fn sysv_nested_bitfields_and_references() {
+    let pl = sysv(
+        "struct bi { unsigned a : 8, b : 4; }; struct bo { double d; struct bi in; }; void f(struct bo);",
+        "f",
+    );
+    assert_eq!(pl.args[0].pass, Pass::Value(vec![p(0, 8, Loc::Sse(0)), p(8, 8, Loc::Gpr(0))]));
+    let pl = sysv("char &f(const char &, double &);", "f");
+    assert_eq!(
+        pl.args[0].pass,
+        Pass::Value(vec![p(0, 8, Loc::Gpr(0))]),
+        "a reference is an address"
+    );
+    assert_eq!(pl.args[1].pass, Pass::Value(vec![p(0, 8, Loc::Gpr(1))]));
+    assert_eq!(pl.ret, RetPlan::Value(vec![p(0, 8, Loc::Gpr(0))]));
+}

@@ -120,7 +120,6 @@ pub fn plan(tt: &CTypeTable, def: &FuncDef, nfixed: usize) -> Result<CallPlan, E
         .args
         .iter()
         .filter(|a| matches!(a.pass, Pass::Reference(_)))
-        .map(|a| a.size.div_ceil(16) * 16)
-        .sum();
+        .fold(0u32, |n, a| n.saturating_add(a.size.div_ceil(16) * 16));
     Ok(plan)
 }

@@ -316,7 +316,11 @@ unsafe fn marshal<V: Vm>(
 fn widen<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, temp: &mut [u8]) -> bool {
     use crate::cvalue::{ScalarKind, TypeClass};
     let tt = frame.types();
-    let class = TypeClass::of(tt, convert::deref_ty(tt, ty));
+    if matches!(tt.get(ty).kind, Kind::Ref(_)) {
+        // A reference travels as the address it holds.
+        return false;
+    }
+    let class = TypeClass::of(tt, ty);
     if let (TypeClass::Int(..) | TypeClass::Bool, Some(kind)) =
         (class, ScalarKind::from_class(class))
     {
@@ -497,7 +501,18 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     let ret = ret.as_ptr();
     let tt = frame.types();
     let rty = plan.ret_ty;
-    match tt.get(convert::deref_ty(tt, rty)).kind {
+    if let Kind::Ref(_) = tt.get(rty).kind {
+        // A reference result is the address returned, boxed as a reference cdata (as
+        // LuaJIT returns `cdata<char &>`).
+        // SAFETY: the result buffer holds the returned pointer (8 bytes).
+        let addr = unsafe { ret.cast::<usize>().read_unaligned() };
+        let u = tt.unqualified(rty);
+        return Ok(Outcome::Then(
+            Action::Box(super::cdata::Boxed::address(u, addr)),
+            Next::Return(1),
+        ));
+    }
+    match tt.get(rty).kind {
         Kind::Struct(_) | Kind::Vector(..) => {
             let u = tt.unqualified(rty);
             Ok(Outcome::Then(
@@ -564,7 +579,7 @@ unsafe fn closure_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcom
         return unsafe { resume(frame, step) };
     }
     let up = frame.stack.upvalue(FUNCTION_UPVALUE);
-    let Some(cd) = frame.cdata(up) else {
+    let Some(cd) = frame.cdata(up).filter(|c| !c.is_ctype()) else {
         return Err(Error::new("internal error in ffi (call closure)").into());
     };
     let tt = frame.types();
@@ -824,11 +839,15 @@ unsafe extern "C-unwind" fn push_agg_bytes<V: Vm>(
     // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
     let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
         as *const super::context::ContextCell;
-    // SAFETY: the cell lives until the end of lua_close.
-    let ctx = unsafe { (*cell).ctx };
+    // SAFETY: the cell lives until the end of lua_close (a replaced upvalue gives null).
+    let ctx = if cell.is_null() { core::ptr::null_mut() } else { unsafe { (*cell).ctx } };
     // SAFETY: the context lives while the cell points to it (a thunk runs only while it
     // does); only this helper uses it now.
-    let Some(ctx) = (unsafe { ctx.as_ref() }) else { return };
+    let Some(ctx) = (unsafe { ctx.as_ref() }) else {
+        // SAFETY: a free slot (the caller's contract): the thunk returns one value.
+        unsafe { lua.pushnil() };
+        return;
+    };
     let id = CTypeId::from_index(ty);
     let (size, align) = (ctx.types.size_of(id).unwrap_or(0) as usize, ctx.types.align_of(id));
     // SAFETY: `src` holds `size` <= 16 bytes (the caller's contract).
@@ -857,6 +876,10 @@ unsafe extern "C-unwind" fn cdata_arg_word<V: Vm>(
     // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
     let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
         as *const super::context::ContextCell;
+    if cell.is_null() {
+        // The upvalue was replaced (debug.setupvalue): the slow path reports it.
+        return 0;
+    }
     // SAFETY: the cell lives until the end of lua_close.
     let ctx = unsafe { (*cell).ctx };
     // SAFETY: the context lives while the cell points to it; no other reference to it

@@ -36,11 +36,17 @@ use core::ffi::{c_int, c_void};
 /// The payload of a namespace's owner userdata.
 #[repr(C)]
 pub(crate) struct Namespace {
+    /// [`NS_MAGIC`]: tells an owner from any other userdata Lua code could put in its
+    /// place (the owner entry of a namespace table is writable).
+    magic: u64,
     /// The host's library handle.
     handle: *mut c_void,
     /// Whether the owner closes it when collected (`ffi.load`; not `ffi.C`).
     owned: bool,
 }
+
+/// The first field of every namespace owner (a cdata block starts with its own magic).
+const NS_MAGIC: u64 = 0x4E53_5F46_4649_4C42;
 
 /// The key under which a namespace table holds its owner (a light userdata: no Lua code
 /// can name it by accident, and names are strings).
@@ -95,7 +101,9 @@ pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) 
     let owner =
         unsafe { lua.newuserdatauv(core::mem::size_of::<Namespace>(), 0) } as *mut Namespace;
     // SAFETY: the new block has room for a Namespace and is suitably aligned.
-    unsafe { owner.write(Namespace { handle: core::ptr::null_mut(), owned: false }) };
+    unsafe {
+        owner.write(Namespace { magic: NS_MAGIC, handle: core::ptr::null_mut(), owned: false })
+    };
     // SAFETY: -> [ns owner key]
     unsafe { lua.pushlightuserdata(parts_key()) };
     // SAFETY: -> [ns owner parts]
@@ -118,7 +126,18 @@ pub(crate) unsafe fn push_namespace(lua: Lua, handle: *mut c_void, owned: bool) 
     unsafe { lua.rawset(-3) };
     // With its __gc set, the owner closes the handle from here on.
     // SAFETY: `owner` is the block made above, kept alive by the namespace.
-    unsafe { owner.write(Namespace { handle, owned }) };
+    unsafe { owner.write(Namespace { magic: NS_MAGIC, handle, owned }) };
+}
+
+/// The owner in the userdata block `p` of `len` bytes, if it is one: exactly an owner's
+/// size and starting with [`NS_MAGIC`].
+fn owner_at(p: *mut u8, len: usize) -> Option<*mut Namespace> {
+    if len != core::mem::size_of::<Namespace>() {
+        return None;
+    }
+    // SAFETY: a full userdata block of `len` bytes (8-aligned) holds a u64 at its start.
+    let magic = unsafe { p.cast::<u64>().read() };
+    (magic == NS_MAGIC).then_some(p as *mut Namespace)
 }
 
 /// The library handle of the namespace table at `idx`.
@@ -129,14 +148,10 @@ fn namespace_handle<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<*mut c_vo
     frame.stack.raw_get(idx);
     let block = frame.stack.userdata_block(-1);
     frame.stack.pop(1);
-    match block {
-        Some((p, len)) if len >= core::mem::size_of::<Namespace>() => {
-            // SAFETY: a namespace table's owner entry is made by `push_namespace`
-            // (a userdata of this size only comes from there or from other code, and
-            // only namespaces have these metamethods).
-            Ok(unsafe { (*(p as *const Namespace)).handle })
-        }
-        _ => Err(Error::new("namespace expected").into()),
+    match block.and_then(|(p, len)| owner_at(p, len)) {
+        // SAFETY: `owner_at` checked the block's size and magic.
+        Some(ns) => Ok(unsafe { (*ns).handle }),
+        None => Err(Error::new("namespace expected").into()),
     }
 }
 
@@ -258,19 +273,23 @@ pub(crate) fn newindex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, 
     }
 }
 
-/// `__gc` of a namespace's owner: closes a library `ffi.load` opened.
+/// `__gc` of a namespace's owner: hands a library `ffi.load` opened to the context, which
+/// closes it when it is dropped (after every finaliser of `lua_close` for a host-owned
+/// context). Closing it here could unload code that a call closure still reaches: at
+/// `lua_close` finalisers run in any order, and a closure kept elsewhere keeps the owner
+/// only until then.
 pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    if let Some((block, len)) = frame.stack.userdata_block(1) {
-        if len >= core::mem::size_of::<Namespace>() {
-            let ns = block as *mut Namespace;
-            // SAFETY: namespace userdata start with a `Namespace`.
-            let ns = unsafe { &mut *ns };
-            let h = core::mem::replace(&mut ns.handle, core::ptr::null_mut());
-            if ns.owned && !h.is_null() {
-                // SAFETY: the handle came from `open_library`; it is taken out once.
-                unsafe { (V::api().host.lib_close)(h) };
-            }
-        }
+    let Some(ns) = frame.stack.userdata_block(1).and_then(|(p, len)| owner_at(p, len)) else {
+        return Ok(Outcome::Return(0));
+    };
+    // SAFETY: `owner_at` checked the block's size and magic.
+    let ns = unsafe { &mut *ns };
+    let h = core::mem::replace(&mut ns.handle, core::ptr::null_mut());
+    if ns.owned && !h.is_null() {
+        frame
+            .ctx()
+            .libraries
+            .push(super::context::OpenLibrary { handle: h, close: V::api().host.lib_close });
     }
     Ok(Outcome::Return(0))
 }

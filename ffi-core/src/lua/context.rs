@@ -48,6 +48,27 @@ pub(crate) struct Context {
     pub metatyped: TypeSet,
     /// Call plans, call stubs and code pages.
     pub calls: super::call::Calls,
+    /// Libraries whose namespaces were collected, closed when the context is dropped.
+    pub libraries: Vec<OpenLibrary>,
+}
+
+/// A library handle and the host function that closes it.
+pub(crate) struct OpenLibrary {
+    /// The handle.
+    pub handle: *mut c_void,
+    /// The host's `lib_close`.
+    pub close: unsafe extern "C" fn(*mut c_void),
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        for l in self.libraries.drain(..) {
+            // SAFETY: each handle came from the host's `lib_open`, and nothing can call
+            // into it any more: the context (and with it the code of every call thunk)
+            // is going away.
+            unsafe { (l.close)(l.handle) };
+        }
+    }
 }
 
 /// One entry of [`Context::recent_type_strings`].
@@ -74,6 +95,7 @@ impl Context {
             members: MemberCache::new(),
             metatyped: TypeSet::default(),
             calls: Default::default(),
+            libraries: Vec::new(),
         }
     }
 }
