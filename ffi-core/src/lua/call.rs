@@ -746,7 +746,12 @@ fn thunk_spec<V: Vm>(frame: &mut Frame<V>, fty: CTypeId, addr: usize) -> Option<
     let tt = frame.types();
     let Kind::Func(fid) = tt.get(fty).kind else { return None };
     let def = tt.func(fid).clone();
-    if def.variadic || abi::call_abi(tt, &def) != CallAbi::SysV || cfg!(not(target_arch = "x86_64"))
+    // The thunk is a SysV function itself (it takes `L` in rdi): SysV hosts only.
+    let host_sysv = tt.target().call_abi == CallAbi::SysV;
+    if def.variadic
+        || !host_sysv
+        || abi::call_abi(tt, &def) != CallAbi::SysV
+        || cfg!(not(target_arch = "x86_64"))
     {
         return None;
     }

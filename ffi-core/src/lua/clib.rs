@@ -286,10 +286,17 @@ pub(crate) fn gc<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise>
     let ns = unsafe { &mut *ns };
     let h = core::mem::replace(&mut ns.handle, core::ptr::null_mut());
     if ns.owned && !h.is_null() {
-        frame
-            .ctx()
-            .libraries
-            .push(super::context::OpenLibrary { handle: h, close: V::api().host.lib_close });
+        let close = V::api().host.lib_close;
+        let libraries = &mut frame.ctx().libraries;
+        if libraries.iter().any(|l| l.handle == h) {
+            // The loader counts references to a library and gives every load of it the
+            // same handle: the context already holds one, so this one can go now without
+            // unloading anything (and the list keeps one entry per library).
+            // SAFETY: a handle from the host's `lib_open`, released once.
+            unsafe { close(h) };
+        } else {
+            libraries.push(super::context::OpenLibrary { handle: h, close });
+        }
     }
     Ok(Outcome::Return(0))
 }
