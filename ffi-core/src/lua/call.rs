@@ -200,23 +200,18 @@ pub(crate) unsafe fn start<V: Vm>(
     if let RetPlan::Hidden(_) = plan.ret {
         // The callee writes the result through a pointer: make the result cdata first
         // and pass its payload (the object stays on the stack above the arguments).
-        let u = frame.types().unqualified(plan.ret_ty);
-        let closure = base == 1;
-        return Ok(Outcome::Then(
-            Action::NewCdata {
-                ty: u,
-                size: plan.ret_size as usize,
-                align: plan.ret_align as usize,
-                nelem: 0,
-            },
-            Next::Resume(Step {
-                phase: if closure { PHASE_HIDDEN_CLOSURE } else { PHASE_HIDDEN },
-                ty: key,
-            }),
-        ));
+        let phase = if base == 1 { PHASE_HIDDEN_CLOSURE } else { PHASE_HIDDEN };
+        return Ok(new_result(frame, &plan, Step { phase, ty: key }));
     }
     // SAFETY: the caller's contract.
     unsafe { marshal(frame, &plan, key, addr, base, None) }
+}
+
+/// Asks `run` for a new cdata of the plan's result type, then to resume at `next`.
+fn new_result<V: Vm>(frame: &mut Frame<V>, plan: &CallPlan, next: Step) -> Outcome {
+    let ty = frame.types().unqualified(plan.ret_ty);
+    let (size, align) = (plan.ret_size as usize, plan.ret_align as usize);
+    Outcome::Then(Action::NewCdata { ty, size, align, nelem: 0 }, Next::Resume(next))
 }
 
 /// Converts the arguments into the scratch as `plan` says and asks `run` for the call;
@@ -514,19 +509,8 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     }
     match tt.get(rty).kind {
         Kind::Struct(_) | Kind::Vector(..) => {
-            let u = tt.unqualified(rty);
-            Ok(Outcome::Then(
-                Action::NewCdata {
-                    ty: u,
-                    size: plan.ret_size as usize,
-                    align: plan.ret_align as usize,
-                    nelem: 0,
-                },
-                Next::Resume(Step {
-                    phase: if closure { PHASE_COPY_CLOSURE } else { PHASE_COPY },
-                    ty: step.ty,
-                }),
-            ))
+            let phase = if closure { PHASE_COPY_CLOSURE } else { PHASE_COPY };
+            Ok(new_result(frame, &plan, Step { phase, ty: step.ty }))
         }
         // SAFETY: the buffer holds the result of type `rty`.
         _ => match unsafe { convert::to_lua(frame, rty, ret)? } {
