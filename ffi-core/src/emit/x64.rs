@@ -580,7 +580,6 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
     }
     dynasm!(ops
         ; .arch x64
-        ; done:
         ; add rsp, THUNK_FRAME
         ; pop r12
         ; pop rbx

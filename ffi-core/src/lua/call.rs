@@ -136,6 +136,15 @@ pub(crate) fn callable(
     Some((fty, unsafe { p.cast::<usize>().read_unaligned() }))
 }
 
+/// The function type and address of the function (or function-pointer) cdata at `idx`,
+/// if that is what it holds (a ctype object is not).
+pub(crate) fn function_at<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Option<(CTypeId, usize)> {
+    let cd = frame.cdata(idx).filter(|c| !c.is_ctype())?;
+    let tt = frame.types();
+    let (ty, p) = cd.data(tt);
+    callable(tt, ty, p)
+}
+
 /// The type a vararg value is passed as (LuaJIT's promotions: numbers as `double`,
 /// strings as `const char *`, booleans as `bool`, `float` cdata as `double`, arrays and
 /// references as pointers to their element, structs and functions as pointers to them,
@@ -440,28 +449,17 @@ pub(crate) unsafe fn resume<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<O
     let closure = step.phase >= PHASE_RESULT_CLOSURE;
     // (PHASE_HIDDEN_CLOSURE and PHASE_COPY_CLOSURE are above PHASE_RESULT_CLOSURE too.)
     let at_fn = if closure { frame.stack.upvalue(FUNCTION_UPVALUE) } else { 1 };
-    let nfixed = match frame.cdata(at_fn) {
-        Some(cd) => {
-            let tt = frame.types();
-            let (ty, p) = cd.data(tt);
-            match callable(tt, ty, p).map(|(f, _)| tt.get(f).kind) {
-                Some(Kind::Func(fid)) => tt.func(fid).params.len(),
-                _ => 0,
-            }
-        }
-        None => 0,
+    let Some((fty, addr)) = function_at(frame, at_fn) else {
+        return Err(Error::new("internal error in ffi (function cdata)").into());
+    };
+    let nfixed = match frame.types().get(fty).kind {
+        Kind::Func(fid) => frame.types().func(fid).params.len(),
+        _ => 0,
     };
     let plan = plan_for(frame, step.ty, nfixed)?;
     if step.phase == PHASE_HIDDEN || step.phase == PHASE_HIDDEN_CLOSURE {
         let Some(result) = frame.cdata(-1).map(|c| c.payload()) else {
             return Err(Error::new("internal error in ffi (result cdata)").into());
-        };
-        let Some(addr) = frame.cdata(at_fn).and_then(|cd| {
-            let tt = frame.types();
-            let (ty, p) = cd.data(tt);
-            callable(tt, ty, p).map(|(_, a)| a)
-        }) else {
-            return Err(Error::new("internal error in ffi (function cdata)").into());
         };
         let base = if closure { 1 } else { 2 };
         // SAFETY: the caller's contract; the result cdata stays on the stack.
@@ -563,13 +561,8 @@ unsafe fn closure_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcom
         return unsafe { resume(frame, step) };
     }
     let up = frame.stack.upvalue(FUNCTION_UPVALUE);
-    let Some(cd) = frame.cdata(up).filter(|c| !c.is_ctype()) else {
+    let Some((fty, addr)) = function_at(frame, up) else {
         return Err(Error::new("internal error in ffi (call closure)").into());
-    };
-    let tt = frame.types();
-    let (ty, p) = cd.data(tt);
-    let Some((fty, addr)) = callable(tt, ty, p) else {
-        return Err(Error::new("internal error in ffi (call closure type)").into());
     };
     // SAFETY: the caller's contract: a call closure's entry has scratch memory.
     unsafe { start(frame, fty, addr, 1) }
@@ -794,6 +787,28 @@ fn thunk_spec<V: Vm>(frame: &mut Frame<V>, fty: CTypeId, addr: usize) -> Option<
     Some(x64::ThunkSpec { target: addr, args, ret })
 }
 
+/// The context of the ffi closure running in `lua`, for the helpers generated code
+/// calls: `None` when its `CONTEXT` upvalue no longer holds the cell (replaced with
+/// `debug.setupvalue`) or the context was freed.
+///
+/// # Safety
+/// A live state running an ffi closure; no other reference to the context is live while
+/// the result is.
+unsafe fn helper_context<'a>(lua: Lua) -> Option<&'a mut super::context::Context> {
+    // SAFETY: upvalue CONTEXT of every ffi closure is the context cell (or, replaced,
+    // something that is not a full userdata: null).
+    let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
+        as *const super::context::ContextCell;
+    if cell.is_null() {
+        return None;
+    }
+    // SAFETY: the cell lives until the end of lua_close.
+    let ctx = unsafe { (*cell).ctx };
+    // SAFETY: the context lives while the cell points to it; the caller's contract
+    // excludes other references.
+    unsafe { ctx.as_mut() }
+}
+
 /// Fast-thunk helper: pushes a new cdata of type `ty` holding the 8 bytes `v` (a 64-bit
 /// integer or pointer result).
 ///
@@ -825,14 +840,9 @@ unsafe extern "C-unwind" fn push_agg_bytes<V: Vm>(
 ) {
     // SAFETY: the caller's contract: a live state of V's version in a call closure.
     let lua = unsafe { Lua::new::<V>(l) };
-    // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
-    let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
-        as *const super::context::ContextCell;
-    // SAFETY: the cell lives until the end of lua_close (a replaced upvalue gives null).
-    let ctx = if cell.is_null() { core::ptr::null_mut() } else { unsafe { (*cell).ctx } };
-    // SAFETY: the context lives while the cell points to it (a thunk runs only while it
-    // does); only this helper uses it now.
-    let Some(ctx) = (unsafe { ctx.as_ref() }) else {
+    // SAFETY: the caller's contract: a call closure running, nothing else using the
+    // context.
+    let Some(ctx) = (unsafe { helper_context(lua) }) else {
         // SAFETY: a free slot (the caller's contract): the thunk returns one value.
         unsafe { lua.pushnil() };
         return;
@@ -862,18 +872,9 @@ unsafe extern "C-unwind" fn cdata_arg_word<V: Vm>(
     use crate::cvalue::{ScalarKind, TypeClass};
     // SAFETY: the caller's contract: a live state of V's version in a call closure.
     let lua = unsafe { Lua::new::<V>(l) };
-    // SAFETY: upvalue CONTEXT of every ffi closure is the context cell.
-    let cell = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) }
-        as *const super::context::ContextCell;
-    if cell.is_null() {
-        // The upvalue was replaced (debug.setupvalue): the slow path reports it.
-        return 0;
-    }
-    // SAFETY: the cell lives until the end of lua_close.
-    let ctx = unsafe { (*cell).ctx };
-    // SAFETY: the context lives while the cell points to it; no other reference to it
-    // is live while a thunk runs its helper.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return 0 };
+    // SAFETY: the caller's contract: a call closure running, nothing else using the
+    // context. Without one (a replaced upvalue), the slow path reports the fault.
+    let Some(ctx) = (unsafe { helper_context(lua) }) else { return 0 };
     let tt = &mut ctx.types;
     // SAFETY: `idx` is an argument index of the thunk's frame.
     let Some(cd) = (unsafe { super::cdata::Cdata::get_raw(lua.stack(), idx, tt.len()) }) else {
@@ -889,19 +890,18 @@ unsafe extern "C-unwind" fn cdata_arg_word<V: Vm>(
         if !matches!(class, TypeClass::Int(..)) {
             return 0;
         }
-        let Some(kind) = ScalarKind::from_class(class) else { return 0 };
+        let (Some(from), Some(to)) =
+            (ScalarKind::from_class(class), ScalarKind::from_class(TypeClass::Int(size, signed)))
+        else {
+            return 0;
+        };
         // SAFETY: `p` holds a value of `sty`, an integer of this kind.
-        let n = unsafe { kind.load(p) }.to_i64();
-        // C's conversion to the parameter's width (the thunk passes 64-bit slots).
-        match (size, signed) {
-            (1, true) => n as i8 as i64 as u64,
-            (1, false) => n as u8 as u64,
-            (2, true) => n as i16 as i64 as u64,
-            (2, false) => n as u16 as u64,
-            (4, true) => n as i32 as i64 as u64,
-            (4, false) => n as u32 as u64,
-            _ => n as u64,
-        }
+        let n = unsafe { from.load(p) }.to_i64();
+        // C's conversion to the parameter's width: its low bytes, read back as the
+        // parameter's type (extended to the thunk's 64-bit slot).
+        let low = n.to_le_bytes();
+        // SAFETY: `low` holds 8 bytes, as many as any integer kind reads.
+        unsafe { to.load(low.as_ptr()) }.to_i64() as u64
     } else {
         let Kind::Ptr(to) = tt.get(CTypeId::from_index(what)).kind else { return 0 };
         match tt.get(sty).kind {

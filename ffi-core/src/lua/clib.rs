@@ -140,12 +140,18 @@ fn owner_at(p: *mut u8, len: usize) -> Option<*mut Namespace> {
     (magic == NS_MAGIC).then_some(p as *mut Namespace)
 }
 
-/// The library handle of the namespace table at `idx`.
-fn namespace_handle<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<*mut c_void, Raise> {
+/// Pushes the owner entry of the namespace table at `idx` (nil if it has none).
+fn push_owner<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<(), Raise> {
     let idx = frame.stack.absolute(idx);
     frame.stack.reserve(1)?;
     frame.stack.push_light(owner_key());
     frame.stack.raw_get(idx);
+    Ok(())
+}
+
+/// The library handle of the namespace table at `idx`.
+fn namespace_handle<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<*mut c_void, Raise> {
+    push_owner(frame, idx)?;
     let block = frame.stack.userdata_block(-1);
     frame.stack.pop(1);
     match block.and_then(|(p, len)| owner_at(p, len)) {
@@ -193,21 +199,14 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
     match step.phase {
         1 => {
             // The function cdata is at 3: make its call closure.
-            let Some(cd) = frame.cdata(3) else {
+            let Some((fty, addr)) = super::call::function_at(frame, 3) else {
                 return Err(Error::new("internal error in ffi (function cdata)").into());
-            };
-            let tt = frame.types();
-            let (ty, p) = cd.data(tt);
-            let Some((fty, addr)) = super::call::callable(tt, ty, p) else {
-                return Err(Error::new("internal error in ffi (function type)").into());
             };
             let f = super::call::closure_function(frame, fty, addr)?;
             // The namespace's owner (at 4) becomes an upvalue too: a function kept after
             // its namespace is gone keeps the library loaded (LuaJIT unloads it).
             frame.stack.set_top(3);
-            frame.stack.reserve(1)?;
-            frame.stack.push_light(owner_key());
-            frame.stack.raw_get(1);
+            push_owner(frame, 1)?;
             return Ok(Outcome::Then(
                 Action::CallClosure { f, cdata: 3, owner: 4 },
                 Next::Resume(Step::phase(2)),
