@@ -5,5 +5,6 @@
 //! the addresses of the Lua API functions it is handed.
 
 pub mod buffer;
+pub mod callback;
 pub mod memory;
 pub mod x64;

@@ -235,6 +235,9 @@ pub struct ThunkApi {
     pub errno_tls: Option<i32>,
     /// Where the state keeps `ffi.errno()`.
     pub errno_slot: usize,
+    /// Where the state records the `lua_State` and thread pointer of the C call running
+    /// (two words), for callbacks.
+    pub caller: usize,
     /// The slow path: a `lua_CFunction` that performs the same call generally.
     pub slow: usize,
     /// Where the Lua VM keeps the arguments, when a probe of the running VM confirmed it:
@@ -489,7 +492,17 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; mov rcx, QWORD api.errno_slot as i64
         ; mov ecx, [rcx]
         ; mov [r12], ecx
+        // The caller record: this state, on this thread.
+        ; mov rax, QWORD api.caller as i64
+        ; mov [rax], rbx
     );
+    if cfg!(target_os = "linux") {
+        // mov rcx, fs:[0] (the thread pointer, as `thread_pointer` reads it)
+        ops.extend([0x64, 0x48, 0x8b, 0x0c, 0x25, 0, 0, 0, 0]);
+    } else {
+        dynasm!(ops ; .arch x64 ; xor ecx, ecx);
+    }
+    dynasm!(ops ; .arch x64 ; mov [rax + 8], rcx);
     for i in 0..ngpr {
         let r = SYSV_GPRS[i as usize];
         dynasm!(ops ; .arch x64 ; mov Rq(r), [rsp + SLOT_GPR + 8 * i]);
@@ -711,6 +724,26 @@ fn errno_address(ops: &mut CodeBuffer, api: &ThunkApi) {
             ; call rax
             ; mov r12, rax
         ),
+    }
+}
+
+/// The calling thread's thread pointer (`fs:0`), which C calls record for callbacks
+/// (see `lua/callback.rs`); 0 where it is not read this way.
+#[inline(always)]
+pub fn thread_pointer() -> usize {
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    {
+        let tp: usize;
+        // SAFETY: reads the thread pointer (fs:0 holds its own address on x86-64 Linux);
+        // no memory is written.
+        unsafe {
+            core::arch::asm!("mov {}, fs:[0]", out(reg) tp, options(nostack, readonly, preserves_flags))
+        };
+        tp
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+    {
+        0
     }
 }
 

@@ -305,8 +305,9 @@ unsafe fn marshal<V: Vm>(
     regs.stack = stack.as_ptr() as u64;
     let regs = regs as *mut CallRegs;
     let errno = &mut frame.ctx().errno as *mut c_int;
+    let caller = &mut frame.ctx().caller as *mut super::callback::Caller;
     Ok(Outcome::Then(
-        Action::CCall { stub, regs, errno },
+        Action::CCall { stub, regs, errno, caller },
         Next::Resume(Step {
             phase: if base == 1 { PHASE_RESULT_CLOSURE } else { PHASE_RESULT },
             ty: key,
@@ -317,7 +318,7 @@ unsafe fn marshal<V: Vm>(
 /// Integers narrower than a register are passed sign- or zero-extended to 64 bits (the
 /// psABI leaves the upper bits unspecified, but compilers rely on the extension to 32),
 /// and `bool` as 0 or 1.
-fn widen<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, temp: &mut [u8]) -> bool {
+pub(crate) fn widen<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, temp: &mut [u8]) -> bool {
     use crate::cvalue::{ScalarKind, TypeClass};
     let tt = frame.types();
     if matches!(tt.get(ty).kind, Kind::Ref(_)) {
@@ -397,7 +398,7 @@ fn result_bytes(regs: &CallRegs, loc: Loc) -> [u8; 16] {
 }
 
 /// The cached plan of `key` (planned now if new).
-fn plan_for<V: Vm>(
+pub(crate) fn plan_for<V: Vm>(
     frame: &mut Frame<V>,
     key: CTypeId,
     nfixed: usize,
@@ -600,6 +601,7 @@ pub(crate) fn closure_function<V: Vm>(
         // SAFETY: the host's errno_location answers the calling thread's errno.
         errno_tls: x64::errno_tls_offset(unsafe { (V::api().host.errno_location)() }),
         errno_slot,
+        caller: &mut frame.ctx().caller as *mut super::callback::Caller as usize,
         slow: general as usize,
         stack: stack_layout(frame)?,
     };

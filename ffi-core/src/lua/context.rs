@@ -50,6 +50,13 @@ pub(crate) struct Context {
     pub calls: super::call::Calls,
     /// Libraries whose namespaces were collected, closed when the context is dropped.
     pub libraries: Vec<OpenLibrary>,
+    /// The state and thread of the C call running, for callbacks.
+    pub caller: super::callback::Caller,
+    /// The callbacks this state made.
+    pub callbacks: super::callback::Callbacks,
+    /// The address of the registry cell that points here (what every ffi closure has
+    /// as upvalue `CONTEXT`).
+    pub cell: usize,
 }
 
 /// A library handle and the host function that closes it.
@@ -96,6 +103,9 @@ impl Context {
             metatyped: TypeSet::default(),
             calls: Default::default(),
             libraries: Vec::new(),
+            caller: Default::default(),
+            callbacks: Default::default(),
+            cell: 0,
         }
     }
 }
@@ -261,7 +271,10 @@ pub(crate) unsafe fn new_cell<V: Vm>(lua: Lua) -> *mut ContextCell {
     // SAFETY: the registry is a table; key and cell on top.
     unsafe { lua.rawset(lua.registry()) };
     // SAFETY: `cell` is the block on the stack (anchored in the registry).
-    unsafe { (*cell).ctx = Box::into_raw(Box::new(Context::new())) };
+    let mut ctx = Box::new(Context::new());
+    ctx.cell = cell as usize;
+    // SAFETY: `cell` is the block on the stack (anchored in the registry).
+    unsafe { (*cell).ctx = Box::into_raw(ctx) };
     cell
 }
 

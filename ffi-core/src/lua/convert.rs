@@ -273,13 +273,24 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
             _ => Err(cannot_convert(frame, idx, ty)),
         },
         LuaType::LightUserdata | LuaType::Userdata | LuaType::Function => {
-            // A function converts only as a call closure (its function cdata); Lua
-            // functions as callbacks come with the callbacks work.
+            // A C function from a namespace converts as its function cdata.
             if let Some(cd) = frame.cdata(idx) {
                 // SAFETY: the caller's contract; `cd` is the cdata at `idx`.
                 return unsafe { cdata_to_c(frame, idx, cd, ty, dst, mode) };
             }
+            let fty = super::callback::pointed_function(frame.types(), ty);
             match class {
+                // A Lua function to a function pointer: a callback (implicit conversions
+                // reuse one per function and signature; ffi.cast and ffi.new make one).
+                TypeClass::Ptr(_) if fty.is_some() && frame.stack.type_of(idx) == LuaType::Function => {
+                    let reuse = mode == Mode::Implicit && !frame.fresh_callbacks;
+                    let fty = fty.unwrap_or(ty);
+                    // SAFETY: `idx` holds a Lua function; a body's frame.
+                    let code = unsafe { super::callback::make(frame, idx, ty, fty, reuse)? };
+                    // SAFETY: `dst` is writable for a pointer.
+                    unsafe { dst.cast::<usize>().write_unaligned(code) };
+                    Ok(())
+                }
                 TypeClass::Ptr(_) if frame.stack.type_of(idx) != LuaType::Function => {
                     let p = frame.stack.userdata(idx);
                     // SAFETY: `dst` is writable for a pointer.

@@ -141,11 +141,13 @@ pub(crate) enum Action {
     /// [`FUNCTION_UPVALUE`](super::call::FUNCTION_UPVALUE), the function cdata at `cdata`,
     /// then the value at `owner` (what must outlive the function: its library).
     CallClosure { f: crate::luaapi::CFunction, cdata: c_int, owner: c_int },
-    /// Call C: restore `errno` from `*errno`, run `stub(regs)`, save `errno` back.
+    /// Call C: record the caller in `*caller`, restore `errno` from `*errno`, run
+    /// `stub(regs)`, save `errno` back.
     CCall {
         stub: crate::emit::x64::CallStub,
         regs: *mut crate::emit::x64::CallRegs,
         errno: *mut c_int,
+        caller: *mut super::callback::Caller,
     },
 }
 
@@ -339,6 +341,12 @@ impl<V: Vm> FrameStack<V> {
         } else {
             idx
         }
+    }
+
+    /// The registry's pseudo-index.
+    #[inline(always)]
+    pub fn registry(&self) -> c_int {
+        self.raw().registry()
     }
 
     /// `lua_upvalueindex(n)`.
@@ -740,6 +748,9 @@ pub(crate) struct Frame<V: Vm> {
     text: NonNull<InlineText>,
     /// The entry point's call scratch memory (only `__call` has one).
     pub scratch: Option<NonNull<super::call::CallScratch>>,
+    /// Set while a conversion must make a new callback of a Lua function rather than
+    /// reuse the implicit one (`ffi.new`).
+    pub fresh_callbacks: bool,
 }
 
 impl<V: Vm> Frame<V> {
@@ -919,7 +930,8 @@ pub(crate) unsafe fn run_with<V: Vm>(
     // SAFETY: a live state with LUA_MINSTACK free slots above its arguments (Lua
     // guarantees them to a C function at entry).
     let stack = unsafe { FrameStack::new(l, MINSTACK) };
-    let mut frame = Frame { stack, context: ContextRef(ctx), cell, text, scratch };
+    let mut frame =
+        Frame { stack, context: ContextRef(ctx), cell, text, scratch, fresh_callbacks: false };
     // SAFETY: a frame of this closure, as `body` requires.
     match guard(|| unsafe { body(&mut frame, Step::START) }) {
         Ok(Outcome::Return(n)) if !frame.stack.exhausted() => n,
@@ -1163,8 +1175,11 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
             // SAFETY: the upvalues are on top.
             unsafe { lua.pushcclosure(f, upvalues::COUNT + 2) };
         }
-        &Action::CCall { stub, regs, errno } => {
+        &Action::CCall { stub, regs, errno, caller } => {
             let host = &V::api().host;
+            let thread = super::callback::thread_mark(host);
+            // SAFETY: `caller` points into the context, as `errno` does.
+            unsafe { *caller = super::callback::Caller { l, thread } };
             // SAFETY: `errno` points into the context, which lives until lua_close (not
             // reachable from inside a call).
             let saved = unsafe { *errno };

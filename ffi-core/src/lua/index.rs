@@ -283,7 +283,12 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
         Place::Anchor { slot } => {
             Ok(Outcome::Then(Action::AnchorKey { slot, key: 2 }, Next::Resume(step)))
         }
-        Place::Missing => index_metatype(frame, cd.ty()),
+        Place::Missing => {
+            if super::callback::push_method(frame, cd.ty()) {
+                return Ok(Outcome::Return(1));
+            }
+            index_metatype(frame, cd.ty())
+        }
     }
 }
 

@@ -231,9 +231,14 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                 // SAFETY: `p` is the new object's payload (`bound` elements for a trailing VLA).
                 unsafe { init::init_from_table(frame, init, ty, p, bound, 1)? };
             } else {
+                // A function initializer makes a callback of its own (freed with
+                // `cb:free()`), as `ffi.cast` does.
+                frame.fresh_callbacks = true;
                 // SAFETY: `p` is the new object's payload: `ty` and `bound` elements of a
                 // variable part.
-                unsafe { convert::to_c_nested(frame, init, ty, p, Mode::Implicit, bound, 0)? };
+                let r = unsafe { convert::to_c_nested(frame, init, ty, p, Mode::Implicit, bound, 0) };
+                frame.fresh_callbacks = false;
+                r?;
             }
         } else {
             match init::complex_as_array(class) {

@@ -23,6 +23,7 @@
 
 mod arith;
 mod call;
+mod callback;
 mod cdata;
 mod clib;
 mod context;

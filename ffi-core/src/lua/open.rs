@@ -5,7 +5,7 @@
 use super::context::{self, ContextCell};
 use super::frame::{lua_functions, protected_trampoline};
 use super::meta::Metamethod;
-use super::{arith, call, clib, index, library, meta, upvalues};
+use super::{arith, call, callback, clib, index, library, meta, upvalues};
 use crate::luaapi::{lua_State, CFunction, Lua, LuaType, Vm};
 use crate::target::Target;
 use core::ffi::{c_int, c_void};
@@ -55,6 +55,12 @@ lua_functions! {
     clib_newindex => clib::newindex;
     /// `__gc` of namespaces
     clib_gc => clib::gc;
+    /// Runs a callback's Lua function (called by the callback helper).
+    callback_run => callback::run_body;
+    /// `cb:free()`.
+    callback_free => callback::free_body;
+    /// `cb:set(f)`.
+    callback_set => callback::set_body;
     /// cdata `__index`
     mm_index => index::index;
     /// cdata `__newindex`
@@ -137,6 +143,20 @@ impl Builder {
         unsafe { lua.pushcclosure(f, upvalues::COUNT + extra) };
         // SAFETY: `table` is a table below the new closure; `name` ends in NUL.
         unsafe { lua.set_field(table, name) };
+    }
+
+    /// Pushes a closure of `f` with the ffi upvalues.
+    ///
+    /// # Safety
+    /// `open`'s stack as it builds, with room for the upvalues. Raises on allocation
+    /// failure.
+    unsafe fn push_closure(self, f: CFunction) {
+        for i in 0..upvalues::COUNT {
+            // SAFETY: the upvalues are at base..; the caller reserved room.
+            unsafe { self.lua.pushvalue(self.base + i) };
+        }
+        // SAFETY: the upvalues are on top.
+        unsafe { self.lua.pushcclosure(f, upvalues::COUNT) };
     }
 
     /// Sets each `table[name] = closure of f`.
@@ -368,6 +388,29 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.set_field(m, b"nullptr\0") };
     // SAFETY: the module is below the second copy of `ffi.nullptr`.
     unsafe { lua.set_field(m, b"NULL\0") };
+    // The callback parts (see `callback::PARTS_KEY`).
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
+    unsafe { lua.createtable(4, 0) };
+    // SAFETY: a live state.
+    let parts = unsafe { lua.gettop() };
+    for (i, f) in [
+        (callback::RUNNER, callback_run::<V> as CFunction),
+        (callback::FREE, callback_free::<V>),
+        (callback::SET, callback_set::<V>),
+    ] {
+        // SAFETY: the upvalues at `base..`; reserved slots.
+        unsafe { b.push_closure(f) };
+        // SAFETY: the parts table is below the closure.
+        unsafe { lua.rawseti(parts, i) };
+    }
+    // SAFETY: reserved slots.
+    unsafe { lua.pushlightuserdata(&callback::PARTS_KEY as *const u8 as *mut c_void) };
+    // SAFETY: reserved slots.
+    unsafe { lua.pushvalue(parts) };
+    // SAFETY: the registry is a table; key and value on top.
+    unsafe { lua.rawset(reg) };
+    // SAFETY: the parts table is on top.
+    unsafe { lua.pop(1) };
     // Remember the module; drop the upvalue slots.
     // SAFETY: room reserved.
     unsafe { lua.pushlightuserdata(module_key) };

@@ -139,6 +139,7 @@ fn api() -> ThunkApi {
         errno_location: 0x1b00,
         errno_tls: Some(-64),
         errno_slot: 0x1c00,
+        caller: 0x1d00,
         slow: 0x1d00,
         stack: None,
     }
@@ -159,6 +160,7 @@ fn noop_thunk_golden_bytes() {
     let code = thunk(&[], RetKind::Void);
     // push rbx; push r12; sub rsp,136; mov rbx,rdi; call [gettop]; cmp eax,0; jne slow;
     // errno: mov rax,fs:0; lea r12,[rax-64]; mov rcx,slot; mov ecx,[rcx]; mov [r12],ecx;
+    // the caller record: mov rax,caller; mov [rax],rbx; mov rcx,fs:0; mov [rax+8],rcx;
     // call [target]; errno back: mov ecx,[r12]; mov rax,slot; mov [rax],ecx; xor eax,eax;
     // add rsp,136; pop r12; pop rbx; ret; slow: ...; jmp [slow]; the table.
     let h = hex(&code);
@@ -168,9 +170,14 @@ fn noop_thunk_golden_bytes() {
         "errno through the thread pointer: {h}"
     );
     assert!(h.ends_with("001d000000000000"), "the table ends with the slow path: {h}");
-    // Right after errno is restored (mov [r12], ecx), the call of the target goes through
-    // table entry 7 (of 14, after the code).
-    let at = h.find("41890c24ff15").expect("errno restore, then call [rip+d]") / 2 + 4;
+    assert!(
+        h.contains("41890c2448b8001d000000000000488918"),
+        "errno restored, then this state recorded as the caller: {h}"
+    );
+    // Right after the caller's thread is recorded (mov [rax+8], rcx), the call of the
+    // target goes through table entry 7 (of 14, after the code).
+    let at = h.find("64488b0c250000000048894808ff15").expect("thread, then call [rip+d]") / 2
+        + 13;
     let disp = i32::from_le_bytes(code[at + 2..at + 6].try_into().unwrap()) as usize;
     assert_eq!(at + 6 + disp, code.len() - 14 * 8 + 7 * 8, "{h}");
     assert_eq!(code.len() % 8, 0, "{h}");
@@ -216,14 +223,14 @@ fn thunk_shapes_are_pinned() {
 
 /// Checked by disassembling each with `objdump -D -b binary -mi386:x86-64` when pinned.
 const PINNED: [(&str, usize, u64); 8] = [
-    ("int(int, int)", 520, 774078243730269697),
-    ("double(double, double)", 384, 3712759486068199667),
-    ("float(float)", 328, 6654304981020039294),
-    ("bool(bool)", 328, 6772416910494281787),
-    ("uint8_t(uint16_t, int64_t)", 512, 892190137585469581),
-    ("char *(const char *)", 392, 5162679468905595045),
-    ("void(int *)", 320, 15355562317692150056),
-    ("struct { double; long; }(void)", 272, 10326465155679572663),
+    ("int(int, int)", 552, 9456171011297808840),
+    ("double(double, double)", 408, 5737458438584928044),
+    ("float(float)", 352, 16575363213521622777),
+    ("bool(bool)", 352, 15260984817466730818),
+    ("uint8_t(uint16_t, int64_t)", 536, 4902091661295260706),
+    ("char *(const char *)", 416, 930430076124305663),
+    ("void(int *)", 344, 14015317694287406219),
+    ("struct { double; long; }(void)", 296, 754295148031510554),
 ];
 
 #[test]
@@ -269,4 +276,4 @@ fn stack_layout_thunks_read_the_lua_stack() {
 }
 
 /// Pinned after disassembly, as `PINNED`.
-const PINNED_STACK: (usize, u64) = (600, 17435043516531813854);
+const PINNED_STACK: (usize, u64) = (624, 6718308495798559065);

@@ -1,0 +1,326 @@
+//! C→Lua: the machine code of callbacks and the process-wide pool of callback slots.
+//!
+//! A callback is a *slot*: 16 bytes of code in a slot page, and a [`Slot`] record in
+//! Rust memory that the code points at. Every slot's code is the same two instructions
+//! with its own record's address; the record says which *entry* runs (one per
+//! convention, emitted once per process) and which Rust *helper* the entry calls:
+//!
+//! ```text
+//!   slot page (RX, 4 KiB: 256 slots)      slot records (heap, never freed)
+//!   ┌─────────────────────────────────┐   ┌───────────────────────────────────┐
+//!   │ slot i: mov r10, &record[i]     │──▶│ entry   (offset 0): SysV or Win64 │
+//!   │         jmp [r10]               │   │ helper  (offset 8): Rust, per VM  │
+//!   ├─────────────────────────────────┤   │ owner   the context (0: none)     │
+//!   │ slot i+1 ...                    │   │ spec    the signature's plan      │
+//!   └─────────────────────────────────┘   │ live    false after cb:free()     │
+//!                                         └───────────────────────────────────┘
+//!
+//!   entry frame (SysV entry; the Win64 entry also saves rsi, rdi, xmm6-15)
+//!   ┌──────────────────────────────┐
+//!   │ stack arguments   rbp+16..   │ ◀── regs.stack (Win64: shadow space first)
+//!   │ return address    rbp+8      │
+//!   │ saved rbp    ◀── rbp         │
+//!   ├──────────────────────────────┤
+//!   │ CallRegs image    rsp..      │  gpr ← rdi..r9 / rcx..r9, sse ← xmm0..7 / 0..3
+//!   └──────────────────────────────┘  helper(record, &image); rax, rdx, xmm0, xmm1 ← ret
+//! ```
+//!
+//! The helper reads the arguments from the image (and the stack through `regs.stack`)
+//! by the signature's [`CallPlan`](crate::abi::CallPlan), runs the Lua function, and
+//! writes the result registers back into the image. The entry owns no Rust values, so a
+//! Lua error raised in the helper crosses it (and the C frames above it) with `longjmp`.
+//!
+//! Slot pages and records are never unmapped or freed: a slot freed by `cb:free()` or by
+//! its state's closing goes back to the pool and is handed out again later (oldest free
+//! first), so the pool holds no more than the most slots ever live at once, and a C
+//! library that calls a callback after its state is gone finds a record saying so
+//! instead of unmapped memory.
+
+use super::buffer::CodeBuffer;
+use super::memory::ExecMemory;
+use super::x64::CallRegs;
+use crate::target::CallAbi;
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use core::mem::offset_of;
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use dynasm::dynasm;
+
+/// The record of one callback slot (see the module docs). Fields are atomics so that
+/// the pool can be shared by every state of the process; each slot is used by one state
+/// at a time, from the thread running it.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Slot {
+    /// The entry the slot's code jumps to (read by the code: offset 0).
+    pub entry: AtomicUsize,
+    /// The helper the entry calls (read by the entry: offset 8):
+    /// `extern "C-unwind" fn(slot: *const Slot, regs: *mut CallRegs)`.
+    pub helper: AtomicUsize,
+    /// The owning state's context; 0 when the slot is in the pool.
+    pub owner: AtomicUsize,
+    /// The signature: the owner's record of the callback's function type.
+    pub spec: AtomicUsize,
+    /// Cleared by `cb:free()` (the slot stays the owner's until reused).
+    pub live: AtomicBool,
+}
+
+/// The helper an entry calls (see [`Slot::helper`]).
+pub type Helper = unsafe extern "C-unwind" fn(slot: *const Slot, regs: *mut CallRegs);
+
+/// Bytes of code per slot.
+pub const SLOT_BYTES: usize = 16;
+/// Bytes per slot page.
+const PAGE_BYTES: usize = 4096;
+/// Slots per page.
+const PER_PAGE: usize = PAGE_BYTES / SLOT_BYTES;
+
+/// One page of slots.
+struct Page {
+    code: usize,
+    records: &'static [Slot],
+}
+
+/// The pool (see the module docs).
+struct Pool {
+    pages: Vec<Page>,
+    /// Free slots (global index), oldest first.
+    free: VecDeque<u32>,
+    /// The SysV and Win64 entries, once emitted.
+    entries: [usize; 2],
+}
+
+/// A spin lock around the pool (`no_std`: no OS lock). Held only for short, non-blocking
+/// work; the pool is touched when a callback is made or freed, never when one runs.
+struct Locked {
+    busy: AtomicBool,
+    pool: UnsafeCell<Pool>,
+}
+
+// SAFETY: `pool` is reached only through `with`, which holds `busy`.
+unsafe impl Sync for Locked {}
+
+static POOL: Locked = Locked {
+    busy: AtomicBool::new(false),
+    pool: UnsafeCell::new(Pool { pages: Vec::new(), free: VecDeque::new(), entries: [0; 2] }),
+};
+
+impl Locked {
+    fn with<R>(&self, f: impl FnOnce(&mut Pool) -> R) -> R {
+        while self
+            .busy
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            core::hint::spin_loop();
+        }
+        // SAFETY: `busy` is held: no other reference to the pool exists.
+        let r = f(unsafe { &mut *self.pool.get() });
+        self.busy.store(false, Ordering::Release);
+        r
+    }
+}
+
+/// A slot handed out by [`take`].
+#[derive(Copy, Clone, Debug)]
+pub struct Taken {
+    /// Its global index (for [`give_back`]).
+    pub index: u32,
+    /// The address C calls.
+    pub code: usize,
+    /// Its record.
+    pub slot: &'static Slot,
+}
+
+/// Takes a free slot (mapping a new page when none is free), set to run `abi`'s entry.
+/// `None` when the host cannot map or protect memory.
+pub fn take(mem: &dyn ExecMemory, abi: CallAbi) -> Option<Taken> {
+    POOL.with(|pool| {
+        let e = (abi == CallAbi::Win64) as usize;
+        if pool.entries[e] == 0 {
+            let code = entry(abi).link().ok()?;
+            pool.entries[e] = place(mem, &code)?;
+        }
+        if pool.free.is_empty() {
+            add_page(pool, mem)?;
+        }
+        let index = pool.free.pop_front()?;
+        let page = &pool.pages[index as usize / PER_PAGE];
+        let i = index as usize % PER_PAGE;
+        let slot = &page.records[i];
+        slot.entry.store(pool.entries[e], Ordering::Relaxed);
+        Some(Taken { index, code: page.code + i * SLOT_BYTES, slot })
+    })
+}
+
+/// Returns slot `index` to the pool (its record must already say it has no owner).
+pub fn give_back(index: u32) {
+    POOL.with(|pool| pool.free.push_back(index));
+}
+
+/// The record of slot `index`.
+pub fn slot(index: u32) -> Option<&'static Slot> {
+    POOL.with(|pool| {
+        let page = pool.pages.get(index as usize / PER_PAGE)?;
+        Some(&page.records[index as usize % PER_PAGE])
+    })
+}
+
+/// The slot whose code is at `code`, if `code` is one.
+pub fn find(code: usize) -> Option<(u32, &'static Slot)> {
+    POOL.with(|pool| {
+        pool.pages.iter().enumerate().find_map(|(n, p)| {
+            let off = code.wrapping_sub(p.code);
+            (off < PAGE_BYTES && off % SLOT_BYTES == 0).then(|| {
+                let i = off / SLOT_BYTES;
+                ((n * PER_PAGE + i) as u32, &p.records[i])
+            })
+        })
+    })
+}
+
+/// Maps a page of slots: each slot's code loads its record's address and jumps through
+/// the record's `entry`.
+fn add_page(pool: &mut Pool, mem: &dyn ExecMemory) -> Option<()> {
+    let records: Vec<Slot> = (0..PER_PAGE)
+        .map(|_| Slot {
+            entry: AtomicUsize::new(0),
+            helper: AtomicUsize::new(0),
+            owner: AtomicUsize::new(0),
+            spec: AtomicUsize::new(0),
+            live: AtomicBool::new(false),
+        })
+        .collect();
+    let records: &'static [Slot] = Box::leak(records.into_boxed_slice());
+    let mut code = Vec::with_capacity(PAGE_BYTES);
+    for r in records {
+        code.extend_from_slice(&slot_code(r as *const Slot as u64));
+    }
+    let at = place(mem, &code)?;
+    let first = (pool.pages.len() * PER_PAGE) as u32;
+    pool.pages.push(Page { code: at, records });
+    pool.free.extend(first..first + PER_PAGE as u32);
+    Some(())
+}
+
+/// The 16 bytes of one slot: `mov r10, imm64; jmp [r10]; int3 x3`.
+pub fn slot_code(record: u64) -> [u8; SLOT_BYTES] {
+    let mut c = [0xcc; SLOT_BYTES];
+    c[0] = 0x49;
+    c[1] = 0xba;
+    c[2..10].copy_from_slice(&record.to_le_bytes());
+    c[10..13].copy_from_slice(&[0x41, 0xff, 0x22]);
+    c
+}
+
+/// Copies `code` to a new executable mapping of its own (never unmapped).
+fn place(mem: &dyn ExecMemory, code: &[u8]) -> Option<usize> {
+    let mut r = mem.map(code.len().max(PAGE_BYTES))?;
+    // SAFETY: a fresh writable mapping of at least `code.len()` bytes.
+    unsafe { core::ptr::copy_nonoverlapping(code.as_ptr(), r.ptr, code.len()) };
+    if !mem.protect(&mut r, true) {
+        mem.unmap(r);
+        return None;
+    }
+    Some(r.ptr as usize)
+}
+
+const GPR: i32 = offset_of!(CallRegs, gpr) as i32;
+const SSE: i32 = offset_of!(CallRegs, sse) as i32;
+const RET_GPR: i32 = offset_of!(CallRegs, ret_gpr) as i32;
+const RET_SSE: i32 = offset_of!(CallRegs, ret_sse) as i32;
+const STACK: i32 = offset_of!(CallRegs, stack) as i32;
+/// The image, rounded to 16 bytes.
+const IMAGE: i32 = (core::mem::size_of::<CallRegs>() as i32 + 15) / 16 * 16;
+/// Win64's non-volatile vector registers, saved above the image.
+const XMM_SAVE: i32 = 10 * 16;
+
+/// Emits the callback entry of `abi` (see the module docs). It is entered from a slot
+/// with `r10` holding the slot's record.
+// dynasm's expansion of a register given by number converts it to `u8` again.
+#[allow(clippy::useless_conversion)]
+pub fn entry(abi: CallAbi) -> CodeBuffer {
+    let mut ops = CodeBuffer::new();
+    dynasm!(ops
+        ; .arch x64
+        ; push rbp
+        ; mov rbp, rsp
+    );
+    match abi {
+        CallAbi::SysV => {
+            dynasm!(ops
+                ; .arch x64
+                ; sub rsp, IMAGE
+                ; mov [rsp + GPR], rdi
+                ; mov [rsp + GPR + 8], rsi
+                ; mov [rsp + GPR + 16], rdx
+                ; mov [rsp + GPR + 24], rcx
+                ; mov [rsp + GPR + 32], r8
+                ; mov [rsp + GPR + 40], r9
+            );
+            for i in 0..8 {
+                dynasm!(ops ; .arch x64 ; movdqu [rsp + SSE + 16 * i], Rx(i as u8));
+            }
+        }
+        CallAbi::Win64 => {
+            // rsi and rdi are non-volatile in Win64 and not in SysV (the helper's
+            // convention); so are xmm6-15.
+            dynasm!(ops
+                ; .arch x64
+                ; push rsi
+                ; push rdi
+                ; sub rsp, IMAGE + XMM_SAVE
+            );
+            for i in 0..10 {
+                dynasm!(ops ; .arch x64 ; movdqu [rsp + IMAGE + 16 * i], Rx((i + 6) as u8));
+            }
+            dynasm!(ops
+                ; .arch x64
+                ; mov [rsp + GPR], rcx
+                ; mov [rsp + GPR + 8], rdx
+                ; mov [rsp + GPR + 16], r8
+                ; mov [rsp + GPR + 24], r9
+            );
+            for i in 0..4 {
+                dynasm!(ops ; .arch x64 ; movdqu [rsp + SSE + 16 * i], Rx(i as u8));
+            }
+        }
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; lea rax, [rbp + 16]
+        ; mov [rsp + STACK], rax
+        ; mov rdi, r10
+        ; mov rsi, rsp
+        ; call QWORD [r10 + 8]
+        ; mov rax, [rsp + RET_GPR]
+        ; mov rdx, [rsp + RET_GPR + 8]
+        ; movdqu xmm0, [rsp + RET_SSE]
+        ; movdqu xmm1, [rsp + RET_SSE + 16]
+    );
+    if abi == CallAbi::Win64 {
+        for i in 0..10 {
+            dynasm!(ops ; .arch x64 ; movdqu Rx((i + 6) as u8), [rsp + IMAGE + 16 * i]);
+        }
+        dynasm!(ops
+            ; .arch x64
+            ; lea rsp, [rbp - 16]
+            ; pop rdi
+            ; pop rsi
+        );
+    } else {
+        dynasm!(ops ; .arch x64 ; mov rsp, rbp);
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; pop rbp
+        ; ret
+    );
+    ops
+}
+
+/// Offsets the entry relies on (checked at compile time).
+const _: () = assert!(offset_of!(Slot, entry) == 0 && offset_of!(Slot, helper) == 8);
+const _: () = assert!(IMAGE % 16 == 0 && XMM_SAVE % 16 == 0);

@@ -1,0 +1,798 @@
+//! C→Lua: Lua functions as C function pointers (LuaJIT's `doc/ext_ffi_semantics.html`,
+//! "Callbacks"), without LuaJIT's fixed slot area and with structs, unions and complex
+//! numbers by value.
+//!
+//! A Lua function becomes a callback when it is converted to a function-pointer type
+//! ([`make`]): the callback is a slot of the process-wide pool ([`crate::emit::callback`])
+//! owned by this state, and the Lua function is kept in the registry under the slot
+//! record's address. A call from C runs:
+//!
+//! ```text
+//!   C caller ──▶ slot code ──▶ entry (per convention) ──▶ enter::<V>(slot, regs)
+//!                                                          │ checks: owner state, thread,
+//!                                                          │ cb:free() not called
+//!                                                          ▼
+//!                                  lua_call(runner, slot, regs)   (the runner is an ffi
+//!                                    step 0..n: push f and the    closure: the ordinary
+//!                                      arguments read from regs   conversion rules and
+//!                                    Action::Call f               the error boundary)
+//!                                    last step: convert the result into regs
+//! ```
+//!
+//! `enter` owns nothing and calls Lua with `lua_call`, so an error raised by the Lua
+//! function (or by converting its result) goes on with `longjmp` to the Lua code that
+//! called C, abandoning the C frames in between, as in LuaJIT.
+//!
+//! The state a callback runs on is the one that made the innermost C call still running:
+//! every C call records its `lua_State` and thread in [`Context::caller`] (the fast thunk
+//! too). A callback entered on another thread, or when its state has been closed, cannot
+//! run Lua safely: it prints why and aborts.
+
+use super::context::Context;
+use super::convert::{self, ToLua};
+use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
+use crate::abi::{CallPlan, Loc, Pass, RetPlan};
+use crate::ctype::{CTypeId, Kind};
+use crate::emit::callback::{self as pool, Slot};
+use crate::emit::x64::CallRegs;
+use crate::error::Error;
+use crate::luaapi::{lua_State, Lua, LuaType, Vm};
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use core::ffi::{c_int, c_void};
+use core::sync::atomic::Ordering;
+use hashbrown::{HashMap, HashSet};
+
+/// Registry key (light userdata) of the table of callback functions ffi keeps:
+/// `[RUNNER]` the runner, `[FREE]` `cb:free`, `[SET]` `cb:set`, `[IMPLICIT]` the table
+/// function → { function type id → slot address } of implicit callbacks.
+pub(crate) static PARTS_KEY: u8 = 0;
+/// Index of the runner in the parts table.
+pub(crate) const RUNNER: i64 = 1;
+/// Index of `cb:free`.
+pub(crate) const FREE: i64 = 2;
+/// Index of `cb:set`.
+pub(crate) const SET: i64 = 3;
+/// Index of the implicit-callback table.
+pub(crate) const IMPLICIT: i64 = 4;
+
+/// Most arguments a callback may take (the runner's steps are numbered in a byte).
+const MAX_ARGS: usize = 120;
+
+/// The state and thread of the innermost C call running (see the module docs). The fast
+/// thunk writes both words.
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub(crate) struct Caller {
+    /// The `lua_State` that made the call (null before the first call).
+    pub l: *mut lua_State,
+    /// Its thread, as [`thread_mark`] gives it.
+    pub thread: usize,
+}
+
+impl Default for Caller {
+    fn default() -> Caller {
+        Caller { l: core::ptr::null_mut(), thread: 0 }
+    }
+}
+
+/// What tells threads apart where C calls record it: the thread pointer (`fs:0`) on
+/// x86-64 Linux (the fast thunk reads the same), else the host's thread id.
+#[inline(always)]
+pub(crate) fn thread_mark(host: &crate::luaapi::Host) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    {
+        let _ = host;
+        crate::emit::x64::thread_pointer()
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+    // SAFETY: the host's thread id only answers.
+    unsafe {
+        host.current_thread()
+    }
+}
+
+/// One signature's record, pointed to by its slots ([`Slot::spec`]).
+pub(crate) struct Spec {
+    /// The plan of the function type.
+    pub plan: Rc<CallPlan>,
+    /// The direct conversions, when every argument and the result have one.
+    fast: Option<Fast>,
+}
+
+/// A callback whose arguments and result convert without the runner (see [`enter`]).
+struct Fast {
+    args: alloc::vec::Vec<FastArg>,
+    ret: FastRet,
+}
+
+/// How [`enter`] pushes one argument.
+#[derive(Copy, Clone)]
+enum FastArg {
+    /// An integer of up to 32 bits (`bool` is separate): a Lua integer.
+    Int { size: u8, signed: bool },
+    /// `float` or `double`: a Lua number.
+    Float { size: u8 },
+    /// `bool`: a Lua boolean.
+    Bool,
+    /// A 64-bit integer or a pointer: a boxed cdata of this (unqualified) type.
+    Boxed(CTypeId),
+}
+
+/// How [`enter`] converts the result (anything unexpected goes to the runner).
+#[derive(Copy, Clone)]
+enum FastRet {
+    Void,
+    /// A Lua integer in range (a float, or an integer out of range, goes to the runner).
+    Int { size: u8, signed: bool },
+    /// A Lua number.
+    Float { size: u8 },
+}
+
+/// The direct conversions of `plan`'s signature, if it has them.
+fn fast_of(tt: &mut crate::table::CTypeTable, plan: &CallPlan) -> Option<Fast> {
+    use crate::cvalue::TypeClass;
+    let mut args = alloc::vec::Vec::with_capacity(plan.args.len());
+    for a in &plan.args {
+        if !matches!(&a.pass, Pass::Value(p) if p.len() == 1) {
+            return None;
+        }
+        let ty = a.ty;
+        args.push(match (tt.get(ty).kind, TypeClass::of(tt, ty)) {
+            (Kind::Enum(_), _) => return None,
+            (_, TypeClass::Bool) => FastArg::Bool,
+            (_, TypeClass::Int(size, signed)) if size <= 4 => {
+                FastArg::Int { size: size as u8, signed }
+            }
+            (_, TypeClass::Int(8, _)) | (Kind::Ptr(_), TypeClass::Ptr(_)) => {
+                FastArg::Boxed(tt.unqualified(ty))
+            }
+            (_, TypeClass::Float(size)) if size == 4 || size == 8 => {
+                FastArg::Float { size: size as u8 }
+            }
+            _ => return None,
+        });
+    }
+    let rty = plan.ret_ty;
+    let ret = match (&plan.ret, tt.get(rty).kind, TypeClass::of(tt, rty)) {
+        (RetPlan::Void, ..) => FastRet::Void,
+        (RetPlan::Value(_), Kind::Enum(_), _) => return None,
+        (RetPlan::Value(_), _, TypeClass::Int(size, signed)) if size <= 8 => {
+            FastRet::Int { size: size as u8, signed }
+        }
+        (RetPlan::Value(_), _, TypeClass::Float(size)) if size == 4 || size == 8 => {
+            FastRet::Float { size: size as u8 }
+        }
+        _ => return None,
+    };
+    Some(Fast { args, ret })
+}
+
+/// The callbacks of one state.
+#[derive(Default)]
+pub(crate) struct Callbacks {
+    /// Signatures by function type (boxed: slots point to them).
+    specs: HashMap<CTypeId, Box<Spec>>,
+    /// Slots this state took (live or freed), by global index: at the end each one that
+    /// still names this state as its owner is released.
+    owned: HashSet<u32>,
+    /// The context's address, recorded as owner in its slots.
+    owner: usize,
+}
+
+impl Drop for Callbacks {
+    fn drop(&mut self) {
+        for &index in &self.owned {
+            let Some(slot) = pool::slot(index) else { continue };
+            // A slot another state took since names that state: leave it.
+            if slot.owner.compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+                && slot.live.swap(false, Ordering::AcqRel)
+            {
+                pool::give_back(index);
+            }
+        }
+    }
+}
+
+/// The function type a function-pointer type `ty` points to, if it is one.
+pub(crate) fn pointed_function(tt: &crate::table::CTypeTable, ty: CTypeId) -> Option<CTypeId> {
+    match tt.get(ty).kind {
+        Kind::Ptr(to) if matches!(tt.get(to).kind, Kind::Func(_)) => Some(to),
+        _ => None,
+    }
+}
+
+/// Makes (or, for `reuse`, finds) a callback of the Lua function at `idx` for
+/// function-pointer type `ty`, pointing to function type `fty`, and returns its address.
+/// `reuse` is for implicit conversions (arguments, stores): the same function and
+/// signature give the same callback while it is live and unchanged.
+///
+/// # Safety
+/// A body's frame; `idx` holds a Lua function.
+pub(crate) unsafe fn make<V: Vm>(
+    frame: &mut Frame<V>,
+    idx: c_int,
+    ty: CTypeId,
+    fty: CTypeId,
+    reuse: bool,
+) -> Result<usize, Raise> {
+    let tt = frame.types();
+    let Kind::Func(fid) = tt.get(fty).kind else {
+        return Err(convert::cannot_convert(frame, idx, ty));
+    };
+    let def = tt.func(fid);
+    if def.variadic {
+        return Err(convert::cannot_convert(frame, idx, ty));
+    }
+    if def.params.len() > MAX_ARGS {
+        return Err(Error::new("NYI: callback with more than 120 arguments").into());
+    }
+    if cfg!(not(target_arch = "x86_64")) {
+        return Err(Error::new("NYI: callbacks on this architecture (x86-64 only)").into());
+    }
+    let nparams = def.params.len();
+    let plan = super::call::plan_for(frame, fty, nparams)?;
+    let ctx_addr = frame.ctx() as *mut Context as usize;
+    let cbs = &mut frame.ctx().callbacks;
+    cbs.owner = ctx_addr;
+    if !cbs.specs.contains_key(&fty) {
+        let fast = fast_of(&mut frame.ctx().types, &plan);
+        let spec = Box::new(Spec { plan: plan.clone(), fast });
+        frame.ctx().callbacks.specs.insert(fty, spec);
+    }
+    let spec_addr = frame.ctx().callbacks.specs.get(&fty).map_or(0, |s| &**s as *const Spec as usize);
+    let idx = frame.stack.absolute(idx);
+    if reuse {
+        if let Some(code) = implicit_lookup(frame, idx, fty) {
+            if let Some((_, slot)) = pool::find(code) {
+                let same = slot.owner.load(Ordering::Relaxed) == ctx_addr
+                    && slot.live.load(Ordering::Relaxed)
+                    && slot.spec.load(Ordering::Relaxed) == spec_addr
+                    && holds(frame, slot, idx);
+                if same {
+                    return Ok(code);
+                }
+            }
+        }
+    }
+    let Some(taken) = pool::take(&V::api().host, plan.abi) else {
+        return Err(Error::new("cannot allocate executable memory").into());
+    };
+    let slot = taken.slot;
+    slot.helper.store(enter::<V> as *const () as usize, Ordering::Relaxed);
+    slot.spec.store(spec_addr, Ordering::Relaxed);
+    slot.owner.store(ctx_addr, Ordering::Relaxed);
+    slot.live.store(true, Ordering::Release);
+    frame.ctx().callbacks.owned.insert(taken.index);
+    let key = slot as *const Slot as *mut c_void;
+    let code = taken.code;
+    let mut op = |lua: Lua| {
+        // SAFETY: under lua_pcall (Frame::protected) with the function at 1 and room for
+        // the values pushed; this closure owns nothing.
+        unsafe { store_function(lua, key, reuse.then_some((fty, code))) };
+        0
+    };
+    // SAFETY: `op` does not panic and owns nothing while it raises.
+    if let Err(e) = unsafe { frame.protected(&[idx], &mut op) } {
+        // Not anchored (out of memory): the slot goes back at once.
+        release(slot, taken.index);
+        return Err(e);
+    }
+    Ok(code)
+}
+
+/// Stores the function at 1 as the callback of `key` (a slot record) and, for an
+/// implicit callback, records `(fty, code)` for it in the implicit table.
+///
+/// # Safety
+/// Under `lua_pcall`, with the function at 1 and room for five values.
+unsafe fn store_function(lua: Lua, key: *mut c_void, implicit: Option<(CTypeId, usize)>) {
+    let reg = lua.registry();
+    // SAFETY (all below): a live state under lua_pcall; each push has room (the caller's
+    // contract) and each table index names a table pushed here.
+    unsafe {
+        lua.pushlightuserdata(key);
+        lua.pushvalue(1);
+        lua.rawset(reg);
+        let Some((fty, code)) = implicit else { return };
+        push_parts(lua);
+        if LuaType::from_tag(lua.rawgeti(-1, IMPLICIT)) != LuaType::Table {
+            lua.pop(1);
+            lua.createtable(0, 4);
+            lua.pushvalue(-1);
+            lua.rawseti(-3, IMPLICIT);
+        }
+        lua.pushvalue(1);
+        if LuaType::from_tag(lua.rawget(-2)) != LuaType::Table {
+            lua.pop(1);
+            lua.createtable(0, 1);
+            lua.pushvalue(1);
+            lua.pushvalue(-2);
+            lua.rawset(-4);
+        }
+        lua.pushinteger(code as i64);
+        lua.rawseti(-2, fty.index() as i64);
+    }
+}
+
+/// Pushes the parts table (see [`PARTS_KEY`]).
+///
+/// # Safety
+/// A live state with two free slots.
+unsafe fn push_parts(lua: Lua) {
+    // SAFETY: the caller's contract; the registry is a table and the parts table was
+    // stored in it by `open`.
+    unsafe {
+        lua.pushlightuserdata(&PARTS_KEY as *const u8 as *mut c_void);
+        lua.rawget(lua.registry());
+    }
+}
+
+/// The address of the implicit callback recorded for the function at `idx` and `fty`.
+fn implicit_lookup<V: Vm>(frame: &mut Frame<V>, idx: c_int, fty: CTypeId) -> Option<usize> {
+    let s = &frame.stack;
+    if s.reserve(3).is_err() {
+        return None;
+    }
+    s.push_light(&PARTS_KEY as *const u8 as *mut c_void);
+    let mut found = None;
+    if s.raw_get(s.registry()) == LuaType::Table {
+        if s.raw_geti(-1, IMPLICIT) == LuaType::Table {
+            s.push_copy(idx);
+            if s.raw_get(-2) == LuaType::Table {
+                if s.raw_geti(-1, fty.index() as i64) == LuaType::Number {
+                    found = s.integer(-1).map(|c| c as usize);
+                }
+                s.pop(1);
+            }
+            s.pop(1);
+        }
+        s.pop(1);
+    }
+    s.pop(1);
+    found
+}
+
+/// Whether the registry holds the function at `idx` for `slot`.
+fn holds<V: Vm>(frame: &mut Frame<V>, slot: &Slot, idx: c_int) -> bool {
+    let s = &frame.stack;
+    if s.reserve(2).is_err() {
+        return false;
+    }
+    s.push_light(slot as *const Slot as *mut c_void);
+    s.raw_get(s.registry());
+    let same = s.raw_equal(-1, idx);
+    s.pop(1);
+    same
+}
+
+/// Marks `slot` freed and returns it to the pool (it stays this state's, so a late call
+/// still finds the state to raise "bad callback" in).
+fn release(slot: &Slot, index: u32) {
+    if slot.live.swap(false, Ordering::AcqRel) {
+        pool::give_back(index);
+    }
+}
+
+/// The live callback of this state that the function-pointer cdata at `idx` points to.
+fn callback_at<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<(u32, &'static Slot), Raise> {
+    let bad = || Raise::from(Error::new("bad callback"));
+    let cd = frame.cdata(idx).filter(|c| !c.is_ctype()).ok_or_else(bad)?;
+    let tt = frame.types();
+    let (ty, p) = cd.data(tt);
+    pointed_function(tt, ty).ok_or_else(bad)?;
+    // SAFETY: a pointer cdata's payload holds an address.
+    let code = unsafe { p.cast::<usize>().read_unaligned() };
+    let (index, slot) = pool::find(code).ok_or_else(bad)?;
+    let me = frame.ctx() as *mut Context as usize;
+    if slot.owner.load(Ordering::Relaxed) != me || !slot.live.load(Ordering::Relaxed) {
+        return Err(bad());
+    }
+    Ok((index, slot))
+}
+
+/// `cb:free()` and `cb:set(f)` as members of a function-pointer cdata: pushes the method
+/// for key `free` or `set` (at 2) and returns true; false for other keys and types.
+pub(crate) fn push_method<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> bool {
+    if pointed_function(frame.types(), ty).is_none() {
+        return false;
+    }
+    let which = match frame.stack.string(2) {
+        Some(b"free") => FREE,
+        Some(b"set") => SET,
+        _ => return false,
+    };
+    let s = &frame.stack;
+    if s.reserve(2).is_err() {
+        return false;
+    }
+    s.push_light(&PARTS_KEY as *const u8 as *mut c_void);
+    if s.raw_get(s.registry()) != LuaType::Table {
+        s.pop(1);
+        return false;
+    }
+    s.raw_geti(-1, which);
+    s.insert(-2);
+    s.pop(1);
+    true
+}
+
+/// `cb:free()`: releases the slot and the Lua function.
+///
+/// # Safety
+/// A body (called by `run`).
+pub(crate) unsafe fn free_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Result<Outcome, Raise> {
+    let (index, slot) = callback_at(frame, 1)?;
+    release(slot, index);
+    frame.stack.reserve(3)?;
+    frame.stack.push_copy(frame.stack.registry());
+    frame.stack.push_light(slot as *const Slot as *mut c_void);
+    frame.stack.push_nil();
+    Ok(Outcome::Then(Action::RawSet, Next::Return(0)))
+}
+
+/// `cb:set(f)`: the callback calls `f` from now on.
+///
+/// # Safety
+/// A body (called by `run`).
+pub(crate) unsafe fn set_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Result<Outcome, Raise> {
+    let (_, slot) = callback_at(frame, 1)?;
+    if frame.stack.type_of(2) != LuaType::Function {
+        let got = convert::value_name(frame, 2);
+        return Err(Error::new(alloc::format!(
+            "bad argument #1 to 'set' (function expected, got {got})"
+        ))
+        .into());
+    }
+    frame.stack.reserve(3)?;
+    frame.stack.push_copy(frame.stack.registry());
+    frame.stack.push_light(slot as *const Slot as *mut c_void);
+    frame.stack.push_copy(2);
+    Ok(Outcome::Then(Action::RawSet, Next::Return(0)))
+}
+
+/// The helper every callback entry calls (see the module docs).
+///
+/// # Safety
+/// Called by a callback entry with the slot's record and the entry's register image
+/// (whose `stack` points to the caller's stack arguments).
+pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mut CallRegs) {
+    let host = &V::api().host;
+    // SAFETY: slot records are never freed.
+    let slot = unsafe { &*slot };
+    let ctx = slot.owner.load(Ordering::Acquire) as *mut Context;
+    if ctx.is_null() {
+        // SAFETY: the host's fatal handler does not return.
+        unsafe {
+            host.abort_with(
+                "ffi: a callback was called after the Lua state that made it was closed",
+            )
+        }
+    }
+    // SAFETY: a slot's owner is a live context (owners are cleared when it is dropped).
+    let caller = unsafe { (*ctx).caller };
+    if caller.l.is_null() || caller.thread != thread_mark(host) {
+        // SAFETY: the host's fatal handler does not return.
+        unsafe {
+            host.abort_with(
+                "ffi: a callback was called on a thread that is not running its Lua state",
+            )
+        }
+    }
+    // SAFETY: the state recorded by the C call running on this thread.
+    let lua = unsafe { Lua::new::<V>(caller.l) };
+    // SAFETY: growing the stack may raise; this frame owns nothing.
+    let room = unsafe { lua.checkstack(6) } != 0;
+    if !room || !slot.live.load(Ordering::Acquire) {
+        let msg: &[u8] = if room { b"bad callback" } else { b"stack overflow" };
+        // SAFETY: Lua keeps a few slots beyond any check for error messages; this frame
+        // owns nothing, so the error may cross it and the C frames above.
+        unsafe {
+            lua.push_bytes(msg);
+            lua.raise()
+        }
+    }
+    // SAFETY: slot records are never freed; a live slot's spec is its owner's.
+    let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
+    if let Some(fast) = &spec.fast {
+        // SAFETY: the state and image of this callback; `ctx` is the owner's context.
+        if unsafe { enter_fast::<V>(lua, slot, fast, &spec.plan, regs, (*ctx).cell) } {
+            // SAFETY: as below.
+            unsafe { (*ctx).caller = caller };
+            return;
+        }
+    }
+    // SAFETY: room checked above; the parts table holds the runner (an ffi closure); the
+    // runner's frame and this one own nothing, so its errors cross both.
+    unsafe {
+        push_parts(lua);
+        lua.rawgeti(-1, RUNNER);
+        lua.pushlightuserdata(slot as *const Slot as *mut c_void);
+        lua.pushlightuserdata(regs as *mut c_void);
+        lua.call(2, 0);
+        lua.pop(1);
+        // The Lua function may have called C from another coroutine: this call goes on.
+        (*ctx).caller = caller;
+    }
+}
+
+/// The direct path of [`enter`]: pushes the function and the arguments, calls it, and
+/// converts a result that needs nothing but a range check. False (with the stack as it
+/// was) when the running C function is not an ffi closure of this state (its upvalues
+/// hold the cdata metatable that boxing needs); a result it cannot convert goes to the
+/// runner (with the result as a third argument) and true is returned.
+///
+/// # Safety
+/// As for [`enter`]: `lua` is the running state with six free slots, `slot` live.
+#[inline(always)]
+unsafe fn enter_fast<V: Vm>(
+    lua: Lua,
+    slot: &Slot,
+    fast: &Fast,
+    plan: &CallPlan,
+    regs: *mut CallRegs,
+    cell: usize,
+) -> bool {
+    // SAFETY (all below): a live state with room checked by the caller (the arguments
+    // are checked here); this frame owns nothing, so the errors of `lua_call` cross it.
+    unsafe {
+        let boxes = fast.args.iter().any(|a| matches!(a, FastArg::Boxed(_)));
+        if boxes && lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) as usize != cell {
+            return false;
+        }
+        if lua.checkstack(fast.args.len() as c_int + 4) == 0 {
+            return false;
+        }
+        lua.pushlightuserdata(slot as *const Slot as *mut c_void);
+        lua.rawget(lua.registry());
+        let r = &*regs;
+        for (a, p) in fast.args.iter().zip(&plan.args) {
+            let mut w = [0u8; 16];
+            read_arg(&p.pass, p.size.min(16), r, w.as_mut_ptr());
+            let lo = u64::from_le_bytes(w[..8].try_into().unwrap_or_default());
+            match *a {
+                FastArg::Int { size, signed } => lua.pushinteger(extend(lo, size, signed)),
+                FastArg::Float { size: 4 } => lua.pushnumber(f32::from_bits(lo as u32) as f64),
+                FastArg::Float { .. } => lua.pushnumber(f64::from_bits(lo)),
+                FastArg::Bool => lua.pushboolean((lo as u8 != 0) as c_int),
+                FastArg::Boxed(ty) => {
+                    super::cdata::push_boxed(lua, &super::cdata::Boxed::int64(ty, lo as i64))
+                }
+            }
+        }
+        let nres = if matches!(fast.ret, FastRet::Void) { 0 } else { 1 };
+        lua.call(fast.args.len() as c_int, nres);
+        let regs = &mut *regs;
+        let done = match fast.ret {
+            FastRet::Void => return true,
+            FastRet::Int { size, signed } => {
+                let mut ok = 0;
+                let v = lua.tointegerx(-1, &mut ok);
+                let fits = ok != 0 && lua.isinteger(-1) != 0 && in_range(v, size, signed);
+                if fits {
+                    regs.ret_gpr[0] = v as u64;
+                }
+                fits
+            }
+            FastRet::Float { size } => {
+                let mut ok = 0;
+                let v = lua.tonumberx(-1, &mut ok);
+                if ok != 0 && lua.type_tag(-1) == LuaType::Number as c_int {
+                    regs.ret_sse[0] =
+                        [if size == 4 { (v as f32).to_bits() as u64 } else { v.to_bits() }, 0];
+                    true
+                } else {
+                    false
+                }
+            }
+        };
+        if !done {
+            // The runner converts by the general rules (or raises their error).
+            push_parts(lua);
+            lua.rawgeti(-1, RUNNER);
+            lua.pushlightuserdata(slot as *const Slot as *mut c_void);
+            lua.pushlightuserdata(regs as *mut CallRegs as *mut c_void);
+            lua.pushvalue(-5);
+            lua.call(3, 0);
+            lua.pop(1);
+        }
+        lua.pop(1);
+        true
+    }
+}
+
+/// The integer of `size` bytes in the low bytes of `w`, extended.
+fn extend(w: u64, size: u8, signed: bool) -> i64 {
+    match (size, signed) {
+        (1, true) => w as i8 as i64,
+        (1, false) => w as u8 as i64,
+        (2, true) => w as i16 as i64,
+        (2, false) => w as u16 as i64,
+        (_, true) => w as i32 as i64,
+        (_, false) => w as u32 as i64,
+    }
+}
+
+/// Whether `v` fits an integer of `size` bytes.
+fn in_range(v: i64, size: u8, signed: bool) -> bool {
+    match (size, signed) {
+        (8, _) => true,
+        (_, true) => {
+            let bits = 8 * size as u32 - 1;
+            (-(1i64 << bits)..(1i64 << bits)).contains(&v)
+        }
+        (_, false) => (0..(1i64 << (8 * size as u32))).contains(&v),
+    }
+}
+
+/// Runner phases: `ARG + k` pushes arguments from `k` on; `COPY + k` copies argument
+/// `k` into the new cdata on top; `RESULT` converts the result.
+const ARG: u8 = 1;
+const COPY: u8 = 128;
+const RESULT: u8 = 255;
+
+/// The runner: an ffi closure called by [`enter`] with the slot record at 1 and the
+/// register image at 2 (light userdata). It pushes the Lua function and the arguments,
+/// calls it, and converts its result into the image.
+///
+/// # Safety
+/// A body, called only by `enter` through `lua_call` with those two values.
+pub(crate) unsafe fn run_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
+    let slot = frame.stack.userdata(1) as *const Slot;
+    let regs = frame.stack.userdata(2) as *mut CallRegs;
+    if slot.is_null() || regs.is_null() {
+        return Err(Error::new("bad callback").into());
+    }
+    // SAFETY: slot records are never freed; their spec is the owner's (this state's).
+    let spec = unsafe { &*((*slot).spec.load(Ordering::Relaxed) as *const Spec) };
+    let plan = spec.plan.clone();
+    // SAFETY: the entry's image lives until the callback returns.
+    let regs = unsafe { &mut *regs };
+    let n = plan.args.len();
+    let mut k = match step.phase {
+        // From `enter_fast`: only the result (at 3) to convert.
+        0 if frame.stack.top() >= 3 => return store_result(frame, &plan, regs),
+        0 => {
+            frame.stack.reserve(n as c_int + 4)?;
+            frame.stack.push_light(slot as *mut c_void);
+            if frame.stack.raw_get(frame.stack.registry()) != LuaType::Function {
+                return Err(Error::new("bad callback").into());
+            }
+            0
+        }
+        RESULT => return store_result(frame, &plan, regs),
+        p if p >= COPY => {
+            let k = (p - COPY) as usize;
+            let Some(cd) = frame.cdata(-1) else {
+                return Err(Error::new("internal error in ffi (callback argument)").into());
+            };
+            // SAFETY: the new cdata holds the argument's type, whose bytes the image
+            // (or the caller's stack) holds.
+            unsafe { read_arg(&plan.args[k].pass, plan.args[k].size, regs, cd.payload()) };
+            k + 1
+        }
+        p => (p - ARG) as usize,
+    };
+    while k < n {
+        let a = &plan.args[k];
+        let tt = frame.types();
+        match tt.get(a.ty).kind {
+            Kind::Struct(_) | Kind::Vector(..) | Kind::Array(..) => {
+                let ty = tt.unqualified(a.ty);
+                let (size, align) = (a.size as usize, a.align as usize);
+                return Ok(Outcome::Then(
+                    Action::NewCdata { ty, size, align, nelem: 0 },
+                    Next::Resume(Step::phase(COPY + k as u8)),
+                ));
+            }
+            Kind::Ref(_) => {
+                let mut w = [0u8; 16];
+                // SAFETY: a reference travels as an 8-byte address.
+                unsafe { read_arg(&a.pass, 8, regs, w.as_mut_ptr()) };
+                let addr = usize::from_le_bytes(w[..8].try_into().unwrap_or_default());
+                let u = tt.unqualified(a.ty);
+                return Ok(Outcome::Then(
+                    Action::Box(super::cdata::Boxed::address(u, addr)),
+                    Next::Resume(Step::phase(ARG + k as u8 + 1)),
+                ));
+            }
+            _ => {
+                let mut w = [0u8; 16];
+                // SAFETY: a scalar argument is at most 16 bytes.
+                unsafe { read_arg(&a.pass, a.size.min(16), regs, w.as_mut_ptr()) };
+                // SAFETY: `w` holds a value of the argument's type.
+                match unsafe { convert::to_lua(frame, a.ty, w.as_ptr()) }? {
+                    ToLua::Pushed => {}
+                    ToLua::Box(b) => {
+                        return Ok(Outcome::Then(
+                            Action::Box(b),
+                            Next::Resume(Step::phase(ARG + k as u8 + 1)),
+                        ))
+                    }
+                }
+            }
+        }
+        k += 1;
+    }
+    let nresults = if plan.ret_size == 0 { 0 } else { 1 };
+    Ok(Outcome::Then(
+        Action::Call { nargs: n as c_int, nresults },
+        Next::Resume(Step::phase(RESULT)),
+    ))
+}
+
+/// Copies `size` bytes of an argument passed as `pass` from the image (and the caller's
+/// stack) to `dst`.
+///
+/// # Safety
+/// `dst` is writable for `size` bytes; `regs.stack` points to the caller's stack
+/// arguments, which hold every stack location the plan names.
+unsafe fn read_arg(pass: &Pass, size: u32, regs: &CallRegs, dst: *mut u8) {
+    let at = |loc: Loc| -> *const u8 {
+        match loc {
+            Loc::Gpr(i) => &regs.gpr[i as usize] as *const u64 as *const u8,
+            Loc::Sse(i) => &regs.sse[i as usize] as *const [u64; 2] as *const u8,
+            Loc::Stack(off) => (regs.stack as usize + off as usize) as *const u8,
+        }
+    };
+    // SAFETY (all below): the caller's contract; register slots hold 8 or 16 bytes and
+    // pieces are at most that long.
+    unsafe {
+        match pass {
+            Pass::Ignore => {}
+            Pass::Value(pieces) => {
+                for p in pieces {
+                    let n = (p.size as usize).min(size.saturating_sub(p.offset) as usize);
+                    core::ptr::copy_nonoverlapping(at(p.loc), dst.add(p.offset as usize), n);
+                }
+            }
+            Pass::Memory(off) => {
+                core::ptr::copy_nonoverlapping(at(Loc::Stack(*off)), dst, size as usize)
+            }
+            Pass::Reference(loc) => {
+                let addr = at(*loc).cast::<usize>().read_unaligned() as *const u8;
+                core::ptr::copy_nonoverlapping(addr, dst, size as usize);
+            }
+        }
+    }
+}
+
+/// The last runner step: the Lua function's result (on top) converted into the image's
+/// result registers, or into the caller's buffer for a hidden-pointer result.
+fn store_result<V: Vm>(
+    frame: &mut Frame<V>,
+    plan: &CallPlan,
+    regs: &mut CallRegs,
+) -> Result<Outcome, Raise> {
+    let rty = plan.ret_ty;
+    let top = frame.stack.top();
+    match &plan.ret {
+        RetPlan::Void => Ok(Outcome::Return(0)),
+        RetPlan::Hidden(g) => {
+            let buf = regs.gpr[*g as usize] as *mut u8;
+            // SAFETY: the caller passed a buffer for the result type.
+            unsafe { convert::to_c(frame, top, rty, buf, convert::Mode::Implicit)? };
+            regs.ret_gpr[0] = buf as u64;
+            Ok(Outcome::Return(0))
+        }
+        RetPlan::Value(pieces) => {
+            let mut w = [0u8; 16];
+            // SAFETY: a result in registers is at most 16 bytes.
+            unsafe { convert::to_c(frame, top, rty, w.as_mut_ptr(), convert::Mode::Implicit)? };
+            super::call::widen(frame, rty, &mut w);
+            for p in pieces {
+                let (o, n) = (p.offset as usize, (p.size as usize).min(16 - p.offset as usize));
+                let mut r = [0u8; 16];
+                r[..n].copy_from_slice(&w[o..o + n]);
+                let lo = u64::from_le_bytes(r[..8].try_into().unwrap_or_default());
+                let hi = u64::from_le_bytes(r[8..].try_into().unwrap_or_default());
+                match p.loc {
+                    Loc::Gpr(i) => regs.ret_gpr[i as usize & 1] = lo,
+                    Loc::Sse(i) => regs.ret_sse[i as usize & 1] = [lo, hi],
+                    Loc::Stack(_) => {}
+                }
+            }
+            Ok(Outcome::Return(0))
+        }
+    }
+}
