@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <complex.h>
+#include <stdbool.h>
 
 int ffi_counter = 7;
 const char *ffi_greeting = "hello";
@@ -148,3 +149,59 @@ void fill_ms_holder(struct ms_holder *h) { h->f = ms_sum5; }
 struct bf_inner { unsigned a : 8, b : 4; };
 struct bf_outer { double d; struct bf_inner in; };
 unsigned bf_sum(struct bf_outer s) { return (unsigned)s.d + s.in.a * 10 + s.in.b * 1000; }
+
+/* Callbacks: C calls a Lua function of each shape and hands back what it returned. */
+typedef int (*cb_ii)(int, int);
+int call_ii(cb_ii f, int a, int b) { return f(a, b); }
+long long loop_ii(cb_ii f, int n) { long long s = 0; for (int i = 0; i < n; i++) s += f(i, 1); return s; }
+typedef double (*cb_mix)(int8_t, uint16_t, int64_t, float, double, bool, const char *, void *);
+double call_mix(cb_mix f) { return f(-5, 65535, -9007199254740993LL, 1.5f, -2.25, true, "str", (void *)0); }
+typedef uint8_t (*cb_u8)(uint8_t);
+int call_u8(cb_u8 f, int x) { return f((uint8_t)x); }
+typedef int64_t (*cb_i64)(int64_t);
+int64_t call_i64(cb_i64 f, int64_t x) { return f(x); }
+typedef float (*cb_f)(float);
+double call_f(cb_f f, float x) { return f(x); }
+typedef bool (*cb_b)(int);
+int call_b(cb_b f, int x) { return f(x) ? 1 : 0; }
+typedef void (*cb_v)(int);
+void call_v(cb_v f, int n) { for (int i = 0; i < n; i++) f(i); }
+typedef const char *(*cb_s)(void);
+int call_s_len(cb_s f) { const char *s = f(); return s ? (int)strlen(s) : -1; }
+typedef long (*cb_10)(long, long, long, long, long, long, long, long, long, long);
+long call_10(cb_10 f) { return f(1, 2, 3, 4, 5, 6, 7, 8, 9, 10); }
+typedef double (*cb_10d)(double, double, double, double, double, double, double, double, double, double);
+double call_10d(cb_10d f) { return f(1, 2, 3, 4, 5, 6, 7, 8, 9, 10); }
+/* Structs, unions and complex numbers by value, both ways. */
+typedef point (*cb_pt)(point, point);
+point call_pt(cb_pt f) { point a = {1, 2}, b = {30, 40}; return f(a, b); }
+typedef dpoint (*cb_dpt)(dpoint, double);
+dpoint call_dpt(cb_dpt f) { dpoint p = {1.5, -2}; return f(p, 4); }
+typedef mixed (*cb_mixed)(mixed);
+mixed call_mixed(cb_mixed f) { mixed m = {0.5, 7}; return f(m); }
+typedef big3 (*cb_big3)(big3, long);
+big3 call_big3(cb_big3 f) { big3 v = {1, 2, 3}; return f(v, 10); }
+typedef long (*cb_after5)(long, long, long, long, long, big3, point, long);
+long call_after5(cb_after5 f) { big3 v = {6, 7, 8}; point p = {9, 10}; return f(1, 2, 3, 4, 5, v, p, 11); }
+typedef int (*cb_packed)(packed, small, intfloat, arr3);
+int call_packed(cb_packed f) {
+  packed p = {1, 200000}; small s = {3, 4000}; intfloat u; u.f = 1.0f; arr3 a = {{5, 6, 7}};
+  return f(p, s, u, a);
+}
+typedef double complex (*cb_cplx)(double complex, float complex);
+double complex call_cplx(cb_cplx f) { return f(1.0 + 2.0 * I, 3.0f - 4.0f * I); }
+typedef huge (*cb_huge)(unsigned char);
+int call_huge(cb_huge f) { huge h = f(3); return h.b[0] + h.b[69999] * 1000; }
+typedef struct bf_outer (*cb_bf)(struct bf_outer);
+unsigned call_bf(cb_bf f) { struct bf_outer s = {2.0, {5, 3}}; struct bf_outer r = f(s); return (unsigned)r.d + r.in.a * 10 + r.in.b * 1000; }
+/* Win64 callbacks, called from ms_abi code. */
+typedef MS double (*ms_cb)(int, double, float, long long, double, int);
+MS double ms_call(ms_cb f) { return f(1, 2.5, 3.5f, 4, 5.5, 6); }
+typedef MS big3 (*ms_cb_big)(big3, point);
+MS long ms_call_big(ms_cb_big f) { big3 v = {1, 2, 3}; point p = {4, 5}; big3 r = f(v, p); return r.a + 10 * r.b + 100 * r.c; }
+typedef MS dpoint (*ms_cb_dpt)(dpoint, double);
+MS double ms_call_dpt(ms_cb_dpt f) { dpoint p = {1, 2}; dpoint r = f(p, 3); return r.x + 10 * r.y; }
+/* A callback kept by C and called later. */
+static cb_ii kept;
+void keep_cb(cb_ii f) { kept = f; }
+int call_kept(int a, int b) { return kept(a, b); }
