@@ -205,3 +205,4 @@ MS double ms_call_dpt(ms_cb_dpt f) { dpoint p = {1, 2}; dpoint r = f(p, 3); retu
 static cb_ii kept;
 void keep_cb(cb_ii f) { kept = f; }
 int call_kept(int a, int b) { return kept(a, b); }
+void *cb_address(cb_ii f) { return (void *)f; }

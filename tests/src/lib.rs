@@ -72,6 +72,19 @@ pub fn testlib() -> PathBuf {
     .clone()
 }
 
+/// A second copy of [`testlib`] (another path: `dlopen` loads it again, with its own
+/// globals).
+pub fn testlib_copy() -> PathBuf {
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let lib = testlib();
+        let copy = lib.with_extension("copy.so");
+        std::fs::copy(&lib, &copy).expect("copy of the test library");
+        copy
+    })
+    .clone()
+}
+
 /// Runs one script through ffi-mlua in a fresh state. `gc_stress` makes the collector
 /// run continuously (and steps it after every harness assertion).
 pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
@@ -95,7 +108,10 @@ pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
         if gc_stress {
             lua.globals().set("FFI_GC_STRESS", true)?;
         }
-        lua.globals().set("FFI_TESTLIB", testlib().display().to_string())?;
+        // The plain and the GC-stress runs go on at once in this process: each gets its
+        // own copy of the library, so that neither sees the other's extern variables.
+        let lib = if gc_stress { testlib_copy() } else { testlib() };
+        lua.globals().set("FFI_TESTLIB", lib.display().to_string())?;
         let src = std::fs::read_to_string(path).map_err(mlua::Error::external)?;
         lua.load(&src).set_name(format!("@{}", path.display())).exec()?;
         let h: mlua::Table = lua.globals().get("HARNESS")?;
