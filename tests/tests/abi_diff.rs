@@ -8,9 +8,15 @@
 //! and returns a value built from constants; the Lua side compares the buffer with the
 //! text the generator expects and every leaf of the result with its constant.
 //!
+//! The callback direction runs for every signature without varargs: a C driver per
+//! convention builds random arguments, calls a Lua function through a function pointer of
+//! that convention, and prints every leaf of what it returned; the Lua function checks
+//! every leaf it received and returns random values (`callback s<N>` / `m<N>` in a
+//! mismatch).
+//!
 //! `FFI_ABI_SIGS` sets the number of signatures (default 2,000; the documented long run
 //! is 100,000), `FFI_ABI_SEED` the seed (default 1). A failure names the seed and the
-//! function, so it can be reproduced.
+//! function, so it can be reproduced; `FFI_ABI_KEEP=1` keeps the generated C file.
 
 use std::fmt::Write as _;
 
@@ -108,6 +114,14 @@ impl Leaf {
                 let v = r.below(200) as i64 - 100;
                 (v.to_string(), v.to_string())
             }
+        }
+    }
+    /// The C expression for a leaf given its source text.
+    fn c_value(self, src: &str) -> String {
+        match self {
+            Leaf::Ptr => format!("(void *){src}"),
+            Leaf::Bool => if src == "true" { "1" } else { "0" }.into(),
+            _ => src.to_string(),
         }
     }
     /// The printf conversion and cast that print it.
@@ -440,6 +454,9 @@ impl Gen {
                 args.push(a);
             }
         }
+        if !variadic {
+            self.callback(idx, &params, ret.as_ref());
+        }
         let expect: String = texts.iter().map(|t| format!("{t};")).collect();
         let checks: Vec<String> = ret_leaves
             .iter()
@@ -453,6 +470,74 @@ impl Gen {
             args.join(", "),
             expect,
             checks.join(", ")
+        )
+        .unwrap();
+    }
+}
+
+impl Gen {
+    /// The callback direction of signature `idx`: a C driver per convention builds random
+    /// arguments, calls a Lua callback through a function pointer of that convention, and
+    /// prints every leaf of what it returned; the Lua function checks every leaf it
+    /// received and returns random values.
+    fn callback(&mut self, idx: usize, params: &[Ty], ret: Option<&Ty>) {
+        let ret_c = ret.map(|t| self.c_ty(t)).unwrap_or_else(|| "void".into());
+        let plist: Vec<String> = params.iter().map(|t| self.c_ty(t)).collect();
+        // The arguments C passes: constants for every leaf.
+        let mut arg_leaves = Vec::new();
+        for (i, t) in params.iter().enumerate() {
+            let mut ls = Vec::new();
+            self.leaves(t, &format!("p{i}"), &mut ls);
+            for (e, l) in ls {
+                let (src, _) = l.value(&mut self.rng);
+                arg_leaves.push((e, l, src));
+            }
+        }
+        // The result the Lua function returns, and the text C prints for it.
+        let mut texts = Vec::new();
+        let ret_init = ret.cloned().map(|t| self.init(&t, &mut texts));
+        let expect: String = texts.iter().map(|t| format!("{t};")).collect();
+        let mut ret_leaves = Vec::new();
+        if let Some(t) = ret {
+            self.leaves(t, "r", &mut ret_leaves);
+        }
+        for ms in [false, true] {
+            let tag = if ms { "m" } else { "s" };
+            let attr = if ms { " __attribute__((ms_abi))" } else { "" };
+            let tname = format!("cb{tag}{idx}");
+            let decl = format!("typedef {ret_c} (*{tname})({}){attr};\n", plist.join(", "));
+            self.c.push_str(&decl);
+            self.cdef.push_str(&decl);
+            writeln!(self.cdef, "void d{tag}{idx}({tname} f);").unwrap();
+            let mut body = String::new();
+            for (i, t) in params.iter().enumerate() {
+                writeln!(body, "  {} p{i}; memset(&p{i}, 0, sizeof p{i});", self.c_ty(t)).unwrap();
+            }
+            for (e, l, src) in &arg_leaves {
+                writeln!(body, "  {e} = {};", l.c_value(src)).unwrap();
+            }
+            let call_args: Vec<String> = (0..params.len()).map(|i| format!("p{i}")).collect();
+            if ret.is_some() {
+                writeln!(body, "  {ret_c} r = f({});\n  rec_reset();", call_args.join(", "))
+                    .unwrap();
+                for (e, l) in &ret_leaves {
+                    let (f, cast) = l.printf();
+                    writeln!(body, "  REC(\"{f}\", {cast}{e});").unwrap();
+                }
+            } else {
+                writeln!(body, "  rec_reset();\n  f({});", call_args.join(", ")).unwrap();
+            }
+            writeln!(self.c, "void d{tag}{idx}({tname} f) {{\n{body}}}").unwrap();
+        }
+        let names: Vec<String> = (0..params.len()).map(|i| format!("p{i}")).collect();
+        let leaf_checks: Vec<String> =
+            arg_leaves.iter().map(|(e, l, src)| format!("{{{}, {src}}}", l.lua_read(e))).collect();
+        writeln!(
+            self.lua,
+            "for _, tag in ipairs({{'s', 'm'}}) do\n  local got\n  local cb = ffi.cast('cb' .. tag .. '{idx}', function({})\n    got = {{{}}}\n    return {}\n  end)\n  lib['d' .. tag .. '{idx}'](cb)\n  cb:free()\n  check_cb('callback ' .. tag .. '{idx}', got, '{expect}')\nend",
+            names.join(", "),
+            leaf_checks.join(", "),
+            ret_init.unwrap_or_default()
         )
         .unwrap();
     }
@@ -482,7 +567,7 @@ local ffi = require "ffi"
 local lib = ffi.load(LIB)
 ffi.cdef(CDEF)
 ffi.cdef [[ const char *rec_text(void); void rec_set_kind(int, int); ]]
-local bad, ran = {}, 0
+local bad, ran, cb_ran = {}, 0, 0
 local function set_kinds(k) for i, v in ipairs(k) do lib.rec_set_kind(i - 1, v) end end
 local function check(f, want, leaves)
   ran = ran + 1
@@ -494,10 +579,22 @@ local function check(f, want, leaves)
     end
   end
 end
+local function check_cb(f, got, want)
+  cb_ran = cb_ran + 1
+  if not got then bad[#bad + 1] = f .. ": the Lua function did not run" return end
+  for i, l in ipairs(got) do
+    if l[1] ~= l[2] then
+      bad[#bad + 1] = f .. ": argument leaf " .. i .. " is " .. tostring(l[1]) .. ", expected " .. tostring(l[2])
+    end
+  end
+  local printed = ffi.string(lib.rec_text())
+  if printed ~= want then bad[#bad + 1] = f .. ": C received " .. printed .. ", expected " .. want end
+end
 "#;
 
-/// One batch: generate, compile, run; returns (functions called, mismatches).
-fn batch(seed: u64, first: usize, count: usize) -> (u64, Vec<String>) {
+/// One batch: generate, compile, run; returns (functions called, callbacks called,
+/// mismatches).
+fn batch(seed: u64, first: usize, count: usize) -> (u64, u64, Vec<String>) {
     let mut g = Gen {
         rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ first as u64 | 1),
         aggs: Vec::new(),
@@ -527,15 +624,17 @@ fn batch(seed: u64, first: usize, count: usize) -> (u64, Vec<String>) {
     ffi_mlua::preload(&lua).unwrap();
     lua.globals().set("LIB", so_path.display().to_string()).unwrap();
     lua.globals().set("CDEF", g.cdef.as_str()).unwrap();
-    let src = format!("{LUA_PRELUDE}\n{}\nreturn ran, bad", g.lua);
-    let (ran, bad): (u64, Vec<String>) = lua
+    let src = format!("{LUA_PRELUDE}\n{}\nreturn ran, cb_ran, bad", g.lua);
+    let (ran, cb_ran, bad): (u64, u64, Vec<String>) = lua
         .load(&src)
         .set_name(format!("abi_diff seed {seed} from {first}"))
         .eval()
         .unwrap_or_else(|e| panic!("seed {seed}, functions {first}..{}: {e}", first + count));
-    let _ = std::fs::remove_file(&c_path);
+    if std::env::var("FFI_ABI_KEEP").is_err() {
+        let _ = std::fs::remove_file(&c_path);
+    }
     let _ = std::fs::remove_file(&so_path);
-    (ran, bad)
+    (ran, cb_ran, bad)
 }
 
 #[test]
@@ -543,23 +642,26 @@ fn abi_differential() {
     let n: usize = std::env::var("FFI_ABI_SIGS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
     let seed: u64 = std::env::var("FFI_ABI_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let per = 1000;
-    let mut ran = 0;
+    let (mut ran, mut cb_ran) = (0, 0);
     let mut bad = Vec::new();
     let mut first = 0;
     while first < n {
         let count = per.min(n - first);
-        let (r, b) = batch(seed, first, count);
+        let (r, c, b) = batch(seed, first, count);
         ran += r;
+        cb_ran += c;
         bad.extend(b);
         first += count;
     }
     println!(
-        "abi_diff: seed {seed}: {n} signatures, {ran} calls (SysV and ms_abi), {} mismatches",
+        "abi_diff: seed {seed}: {n} signatures, {ran} calls and {cb_ran} callbacks (SysV and \
+         ms_abi), {} mismatches",
         bad.len()
     );
     for b in bad.iter().take(20) {
         println!("    MISMATCH {b}");
     }
     assert_eq!(ran, 2 * n as u64, "every generated function was called");
+    assert!(cb_ran >= n as u64, "callbacks of most signatures (all but the variadic) ran");
     assert!(bad.is_empty(), "{} ABI mismatches (seed {seed}); first: {}", bad.len(), bad[0]);
 }

@@ -124,9 +124,14 @@ enum FastArg {
 enum FastRet {
     Void,
     /// A Lua integer in range (a float, or an integer out of range, goes to the runner).
-    Int { size: u8, signed: bool },
+    Int {
+        size: u8,
+        signed: bool,
+    },
     /// A Lua number.
-    Float { size: u8 },
+    Float {
+        size: u8,
+    },
 }
 
 /// The direct conversions of `plan`'s signature, if it has them.
@@ -185,7 +190,10 @@ impl Drop for Callbacks {
         for &index in &self.owned {
             let Some(slot) = pool::slot(index) else { continue };
             // A slot another state took since names that state: leave it.
-            if slot.owner.compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+            if slot
+                .owner
+                .compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
                 && slot.live.swap(false, Ordering::AcqRel)
             {
                 pool::give_back(index);
@@ -240,7 +248,8 @@ pub(crate) unsafe fn make<V: Vm>(
         let spec = Box::new(Spec { plan: plan.clone(), fast });
         frame.ctx().callbacks.specs.insert(fty, spec);
     }
-    let spec_addr = frame.ctx().callbacks.specs.get(&fty).map_or(0, |s| &**s as *const Spec as usize);
+    let spec_addr =
+        frame.ctx().callbacks.specs.get(&fty).map_or(0, |s| &**s as *const Spec as usize);
     let idx = frame.stack.absolute(idx);
     if reuse {
         if let Some(code) = implicit_lookup(frame, idx, fty) {

@@ -282,7 +282,9 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
             match class {
                 // A Lua function to a function pointer: a callback (implicit conversions
                 // reuse one per function and signature; ffi.cast and ffi.new make one).
-                TypeClass::Ptr(_) if fty.is_some() && frame.stack.type_of(idx) == LuaType::Function => {
+                TypeClass::Ptr(_)
+                    if fty.is_some() && frame.stack.type_of(idx) == LuaType::Function =>
+                {
                     let reuse = mode == Mode::Implicit && !frame.fresh_callbacks;
                     let fty = fty.unwrap_or(ty);
                     // SAFETY: `idx` holds a Lua function; a body's frame.

@@ -236,7 +236,8 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                 frame.fresh_callbacks = true;
                 // SAFETY: `p` is the new object's payload: `ty` and `bound` elements of a
                 // variable part.
-                let r = unsafe { convert::to_c_nested(frame, init, ty, p, Mode::Implicit, bound, 0) };
+                let r =
+                    unsafe { convert::to_c_nested(frame, init, ty, p, Mode::Implicit, bound, 0) };
                 frame.fresh_callbacks = false;
                 r?;
             }

@@ -176,8 +176,7 @@ fn noop_thunk_golden_bytes() {
     );
     // Right after the caller's thread is recorded (mov [rax+8], rcx), the call of the
     // target goes through table entry 7 (of 14, after the code).
-    let at = h.find("64488b0c250000000048894808ff15").expect("thread, then call [rip+d]") / 2
-        + 13;
+    let at = h.find("64488b0c250000000048894808ff15").expect("thread, then call [rip+d]") / 2 + 13;
     let disp = i32::from_le_bytes(code[at + 2..at + 6].try_into().unwrap()) as usize;
     assert_eq!(at + 6 + disp, code.len() - 14 * 8 + 7 * 8, "{h}");
     assert_eq!(code.len() % 8, 0, "{h}");
