@@ -474,7 +474,7 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
         // SAFETY: the host's fatal handler does not return.
         unsafe {
             host.abort_with(
-                "ffi: a callback was called after the Lua state that made it was closed",
+                "a callback was called after the Lua state that made it was closed",
             )
         }
     }
@@ -484,7 +484,7 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
         // SAFETY: the host's fatal handler does not return.
         unsafe {
             host.abort_with(
-                "ffi: a callback was called on a thread that is not running its Lua state",
+                "a callback was called on a thread that is not running its Lua state",
             )
         }
     }

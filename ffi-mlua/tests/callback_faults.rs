@@ -1,0 +1,115 @@
+//! Callbacks called where no Lua code can safely run: from a thread other than the one
+//! running their state, and after their state was closed. Each scenario runs in a child
+//! process (this test binary again, selected by an environment variable), which must
+//! print ffi's message and abort; the parent checks both.
+
+use std::process::Command;
+
+/// The environment variable that makes the child run one scenario.
+const SCENARIO: &str = "FFI_CALLBACK_FAULT";
+
+/// A state with ffi and a callback `int (*)(int, int)`; returns its address. A C call
+/// first, so that the state has a thread of record.
+fn state_and_callback() -> (mlua::Lua, usize) {
+    let lua = mlua::Lua::new();
+    ffi_mlua::preload(&lua).unwrap();
+    let addr: i64 = lua
+        .load(
+            r#"
+            local ffi = require "ffi"
+            ffi.cdef "int abs(int);"
+            assert(ffi.C.abs(-3) == 3)
+            cb = ffi.cast("int (*)(int, int)", function(a, b) return a + b end)
+            return tonumber(ffi.cast("intptr_t", cb))
+            "#,
+        )
+        .eval()
+        .unwrap();
+    (lua, addr as usize)
+}
+
+/// Calls the C function pointer `addr` as `int (*)(int, int)`.
+fn call(addr: usize, a: i32, b: i32) -> i32 {
+    // SAFETY: `addr` is a callback of that signature (made by `state_and_callback`).
+    let f: extern "C" fn(i32, i32) -> i32 = unsafe { std::mem::transmute(addr) };
+    f(a, b)
+}
+
+/// Runs the scenario named in the environment, if any (in the child).
+fn child() -> bool {
+    let Ok(which) = std::env::var(SCENARIO) else { return false };
+    let (lua, addr) = state_and_callback();
+    match which.as_str() {
+        "thread" => {
+            let r = std::thread::spawn(move || call(addr, 1, 2)).join();
+            println!("returned: {r:?}");
+        }
+        "closed" => {
+            drop(lua);
+            println!("returned: {}", call(addr, 1, 2));
+        }
+        _ => {}
+    }
+    true
+}
+
+/// Runs this binary's test `name` again in a child with the scenario set; returns its
+/// stderr and whether it was killed by SIGABRT.
+fn run_child(name: &str, scenario: &str) -> (String, bool, String) {
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(SCENARIO, scenario)
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    let aborted = out.status.signal() == Some(6);
+    (
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        aborted,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn callback_from_another_thread_aborts_with_a_message() {
+    if child() {
+        return;
+    }
+    let (stderr, aborted, stdout) =
+        run_child("callback_from_another_thread_aborts_with_a_message", "thread");
+    assert!(
+        stderr.contains(
+            "ffi: fatal: a callback was called on a thread that is not running its Lua state"
+        ),
+        "stderr: {stderr}\nstdout: {stdout}"
+    );
+    assert!(aborted, "the child aborts (SIGABRT); stderr: {stderr}");
+    assert!(!stdout.contains("returned:"), "the callback never returned: {stdout}");
+}
+
+#[test]
+fn callback_after_close_aborts_with_a_message() {
+    if child() {
+        return;
+    }
+    let (stderr, aborted, stdout) =
+        run_child("callback_after_close_aborts_with_a_message", "closed");
+    assert!(
+        stderr
+            .contains("ffi: fatal: a callback was called after the Lua state that made it was closed"),
+        "stderr: {stderr}\nstdout: {stdout}"
+    );
+    assert!(aborted, "the child aborts (SIGABRT); stderr: {stderr}");
+    assert!(!stdout.contains("returned:"), "the callback never returned: {stdout}");
+}
+
+#[test]
+fn callback_on_its_own_thread_runs() {
+    if std::env::var(SCENARIO).is_ok() {
+        return;
+    }
+    let (lua, addr) = state_and_callback();
+    assert_eq!(call(addr, 40, 2), 42, "called from Rust on the state's thread");
+    drop(lua);
+}
