@@ -12,7 +12,8 @@
 //!   │         jmp [r10]               │   │ helper  (offset 8): Rust, per VM  │
 //!   ├─────────────────────────────────┤   │ owner   the context (0: none)     │
 //!   │ slot i+1 ...                    │   │ spec    the signature's plan      │
-//!   └─────────────────────────────────┘   │ live    false after cb:free()     │
+//!   └─────────────────────────────────┘   │ function  its registry reference  │
+//!                                         │ live    false after cb:free()     │
 //!                                         └───────────────────────────────────┘
 //!
 //!   entry frame (SysV entry; the Win64 entry also saves rsi, rdi, xmm6-15)
@@ -63,6 +64,8 @@ pub struct Slot {
     pub owner: AtomicUsize,
     /// The signature: the owner's record of the callback's function type.
     pub spec: AtomicUsize,
+    /// The owner's handle of the function the callback runs (a registry reference).
+    pub function: AtomicUsize,
     /// Cleared by `cb:free()` (the slot stays the owner's until reused).
     pub live: AtomicBool,
 }
@@ -190,6 +193,7 @@ fn add_page(pool: &mut Pool, mem: &dyn ExecMemory) -> Option<()> {
             helper: AtomicUsize::new(0),
             owner: AtomicUsize::new(0),
             spec: AtomicUsize::new(0),
+            function: AtomicUsize::new(0),
             live: AtomicBool::new(false),
         })
         .collect();

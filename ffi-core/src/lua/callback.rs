@@ -4,8 +4,8 @@
 //!
 //! A Lua function becomes a callback when it is converted to a function-pointer type
 //! ([`make`]): the callback is a slot of the process-wide pool ([`crate::emit::callback`])
-//! owned by this state, and the Lua function is kept in the registry under the slot
-//! record's address. A call from C runs:
+//! owned by this state, and the Lua function is kept in the registry under an integer
+//! reference (`luaL_ref`) that the slot record holds. A call from C runs:
 //!
 //! ```text
 //!   C caller ──▶ slot code ──▶ entry (per convention) ──▶ enter::<V>(slot, regs)
@@ -104,11 +104,29 @@ pub(crate) struct Spec {
 struct Fast {
     args: alloc::vec::Vec<FastArg>,
     ret: FastRet,
+    /// Whether an argument is boxed (then the running C function's upvalues are needed).
+    boxes: bool,
+}
+
+/// One argument of a [`Fast`] callback: where its 8 bytes are and how they are pushed.
+#[derive(Copy, Clone)]
+struct FastArg {
+    from: From,
+    kind: FastKind,
+}
+
+/// Where an argument of at most 8 bytes is in the entry's image.
+#[derive(Copy, Clone)]
+enum From {
+    Gpr(u8),
+    Sse(u8),
+    /// Offset from the first stack argument.
+    Stack(u32),
 }
 
 /// How [`enter`] pushes one argument.
 #[derive(Copy, Clone)]
-enum FastArg {
+enum FastKind {
     /// An integer of up to 32 bits (`bool` is separate): a Lua integer.
     Int { size: u8, signed: bool },
     /// `float` or `double`: a Lua number.
@@ -139,24 +157,29 @@ fn fast_of(tt: &mut crate::table::CTypeTable, plan: &CallPlan) -> Option<Fast> {
     use crate::cvalue::TypeClass;
     let mut args = alloc::vec::Vec::with_capacity(plan.args.len());
     for a in &plan.args {
-        if !matches!(&a.pass, Pass::Value(p) if p.len() == 1) {
-            return None;
-        }
+        let Pass::Value(pieces) = &a.pass else { return None };
+        let [p] = pieces.as_slice() else { return None };
+        let from = match p.loc {
+            Loc::Gpr(i) => From::Gpr(i),
+            Loc::Sse(i) => From::Sse(i),
+            Loc::Stack(off) => From::Stack(off),
+        };
         let ty = a.ty;
-        args.push(match (tt.get(ty).kind, TypeClass::of(tt, ty)) {
+        let kind = match (tt.get(ty).kind, TypeClass::of(tt, ty)) {
             (Kind::Enum(_), _) => return None,
-            (_, TypeClass::Bool) => FastArg::Bool,
+            (_, TypeClass::Bool) => FastKind::Bool,
             (_, TypeClass::Int(size, signed)) if size <= 4 => {
-                FastArg::Int { size: size as u8, signed }
+                FastKind::Int { size: size as u8, signed }
             }
             (_, TypeClass::Int(8, _)) | (Kind::Ptr(_), TypeClass::Ptr(_)) => {
-                FastArg::Boxed(tt.unqualified(ty))
+                FastKind::Boxed(tt.unqualified(ty))
             }
             (_, TypeClass::Float(size)) if size == 4 || size == 8 => {
-                FastArg::Float { size: size as u8 }
+                FastKind::Float { size: size as u8 }
             }
             _ => return None,
-        });
+        };
+        args.push(FastArg { from, kind });
     }
     let rty = plan.ret_ty;
     let ret = match (&plan.ret, tt.get(rty).kind, TypeClass::of(tt, rty)) {
@@ -170,7 +193,8 @@ fn fast_of(tt: &mut crate::table::CTypeTable, plan: &CallPlan) -> Option<Fast> {
         }
         _ => return None,
     };
-    Some(Fast { args, ret })
+    let boxes = args.iter().any(|a| matches!(a.kind, FastKind::Boxed(_)));
+    Some(Fast { args, ret, boxes })
 }
 
 /// The callbacks of one state.
@@ -273,12 +297,13 @@ pub(crate) unsafe fn make<V: Vm>(
     slot.owner.store(ctx_addr, Ordering::Relaxed);
     slot.live.store(true, Ordering::Release);
     frame.ctx().callbacks.owned.insert(taken.index);
-    let key = slot as *const Slot as *mut c_void;
     let code = taken.code;
+    let mut reference = 0;
+    let out = &mut reference;
     let mut op = |lua: Lua| {
         // SAFETY: under lua_pcall (Frame::protected) with the function at 1 and room for
         // the values pushed; this closure owns nothing.
-        unsafe { store_function(lua, key, reuse.then_some((fty, code))) };
+        *out = unsafe { store_function(lua, reuse.then_some((fty, code))) };
         0
     };
     // SAFETY: `op` does not panic and owns nothing while it raises.
@@ -287,23 +312,23 @@ pub(crate) unsafe fn make<V: Vm>(
         release(slot, taken.index);
         return Err(e);
     }
+    slot.function.store(reference as usize, Ordering::Relaxed);
     Ok(code)
 }
 
-/// Stores the function at 1 as the callback of `key` (a slot record) and, for an
-/// implicit callback, records `(fty, code)` for it in the implicit table.
+/// Stores the function at 1 in the registry and returns its reference; for an implicit
+/// callback, records `(fty, code)` for it in the implicit table.
 ///
 /// # Safety
 /// Under `lua_pcall`, with the function at 1 and room for five values.
-unsafe fn store_function(lua: Lua, key: *mut c_void, implicit: Option<(CTypeId, usize)>) {
+unsafe fn store_function(lua: Lua, implicit: Option<(CTypeId, usize)>) -> c_int {
     let reg = lua.registry();
     // SAFETY (all below): a live state under lua_pcall; each push has room (the caller's
     // contract) and each table index names a table pushed here.
     unsafe {
-        lua.pushlightuserdata(key);
         lua.pushvalue(1);
-        lua.rawset(reg);
-        let Some((fty, code)) = implicit else { return };
+        let reference = lua.ref_(reg);
+        let Some((fty, code)) = implicit else { return reference };
         push_parts(lua);
         if LuaType::from_tag(lua.rawgeti(-1, IMPLICIT)) != LuaType::Table {
             lua.pop(1);
@@ -321,6 +346,7 @@ unsafe fn store_function(lua: Lua, key: *mut c_void, implicit: Option<(CTypeId, 
         }
         lua.pushinteger(code as i64);
         lua.rawseti(-2, fty.index() as i64);
+        reference
     }
 }
 
@@ -368,8 +394,7 @@ fn holds<V: Vm>(frame: &mut Frame<V>, slot: &Slot, idx: c_int) -> bool {
     if s.reserve(2).is_err() {
         return false;
     }
-    s.push_light(slot as *const Slot as *mut c_void);
-    s.raw_get(s.registry());
+    s.raw_geti(s.registry(), slot.function.load(Ordering::Relaxed) as i64);
     let same = s.raw_equal(-1, idx);
     s.pop(1);
     same
@@ -433,11 +458,15 @@ pub(crate) fn push_method<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> bool {
 pub(crate) unsafe fn free_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Result<Outcome, Raise> {
     let (index, slot) = callback_at(frame, 1)?;
     release(slot, index);
-    frame.stack.reserve(3)?;
-    frame.stack.push_copy(frame.stack.registry());
-    frame.stack.push_light(slot as *const Slot as *mut c_void);
-    frame.stack.push_nil();
-    Ok(Outcome::Then(Action::RawSet, Next::Return(0)))
+    let reference = slot.function.load(Ordering::Relaxed) as c_int;
+    let mut op = |lua: Lua| {
+        // SAFETY: under lua_pcall (Frame::protected); the reference is this callback's.
+        unsafe { lua.unref(lua.registry(), reference) };
+        0
+    };
+    // SAFETY: `op` does not panic and owns nothing while it raises.
+    unsafe { frame.protected(&[], &mut op)? };
+    Ok(Outcome::Return(0))
 }
 
 /// `cb:set(f)`: the callback calls `f` from now on.
@@ -455,7 +484,7 @@ pub(crate) unsafe fn set_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Resul
     }
     frame.stack.reserve(3)?;
     frame.stack.push_copy(frame.stack.registry());
-    frame.stack.push_light(slot as *const Slot as *mut c_void);
+    frame.stack.push_integer(slot.function.load(Ordering::Relaxed) as i64);
     frame.stack.push_copy(2);
     Ok(Outcome::Then(Action::RawSet, Next::Return(0)))
 }
@@ -473,9 +502,7 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
     if ctx.is_null() {
         // SAFETY: the host's fatal handler does not return.
         unsafe {
-            host.abort_with(
-                "a callback was called after the Lua state that made it was closed",
-            )
+            host.abort_with("a callback was called after the Lua state that made it was closed")
         }
     }
     // SAFETY: a slot's owner is a live context (owners are cleared when it is dropped).
@@ -483,15 +510,16 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
     if caller.l.is_null() || caller.thread != thread_mark(host) {
         // SAFETY: the host's fatal handler does not return.
         unsafe {
-            host.abort_with(
-                "a callback was called on a thread that is not running its Lua state",
-            )
+            host.abort_with("a callback was called on a thread that is not running its Lua state")
         }
     }
     // SAFETY: the state recorded by the C call running on this thread.
     let lua = unsafe { Lua::new::<V>(caller.l) };
+    // SAFETY: slot records are never freed; a slot's spec is its owner's.
+    let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
+    let need = spec.plan.args.len() as c_int + 6;
     // SAFETY: growing the stack may raise; this frame owns nothing.
-    let room = unsafe { lua.checkstack(6) } != 0;
+    let room = unsafe { lua.checkstack(need) } != 0;
     if !room || !slot.live.load(Ordering::Acquire) {
         let msg: &[u8] = if room { b"bad callback" } else { b"stack overflow" };
         // SAFETY: Lua keeps a few slots beyond any check for error messages; this frame
@@ -501,11 +529,10 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
             lua.raise()
         }
     }
-    // SAFETY: slot records are never freed; a live slot's spec is its owner's.
-    let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
     if let Some(fast) = &spec.fast {
-        // SAFETY: the state and image of this callback; `ctx` is the owner's context.
-        if unsafe { enter_fast::<V>(lua, slot, fast, &spec.plan, regs, (*ctx).cell) } {
+        // SAFETY: the state and image of this live callback, with room checked; `ctx` is
+        // the owner's context.
+        if unsafe { enter_fast(lua, slot, fast, regs, (*ctx).cell) } {
             // SAFETY: as below.
             unsafe { (*ctx).caller = caller };
             return;
@@ -527,67 +554,63 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
 
 /// The direct path of [`enter`]: pushes the function and the arguments, calls it, and
 /// converts a result that needs nothing but a range check. False (with the stack as it
-/// was) when the running C function is not an ffi closure of this state (its upvalues
-/// hold the cdata metatable that boxing needs); a result it cannot convert goes to the
-/// runner (with the result as a third argument) and true is returned.
+/// was) when an argument needs boxing and the running C function is not an ffi closure
+/// of this state (its upvalues hold the cdata metatable that boxing needs); a result it
+/// cannot convert goes to the runner (with the result as a third argument).
 ///
 /// # Safety
-/// As for [`enter`]: `lua` is the running state with six free slots, `slot` live.
+/// As for [`enter`]: `lua` is the running state with room for the arguments and six
+/// more values, `slot` live.
 #[inline(always)]
-unsafe fn enter_fast<V: Vm>(
-    lua: Lua,
-    slot: &Slot,
-    fast: &Fast,
-    plan: &CallPlan,
-    regs: *mut CallRegs,
-    cell: usize,
-) -> bool {
-    // SAFETY (all below): a live state with room checked by the caller (the arguments
-    // are checked here); this frame owns nothing, so the errors of `lua_call` cross it.
+unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, cell: usize) -> bool {
+    // SAFETY (all below): a live state with room checked by the caller; this frame owns
+    // nothing, so the errors of `lua_call` cross it. `regs` is the entry's image, and
+    // its `stack` points to the caller's stack arguments, which hold every stack offset
+    // of the plan.
     unsafe {
-        let boxes = fast.args.iter().any(|a| matches!(a, FastArg::Boxed(_)));
-        if boxes && lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) as usize != cell {
+        if fast.boxes && lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) as usize != cell {
             return false;
         }
-        if lua.checkstack(fast.args.len() as c_int + 4) == 0 {
-            return false;
-        }
-        lua.pushlightuserdata(slot as *const Slot as *mut c_void);
-        lua.rawget(lua.registry());
+        let reg = lua.registry();
+        lua.rawgeti(reg, slot.function.load(Ordering::Relaxed) as i64);
         let r = &*regs;
-        for (a, p) in fast.args.iter().zip(&plan.args) {
-            let mut w = [0u8; 16];
-            read_arg(&p.pass, p.size.min(16), r, w.as_mut_ptr());
-            let lo = u64::from_le_bytes(w[..8].try_into().unwrap_or_default());
-            match *a {
-                FastArg::Int { size, signed } => lua.pushinteger(extend(lo, size, signed)),
-                FastArg::Float { size: 4 } => lua.pushnumber(f32::from_bits(lo as u32) as f64),
-                FastArg::Float { .. } => lua.pushnumber(f64::from_bits(lo)),
-                FastArg::Bool => lua.pushboolean((lo as u8 != 0) as c_int),
-                FastArg::Boxed(ty) => {
-                    super::cdata::push_boxed(lua, &super::cdata::Boxed::int64(ty, lo as i64))
+        for a in &fast.args {
+            let w = match a.from {
+                From::Gpr(i) => r.gpr[i as usize],
+                From::Sse(i) => r.sse[i as usize][0],
+                From::Stack(off) => ((r.stack as usize + off as usize) as *const u64).read_unaligned(),
+            };
+            match a.kind {
+                FastKind::Int { size, signed } => lua.pushinteger(extend(w, size, signed)),
+                FastKind::Float { size: 4 } => lua.pushnumber(f32::from_bits(w as u32) as f64),
+                FastKind::Float { .. } => lua.pushnumber(f64::from_bits(w)),
+                FastKind::Bool => lua.pushboolean((w as u8 != 0) as c_int),
+                FastKind::Boxed(ty) => {
+                    super::cdata::push_boxed(lua, &super::cdata::Boxed::int64(ty, w as i64))
                 }
             }
         }
-        let nres = if matches!(fast.ret, FastRet::Void) { 0 } else { 1 };
-        lua.call(fast.args.len() as c_int, nres);
-        let regs = &mut *regs;
+        let n = fast.args.len() as c_int;
         let done = match fast.ret {
-            FastRet::Void => return true,
+            FastRet::Void => {
+                lua.call(n, 0);
+                return true;
+            }
             FastRet::Int { size, signed } => {
+                lua.call(n, 1);
                 let mut ok = 0;
                 let v = lua.tointegerx(-1, &mut ok);
-                let fits = ok != 0 && lua.isinteger(-1) != 0 && in_range(v, size, signed);
+                let fits = ok != 0 && in_range(v, size, signed);
                 if fits {
-                    regs.ret_gpr[0] = v as u64;
+                    (*regs).ret_gpr[0] = v as u64;
                 }
                 fits
             }
             FastRet::Float { size } => {
-                let mut ok = 0;
-                let v = lua.tonumberx(-1, &mut ok);
-                if ok != 0 && lua.type_tag(-1) == LuaType::Number as c_int {
-                    regs.ret_sse[0] =
+                lua.call(n, 1);
+                if lua.type_tag(-1) == LuaType::Number as c_int {
+                    let v = lua.tonumberx(-1, core::ptr::null_mut());
+                    (*regs).ret_sse[0] =
                         [if size == 4 { (v as f32).to_bits() as u64 } else { v.to_bits() }, 0];
                     true
                 } else {
@@ -600,7 +623,7 @@ unsafe fn enter_fast<V: Vm>(
             push_parts(lua);
             lua.rawgeti(-1, RUNNER);
             lua.pushlightuserdata(slot as *const Slot as *mut c_void);
-            lua.pushlightuserdata(regs as *mut CallRegs as *mut c_void);
+            lua.pushlightuserdata(regs as *mut c_void);
             lua.pushvalue(-5);
             lua.call(3, 0);
             lua.pop(1);
@@ -663,8 +686,9 @@ pub(crate) unsafe fn run_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
         0 if frame.stack.top() >= 3 => return store_result(frame, &plan, regs),
         0 => {
             frame.stack.reserve(n as c_int + 4)?;
-            frame.stack.push_light(slot as *mut c_void);
-            if frame.stack.raw_get(frame.stack.registry()) != LuaType::Function {
+            // SAFETY: slot records are never freed.
+            let reference = unsafe { (*slot).function.load(Ordering::Relaxed) } as i64;
+            if frame.stack.raw_geti(frame.stack.registry(), reference) != LuaType::Function {
                 return Err(Error::new("bad callback").into());
             }
             0

@@ -229,6 +229,11 @@ lua_ops! {
     raises concat(n: c_int) = lua_concat;
     /// `luaL_where`: pushes "chunk:line: " of the function at `level`.
     raises where_(level: c_int) = luaL_where;
+    /// `luaL_ref`: pops the top value into table `t` under a new integer key (a free one
+    /// of earlier `luaL_unref`s first) and returns the key.
+    raises ref_(t: c_int) -> c_int = luaL_ref;
+    /// `luaL_unref`: frees key `r` of table `t` for reuse.
+    raises unref(t: c_int, r: c_int) = luaL_unref;
     /// `lua_error`: raises the value on top; never returns.
     raises error() -> c_int = lua_error;
 }

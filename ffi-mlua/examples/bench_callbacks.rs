@@ -1,0 +1,147 @@
+//! Callback benchmark: C calling a Lua function `int f(int, int)` in a loop, through an
+//! ffi callback and through a hand-written C loop (`lua_rawgeti` + `lua_pushinteger` ×2
+//! + `lua_call` + `lua_tointeger`) on the same Lua function, in the same process; then
+//! `qsort` of 100,000 ints with a Lua comparator, here and in `luajit -joff` (the same
+//! script) when `luajit` is installed.
+//!
+//! Run both VMs with `scripts/bench.sh`, or one with
+//! `cargo run --release -p ffi-mlua --example bench_callbacks` (Lua 5.4). Needs `cc`: the
+//! C loop is compiled at start-up into `target/bench_callbacks/`.
+
+mod bench_common;
+
+use mlua::ffi::*;
+use std::ffi::c_int;
+
+const C_SOURCE: &str = r#"
+long long loop_cb(int (*f)(int, int), int n) {
+  long long s = 0;
+  for (int i = 0; i < n; i++) s += f(i, 1);
+  return s;
+}
+"#;
+
+/// Builds the C library; returns its path.
+fn build() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench_callbacks");
+    std::fs::create_dir_all(&dir).expect("target dir");
+    let src = dir.join("cbloop.c");
+    let so = dir.join("libcbloop.so");
+    std::fs::write(&src, C_SOURCE).expect("write C source");
+    let st = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-O2", "-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(&src)
+        .status()
+        .expect("run cc");
+    assert!(st.success(), "cc failed");
+    so.display().to_string()
+}
+
+/// The hand-written loop: `loop(f, n)` calls `f(i, 1)` for i in 0..n from C and returns
+/// the sum of the results, as `loop_cb` does through a callback.
+unsafe extern "C-unwind" fn b_loop(l: *mut lua_State) -> c_int {
+    // SAFETY (all below): Lua calls this with a live state and the script's arguments
+    // (a function and a count); every push has room (LUA_MINSTACK at entry, and the loop
+    // pops what it pushes); errors raised by the function cross this frame, which owns
+    // nothing.
+    unsafe {
+        let n = luaL_checkinteger(l, 2);
+        lua_pushvalue(l, 1);
+        let r = luaL_ref(l, LUA_REGISTRYINDEX);
+        let mut s: i64 = 0;
+        for i in 0..n {
+            lua_rawgeti(l, LUA_REGISTRYINDEX, r as _);
+            lua_pushinteger(l, i as _);
+            lua_pushinteger(l, 1);
+            lua_call(l, 2, 1);
+            s += lua_tointeger(l, -1) as i64;
+            lua_pop(l, 1);
+        }
+        luaL_unref(l, LUA_REGISTRYINDEX, r);
+        lua_pushinteger(l, s as _);
+    }
+    1
+}
+
+const SCRIPT: &str = r#"
+local ffi = require "ffi"
+local loop, path = ...
+ffi.cdef "long long loop_cb(int (*)(int, int), int);"
+local lib = ffi.load(path)
+local function f(a, b) return a + b end
+local cb = ffi.cast("int (*)(int, int)", f)
+assert(tonumber(lib.loop_cb(cb, 100)) == loop(f, 100))
+local run = lib.loop_cb
+row("C calls int f(int, int): callback vs lua_call loop", function(n) run(cb, n) end,
+  function(n) loop(f, n) end)
+return rows
+"#;
+
+/// The qsort script: the same text runs here and in `luajit -joff`; prints the best of
+/// five sorts in milliseconds.
+const QSORT: &str = r#"
+local ffi = require "ffi"
+ffi.cdef [[
+typedef int (*cmp_t)(const int *, const int *);
+void qsort(void *base, size_t n, size_t size, cmp_t cmp);
+]]
+local n = 100000
+local a = ffi.new("int[?]", n)
+local cmp = ffi.cast("cmp_t", function(x, y)
+  local p, q = x[0], y[0]
+  return p < q and -1 or (p > q and 1 or 0)
+end)
+local best = math.huge
+for _ = 1, 5 do
+  for i = 0, n - 1 do a[i] = (i * 7919) % n end
+  local t = os.clock()
+  ffi.C.qsort(a, n, 4, cmp)
+  t = os.clock() - t
+  if t < best then best = t end
+end
+for i = 0, n - 1 do assert(a[i] == i) end
+print(string.format("%.1f", best * 1000))
+"#;
+
+fn main() {
+    let path = build();
+    let lua = mlua::Lua::new();
+    ffi_mlua::preload(&lua).expect("preload");
+    // SAFETY: b_loop is a well-formed lua_CFunction for this Lua.
+    let lp = unsafe { lua.create_c_function(b_loop) }.expect("loop");
+    let script = format!("{}{}", bench_common::HARNESS, SCRIPT);
+    let rows: Vec<mlua::Table> = lua.load(script).call((lp, path)).expect("bench script");
+    bench_common::print_rows(&lua, rows, "ns/callback", 52);
+
+    // qsort: printed by the script (its only output line).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench_callbacks");
+    let file = dir.join("qsort.lua");
+    std::fs::write(&file, QSORT).expect("write qsort.lua");
+    let print = lua
+        .create_function(|_, s: String| {
+            QSORT_MS.with(|m| m.set(s.parse().unwrap_or(f64::NAN)));
+            Ok(())
+        })
+        .expect("print");
+    lua.globals().set("print", print).expect("print");
+    lua.load(QSORT).exec().expect("qsort script");
+    let ours = QSORT_MS.with(|m| m.get());
+    let vm: String = lua.globals().get("_VERSION").unwrap_or_default();
+    match std::process::Command::new("luajit").arg("-joff").arg(&file).output() {
+        Ok(out) if out.status.success() => {
+            let lj: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(f64::NAN);
+            println!(
+                "qsort of 100,000 ints, Lua comparator (best of 5): {vm} ffi {ours:.1} ms, \
+                 luajit -joff {lj:.1} ms, ratio {:.2}x",
+                ours / lj
+            );
+        }
+        _ => println!(
+            "qsort of 100,000 ints, Lua comparator (best of 5): {vm} ffi {ours:.1} ms; \
+             SKIPPED the luajit -joff comparison: luajit is not installed"
+        ),
+    }
+}
+
+std::thread_local!(static QSORT_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
