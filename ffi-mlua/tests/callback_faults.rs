@@ -96,8 +96,9 @@ fn callback_after_close_aborts_with_a_message() {
     let (stderr, aborted, stdout) =
         run_child("callback_after_close_aborts_with_a_message", "closed");
     assert!(
-        stderr
-            .contains("ffi: fatal: a callback was called after the Lua state that made it was closed"),
+        stderr.contains(
+            "ffi: fatal: a callback was called after the Lua state that made it was closed"
+        ),
         "stderr: {stderr}\nstdout: {stdout}"
     );
     assert!(aborted, "the child aborts (SIGABRT); stderr: {stderr}");

@@ -328,3 +328,365 @@ pub fn entry(abi: CallAbi) -> CodeBuffer {
 /// Offsets the entry relies on (checked at compile time).
 const _: () = assert!(offset_of!(Slot, entry) == 0 && offset_of!(Slot, helper) == 8);
 const _: () = assert!(IMAGE % 16 == 0 && XMM_SAVE % 16 == 0);
+
+/// Where a direct callback entry finds one argument (at most 8 bytes).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ArgFrom {
+    /// An integer argument register (SysV order: rdi, rsi, rdx, rcx, r8, r9).
+    Gpr(u8),
+    /// A vector argument register.
+    Sse(u8),
+    /// The caller's stack, at this offset from the first stack argument.
+    Stack(u32),
+}
+
+/// How a direct callback entry pushes one argument into Lua.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ArgPush {
+    /// An integer of 1, 2 or 4 bytes: `lua_pushinteger`.
+    Int {
+        /// Bytes.
+        size: u8,
+        /// Signedness.
+        signed: bool,
+    },
+    /// `float` (widened) or `double`: `lua_pushnumber`.
+    Float {
+        /// 4 or 8.
+        size: u8,
+    },
+    /// `bool`: `lua_pushboolean`.
+    Bool,
+    /// A 64-bit integer or pointer boxed as a cdata of this type id (`push_boxed`).
+    Boxed(u32),
+}
+
+/// How a direct callback entry converts the Lua function's result.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum RetConv {
+    /// No result.
+    Void,
+    /// A Lua integer in range (anything else: `slow_result`).
+    Int {
+        /// Bytes.
+        size: u8,
+        /// Signedness.
+        signed: bool,
+    },
+    /// A Lua number (anything else: `slow_result`).
+    Float {
+        /// 4 or 8.
+        size: u8,
+    },
+}
+
+/// A signature the direct entry handles (SysV).
+#[derive(Clone, Debug)]
+pub struct DirectSpec {
+    /// The arguments in order.
+    pub args: Vec<(ArgFrom, ArgPush)>,
+    /// The result.
+    pub ret: RetConv,
+}
+
+/// What a direct entry calls and reads: the Lua API of its state's version, ffi's
+/// helpers, and the layout of the records it checks.
+#[derive(Copy, Clone, Debug)]
+pub struct DirectApi {
+    /// `lua_checkstack`.
+    pub checkstack: usize,
+    /// `lua_rawgeti` (normalised: `(L, idx, i64)`).
+    pub rawgeti: usize,
+    /// `lua_pushinteger`.
+    pub pushinteger: usize,
+    /// `lua_pushnumber`.
+    pub pushnumber: usize,
+    /// `lua_pushboolean`.
+    pub pushboolean: usize,
+    /// `lua_touserdata`.
+    pub touserdata: usize,
+    /// `lua_call` (normalised: `(L, nargs, nresults)`).
+    pub call: usize,
+    /// `lua_tointegerx` (5.3 meaning).
+    pub tointegerx: usize,
+    /// `lua_type`.
+    pub type_tag: usize,
+    /// `lua_tonumberx`.
+    pub tonumberx: usize,
+    /// `lua_settop`.
+    pub settop: usize,
+    /// `push_boxed(L, type id, value)`.
+    pub push_boxed: usize,
+    /// `slow_result(slot, L, out: *mut [u64; 2])`: converts the value on top by the
+    /// general rules into `out` (the integer and the vector register), or raises.
+    pub slow_result: usize,
+    /// The pseudo-index of the registry.
+    pub registry: i32,
+    /// The pseudo-index of upvalue 1 (`CONTEXT`) of the running C function.
+    pub context_upvalue: i32,
+    /// Offset of the caller record (`l`, then the thread pointer) in the context.
+    pub caller: i32,
+    /// Offset of the context cell's address in the context.
+    pub cell: i32,
+}
+
+const OWNER: i32 = offset_of!(Slot, owner) as i32;
+const FUNCTION: i32 = offset_of!(Slot, function) as i32;
+const LIVE: i32 = offset_of!(Slot, live) as i32;
+/// Frame of a direct entry below its four saved registers (≡ 8 mod 16, so that `rsp` is
+/// 16-aligned at calls): argument registers spilled, `isnum`, the result words.
+const D_FRAME: i32 = 152;
+const D_GPR: i32 = 0;
+const D_SSE: i32 = 48;
+const D_ISNUM: i32 = 112;
+const D_RESULT: i32 = 120;
+/// Incoming stack arguments, from `rsp` after the prologue: the frame, four saved
+/// registers and the return address.
+const D_STACK: i32 = D_FRAME + 32 + 8;
+/// The SysV integer argument registers in order.
+const GPRS: [u8; 6] = [7, 6, 2, 1, 8, 9];
+
+/// Emits the direct entry of a SysV callback signature (`None` when the signature has an
+/// argument the direct entry does not handle):
+///
+/// ```text
+///   direct entry frame                    r12 = slot record, r13 = context, rbx = L
+///   ┌────────────────────────┐             owner, caller thread, live, and (for boxed
+///   │ return address         │               arguments) the running C function's
+///   │ saved rbx r12 r13 r14  │               context checked, else ─▶ generic entry
+///   ├────────────────────────┤ rsp+152     lua_checkstack, the function (rawgeti),
+///   │ result words rsp+120   │               each argument pushed, lua_call
+///   │ isnum        rsp+112   │             the result converted inline, or by
+///   │ sse spills   rsp+48    │               slow_result (which may raise)
+///   │ gpr spills   rsp+0     │             pop it, restore the caller record, return
+///   └────────────────────────┘ rsp
+/// ```
+///
+/// The generic entry is reached with the argument registers reloaded and `r10` = the
+/// slot, before anything was pushed.
+// dynasm's expansion of a register given by number converts it to `u8` again.
+#[allow(clippy::useless_conversion)]
+pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Option<CodeBuffer> {
+    if !cfg!(all(target_arch = "x86_64", target_os = "linux")) || spec.args.len() > 100 {
+        return None;
+    }
+    let mut ops = CodeBuffer::new();
+    let n = spec.args.len() as i32;
+    let boxes = spec.args.iter().any(|a| matches!(a.1, ArgPush::Boxed(_)));
+    macro_rules! call {
+        ($label:ident) => {
+            dynasm!(ops ; .arch x64 ; call QWORD [>$label])
+        };
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; push rbx
+        ; push r12
+        ; push r13
+        ; push r14
+        ; sub rsp, D_FRAME
+        ; mov r12, r10
+    );
+    for i in 0..6 {
+        dynasm!(ops ; .arch x64 ; mov [rsp + D_GPR + 8 * i], Rq(GPRS[i as usize]));
+    }
+    for i in 0..8 {
+        dynasm!(ops ; .arch x64 ; movq [rsp + D_SSE + 8 * i], Rx(i as u8));
+    }
+    // The checks: a live slot of a context whose recorded caller is on this thread.
+    dynasm!(ops
+        ; .arch x64
+        ; mov r13, [r12 + OWNER]
+        ; test r13, r13
+        ; jz >generic
+        ; mov rbx, [r13 + api.caller]
+        ; test rbx, rbx
+        ; jz >generic
+    );
+    // mov rax, fs:[0] (the thread pointer)
+    ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
+    dynasm!(ops
+        ; .arch x64
+        ; cmp rax, [r13 + api.caller + 8]
+        ; jne >generic
+        ; cmp BYTE [r12 + LIVE], 0
+        ; je >generic
+        ; mov rdi, rbx
+        ; mov esi, n + 6
+    );
+    call!(t_checkstack);
+    dynasm!(ops ; .arch x64 ; test eax, eax ; jz >generic);
+    if boxes {
+        // Boxing uses the running C function's upvalues: it must be an ffi closure of
+        // this state.
+        dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, api.context_upvalue);
+        call!(t_touserdata);
+        dynasm!(ops ; .arch x64 ; cmp rax, [r13 + api.cell] ; jne >generic);
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; mov rdi, rbx
+        ; mov esi, api.registry
+        ; mov rdx, [r12 + FUNCTION]
+    );
+    call!(t_rawgeti);
+    for &(from, push) in &spec.args {
+        // The argument's memory operand, through rax.
+        match from {
+            ArgFrom::Gpr(i) => dynasm!(ops ; .arch x64 ; lea rax, [rsp + D_GPR + 8 * i as i32]),
+            ArgFrom::Sse(i) => dynasm!(ops ; .arch x64 ; lea rax, [rsp + D_SSE + 8 * i as i32]),
+            ArgFrom::Stack(off) => {
+                dynasm!(ops ; .arch x64 ; lea rax, [rsp + D_STACK + off as i32])
+            }
+        }
+        dynasm!(ops ; .arch x64 ; mov rdi, rbx);
+        match push {
+            ArgPush::Int { size, signed } => {
+                match (size, signed) {
+                    (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rax]),
+                    (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rax]),
+                    (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rax]),
+                    (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rax]),
+                    (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rax]),
+                    (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rax]),
+                }
+                call!(t_pushinteger);
+            }
+            ArgPush::Float { size: 4 } => {
+                dynasm!(ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rax]);
+                call!(t_pushnumber);
+            }
+            ArgPush::Float { .. } => {
+                dynasm!(ops ; .arch x64 ; movq xmm0, [rax]);
+                call!(t_pushnumber);
+            }
+            ArgPush::Bool => {
+                dynasm!(ops
+                    ; .arch x64
+                    ; xor esi, esi
+                    ; cmp BYTE [rax], 0
+                    ; setne sil
+                );
+                call!(t_pushboolean);
+            }
+            ArgPush::Boxed(ty) => {
+                dynasm!(ops ; .arch x64 ; mov rdx, [rax] ; mov esi, ty as i32);
+                call!(t_push_boxed);
+            }
+        }
+    }
+    let nres = if spec.ret == RetConv::Void { 0 } else { 1 };
+    dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, n ; mov edx, nres);
+    call!(t_call);
+    match spec.ret {
+        RetConv::Void => {}
+        RetConv::Int { size, signed } => {
+            dynasm!(ops
+                ; .arch x64
+                ; mov rdi, rbx
+                ; mov esi, -1
+                ; lea rdx, [rsp + D_ISNUM]
+            );
+            call!(t_tointegerx);
+            dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + D_ISNUM], 0 ; je >slow);
+            super::x64::range_check(&mut ops, size, signed, false);
+            dynasm!(ops ; .arch x64 ; mov [rsp + D_RESULT], rax ; jmp >done);
+        }
+        RetConv::Float { size } => {
+            dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, -1);
+            call!(t_type);
+            dynasm!(ops
+                ; .arch x64
+                ; cmp eax, 3
+                ; jne >slow
+                ; mov rdi, rbx
+                ; mov esi, -1
+                ; xor edx, edx
+            );
+            call!(t_tonumberx);
+            if size == 4 {
+                dynasm!(ops ; .arch x64 ; cvtsd2ss xmm0, xmm0 ; movd [rsp + D_RESULT + 8], xmm0);
+            } else {
+                dynasm!(ops ; .arch x64 ; movq [rsp + D_RESULT + 8], xmm0);
+            }
+            dynasm!(ops ; .arch x64 ; jmp >done);
+        }
+    }
+    if spec.ret != RetConv::Void {
+        dynasm!(ops
+            ; .arch x64
+            ; slow:
+            ; mov rdi, r12
+            ; mov rsi, rbx
+            ; lea rdx, [rsp + D_RESULT]
+        );
+        call!(t_slow_result);
+        dynasm!(ops
+            ; .arch x64
+            ; done:
+            ; mov rdi, rbx
+            ; mov esi, -2
+        );
+        call!(t_settop);
+    }
+    // The Lua function may have called C from another coroutine: this call goes on.
+    dynasm!(ops ; .arch x64 ; mov [r13 + api.caller], rbx);
+    ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
+    dynasm!(ops
+        ; .arch x64
+        ; mov [r13 + api.caller + 8], rax
+        ; mov rax, [rsp + D_RESULT]
+        ; movq xmm0, [rsp + D_RESULT + 8]
+        ; add rsp, D_FRAME
+        ; pop r14
+        ; pop r13
+        ; pop r12
+        ; pop rbx
+        ; ret
+        ; generic:
+    );
+    for i in 0..6 {
+        dynasm!(ops ; .arch x64 ; mov Rq(GPRS[i as usize]), [rsp + D_GPR + 8 * i]);
+    }
+    for i in 0..8 {
+        dynasm!(ops ; .arch x64 ; movq Rx(i as u8), [rsp + D_SSE + 8 * i]);
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; mov r10, r12
+        ; add rsp, D_FRAME
+        ; pop r14
+        ; pop r13
+        ; pop r12
+        ; pop rbx
+        ; jmp QWORD [>t_generic]
+        ; .align 8
+        ; t_checkstack: ; .u64 api.checkstack as u64
+        ; t_rawgeti: ; .u64 api.rawgeti as u64
+        ; t_pushinteger: ; .u64 api.pushinteger as u64
+        ; t_pushnumber: ; .u64 api.pushnumber as u64
+        ; t_pushboolean: ; .u64 api.pushboolean as u64
+        ; t_touserdata: ; .u64 api.touserdata as u64
+        ; t_push_boxed: ; .u64 api.push_boxed as u64
+        ; t_call: ; .u64 api.call as u64
+        ; t_tointegerx: ; .u64 api.tointegerx as u64
+        ; t_type: ; .u64 api.type_tag as u64
+        ; t_tonumberx: ; .u64 api.tonumberx as u64
+        ; t_settop: ; .u64 api.settop as u64
+        ; t_slow_result: ; .u64 api.slow_result as u64
+        ; t_generic: ; .u64 generic as u64
+    );
+    Some(ops)
+}
+
+/// The common entry of `abi` (emitted on first use), for a direct entry to fall back to.
+pub fn common_entry(mem: &dyn ExecMemory, abi: CallAbi) -> Option<usize> {
+    POOL.with(|pool| {
+        let e = (abi == CallAbi::Win64) as usize;
+        if pool.entries[e] == 0 {
+            let code = entry(abi).link().ok()?;
+            pool.entries[e] = place(mem, &code)?;
+        }
+        Some(pool.entries[e])
+    })
+}

@@ -687,7 +687,7 @@ fn inline_number(ops: &mut CodeBuffer, layout: StackLayout, a: ArgKind, i: i32, 
 
 /// Checks that the 64-bit integer in `rax` fits a `size`-byte integer of this signedness
 /// (jumping to `api:` when `to_api`, else to `slow:`).
-fn range_check(ops: &mut CodeBuffer, size: u8, signed: bool, to_api: bool) {
+pub(super) fn range_check(ops: &mut CodeBuffer, size: u8, signed: bool, to_api: bool) {
     macro_rules! check {
         ($($op:tt)*) => {
             if to_api {

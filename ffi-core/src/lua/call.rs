@@ -430,7 +430,7 @@ fn stub_for<V: Vm>(frame: &mut Frame<V>, abi: CallAbi) -> Result<CallStub, Raise
     let code = x64::call_stub(abi)
         .link()
         .map_err(|e| Error::new(format!("internal error in ffi (emitter: {})", e.0)))?;
-    let p = place::<V>(calls, &code)?;
+    let p = place_code::<V>(calls, &code)?;
     // SAFETY: `p` is the stub just placed in executable memory, with `CallStub`'s
     // signature.
     let stub: CallStub = unsafe { core::mem::transmute::<*const u8, CallStub>(p) };
@@ -532,7 +532,7 @@ pub(crate) unsafe extern "C-unwind" fn mm_call<V: Vm>(l: *mut crate::luaapi::lua
 }
 
 /// Copies `code` into the state's executable memory.
-fn place<V: Vm>(calls: &mut Calls, code: &[u8]) -> Result<*const u8, Raise> {
+pub(crate) fn place_code<V: Vm>(calls: &mut Calls, code: &[u8]) -> Result<*const u8, Raise> {
     let arena = calls.arena.get_or_insert_with(|| CodeArena::new(V::api().host));
     Ok(arena.place(code).ok_or_else(|| Error::new("cannot allocate executable memory"))?)
 }
@@ -609,7 +609,7 @@ pub(crate) fn closure_function<V: Vm>(
     let code =
         code.link().map_err(|e| Error::new(format!("internal error in ffi (emitter: {})", e.0)))?;
     let calls = &mut frame.ctx().calls;
-    let p = place::<V>(calls, &code)?;
+    let p = place_code::<V>(calls, &code)?;
     // SAFETY: `p` is the thunk just placed in executable memory: a `lua_CFunction`.
     let f: CFunction = unsafe { core::mem::transmute::<*const u8, CFunction>(p) };
     calls.entries.insert(f as usize);
@@ -817,7 +817,7 @@ unsafe fn helper_context<'a>(lua: Lua) -> Option<&'a mut super::context::Context
 /// # Safety
 /// Called by a fast thunk running as a call closure (ffi upvalues), with free slots.
 /// Raises on allocation failure; owns nothing.
-unsafe extern "C-unwind" fn push_boxed_word<V: Vm>(
+pub(crate) unsafe extern "C-unwind" fn push_boxed_word<V: Vm>(
     l: *mut crate::luaapi::lua_State,
     ty: u32,
     v: u64,

@@ -33,10 +33,11 @@ use super::convert::{self, ToLua};
 use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
 use crate::abi::{CallPlan, Loc, Pass, RetPlan};
 use crate::ctype::{CTypeId, Kind};
-use crate::emit::callback::{self as pool, Slot};
+use crate::emit::callback::{self as pool, ArgFrom, ArgPush, DirectApi, DirectSpec, RetConv, Slot};
 use crate::emit::x64::CallRegs;
 use crate::error::Error;
 use crate::luaapi::{lua_State, Lua, LuaType, Vm};
+use crate::target::CallAbi;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::ffi::{c_int, c_void};
@@ -98,58 +99,19 @@ pub(crate) struct Spec {
     pub plan: Rc<CallPlan>,
     /// The direct conversions, when every argument and the result have one.
     fast: Option<Fast>,
+    /// The entry its slots run: the direct entry emitted for it, else the common entry
+    /// of its convention.
+    entry: usize,
+    /// The common entry of its convention.
+    generic: usize,
 }
 
-/// A callback whose arguments and result convert without the runner (see [`enter`]).
+/// A callback whose arguments and result convert without the runner: pushed and
+/// converted by its direct entry (emitted, SysV) or by [`enter_fast`].
 struct Fast {
-    args: alloc::vec::Vec<FastArg>,
-    ret: FastRet,
+    spec: DirectSpec,
     /// Whether an argument is boxed (then the running C function's upvalues are needed).
     boxes: bool,
-}
-
-/// One argument of a [`Fast`] callback: where its 8 bytes are and how they are pushed.
-#[derive(Copy, Clone)]
-struct FastArg {
-    from: From,
-    kind: FastKind,
-}
-
-/// Where an argument of at most 8 bytes is in the entry's image.
-#[derive(Copy, Clone)]
-enum From {
-    Gpr(u8),
-    Sse(u8),
-    /// Offset from the first stack argument.
-    Stack(u32),
-}
-
-/// How [`enter`] pushes one argument.
-#[derive(Copy, Clone)]
-enum FastKind {
-    /// An integer of up to 32 bits (`bool` is separate): a Lua integer.
-    Int { size: u8, signed: bool },
-    /// `float` or `double`: a Lua number.
-    Float { size: u8 },
-    /// `bool`: a Lua boolean.
-    Bool,
-    /// A 64-bit integer or a pointer: a boxed cdata of this (unqualified) type.
-    Boxed(CTypeId),
-}
-
-/// How [`enter`] converts the result (anything unexpected goes to the runner).
-#[derive(Copy, Clone)]
-enum FastRet {
-    Void,
-    /// A Lua integer in range (a float, or an integer out of range, goes to the runner).
-    Int {
-        size: u8,
-        signed: bool,
-    },
-    /// A Lua number.
-    Float {
-        size: u8,
-    },
 }
 
 /// The direct conversions of `plan`'s signature, if it has them.
@@ -160,41 +122,41 @@ fn fast_of(tt: &mut crate::table::CTypeTable, plan: &CallPlan) -> Option<Fast> {
         let Pass::Value(pieces) = &a.pass else { return None };
         let [p] = pieces.as_slice() else { return None };
         let from = match p.loc {
-            Loc::Gpr(i) => From::Gpr(i),
-            Loc::Sse(i) => From::Sse(i),
-            Loc::Stack(off) => From::Stack(off),
+            Loc::Gpr(i) => ArgFrom::Gpr(i),
+            Loc::Sse(i) => ArgFrom::Sse(i),
+            Loc::Stack(off) => ArgFrom::Stack(off),
         };
         let ty = a.ty;
-        let kind = match (tt.get(ty).kind, TypeClass::of(tt, ty)) {
+        let push = match (tt.get(ty).kind, TypeClass::of(tt, ty)) {
             (Kind::Enum(_), _) => return None,
-            (_, TypeClass::Bool) => FastKind::Bool,
+            (_, TypeClass::Bool) => ArgPush::Bool,
             (_, TypeClass::Int(size, signed)) if size <= 4 => {
-                FastKind::Int { size: size as u8, signed }
+                ArgPush::Int { size: size as u8, signed }
             }
             (_, TypeClass::Int(8, _)) | (Kind::Ptr(_), TypeClass::Ptr(_)) => {
-                FastKind::Boxed(tt.unqualified(ty))
+                ArgPush::Boxed(tt.unqualified(ty).index())
             }
             (_, TypeClass::Float(size)) if size == 4 || size == 8 => {
-                FastKind::Float { size: size as u8 }
+                ArgPush::Float { size: size as u8 }
             }
             _ => return None,
         };
-        args.push(FastArg { from, kind });
+        args.push((from, push));
     }
     let rty = plan.ret_ty;
     let ret = match (&plan.ret, tt.get(rty).kind, TypeClass::of(tt, rty)) {
-        (RetPlan::Void, ..) => FastRet::Void,
+        (RetPlan::Void, ..) => RetConv::Void,
         (RetPlan::Value(_), Kind::Enum(_), _) => return None,
         (RetPlan::Value(_), _, TypeClass::Int(size, signed)) if size <= 8 => {
-            FastRet::Int { size: size as u8, signed }
+            RetConv::Int { size: size as u8, signed }
         }
         (RetPlan::Value(_), _, TypeClass::Float(size)) if size == 4 || size == 8 => {
-            FastRet::Float { size: size as u8 }
+            RetConv::Float { size: size as u8 }
         }
         _ => return None,
     };
-    let boxes = args.iter().any(|a| matches!(a.kind, FastKind::Boxed(_)));
-    Some(Fast { args, ret, boxes })
+    let boxes = args.iter().any(|a| matches!(a.1, ArgPush::Boxed(_)));
+    Some(Fast { spec: DirectSpec { args, ret }, boxes })
 }
 
 /// The callbacks of one state.
@@ -214,13 +176,17 @@ impl Drop for Callbacks {
         for &index in &self.owned {
             let Some(slot) = pool::slot(index) else { continue };
             // A slot another state took since names that state: leave it.
-            if slot
-                .owner
-                .compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed)
-                .is_ok()
-                && slot.live.swap(false, Ordering::AcqRel)
-            {
-                pool::give_back(index);
+            let mine =
+                slot.owner.compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed);
+            if mine.is_ok() {
+                // A direct entry goes with this state's code: the common entry (which
+                // finds no owner and says so) takes over.
+                // SAFETY: the slot's spec is one of this state's, still alive here.
+                let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
+                slot.entry.store(spec.generic, Ordering::Release);
+                if slot.live.swap(false, Ordering::AcqRel) {
+                    pool::give_back(index);
+                }
             }
         }
     }
@@ -268,12 +234,15 @@ pub(crate) unsafe fn make<V: Vm>(
     let cbs = &mut frame.ctx().callbacks;
     cbs.owner = ctx_addr;
     if !cbs.specs.contains_key(&fty) {
-        let fast = fast_of(&mut frame.ctx().types, &plan);
-        let spec = Box::new(Spec { plan: plan.clone(), fast });
+        let spec = new_spec(frame, &plan)?;
         frame.ctx().callbacks.specs.insert(fty, spec);
     }
-    let spec_addr =
-        frame.ctx().callbacks.specs.get(&fty).map_or(0, |s| &**s as *const Spec as usize);
+    let (spec_addr, entry) = frame
+        .ctx()
+        .callbacks
+        .specs
+        .get(&fty)
+        .map_or((0, 0), |s| (&**s as *const Spec as usize, s.entry));
     let idx = frame.stack.absolute(idx);
     if reuse {
         if let Some(code) = implicit_lookup(frame, idx, fty) {
@@ -292,6 +261,7 @@ pub(crate) unsafe fn make<V: Vm>(
         return Err(Error::new("cannot allocate executable memory").into());
     };
     let slot = taken.slot;
+    slot.entry.store(entry, Ordering::Relaxed);
     slot.helper.store(enter::<V> as *const () as usize, Ordering::Relaxed);
     slot.spec.store(spec_addr, Ordering::Relaxed);
     slot.owner.store(ctx_addr, Ordering::Relaxed);
@@ -314,6 +284,72 @@ pub(crate) unsafe fn make<V: Vm>(
     }
     slot.function.store(reference as usize, Ordering::Relaxed);
     Ok(code)
+}
+
+/// The record of a new signature: its direct conversions and the entry its slots run.
+fn new_spec<V: Vm>(frame: &mut Frame<V>, plan: &Rc<CallPlan>) -> Result<Box<Spec>, Raise> {
+    let host = &V::api().host;
+    let no_memory = || Raise::from(Error::new("cannot allocate executable memory"));
+    let generic = pool::common_entry(host, plan.abi).ok_or_else(no_memory)?;
+    let fast = fast_of(frame.types(), plan);
+    let mut entry = generic;
+    if let (Some(f), CallAbi::SysV) = (&fast, plan.abi) {
+        let ops = &V::api().ops;
+        let api = DirectApi {
+            checkstack: ops.checkstack as usize,
+            rawgeti: ops.rawgeti as usize,
+            pushinteger: ops.pushinteger as usize,
+            pushnumber: ops.pushnumber as usize,
+            pushboolean: ops.pushboolean as usize,
+            touserdata: ops.touserdata as usize,
+            call: ops.call as usize,
+            tointegerx: ops.tointegerx as usize,
+            type_tag: ops.type_tag as usize,
+            tonumberx: ops.tonumberx as usize,
+            settop: ops.settop as usize,
+            push_boxed: super::call::push_boxed_word::<V> as *const () as usize,
+            slow_result: slow_result::<V> as *const () as usize,
+            registry: frame.stack.registry(),
+            context_upvalue: frame.stack.upvalue(super::upvalues::CONTEXT),
+            caller: core::mem::offset_of!(Context, caller) as i32,
+            cell: core::mem::offset_of!(Context, cell) as i32,
+        };
+        if let Some(code) = pool::direct_entry(&f.spec, &api, generic) {
+            let code = code.link().map_err(|e| {
+                Error::new(alloc::format!("internal error in ffi (emitter: {})", e.0))
+            })?;
+            entry = super::call::place_code::<V>(&mut frame.ctx().calls, &code)? as usize;
+        }
+    }
+    Ok(Box::new(Spec { plan: plan.clone(), fast, entry, generic }))
+}
+
+/// Converts the value on top (the Lua function's result) by the general rules into
+/// `out` (the integer and the vector result register), for a direct entry whose inline
+/// conversion did not apply. Raises the conversion's error.
+///
+/// # Safety
+/// Called by a direct entry with its live slot, the running state (the result on top,
+/// room for five more values) and its result words.
+unsafe extern "C-unwind" fn slow_result<V: Vm>(
+    slot: *const Slot,
+    l: *mut lua_State,
+    out: *mut [u64; 2],
+) {
+    let mut regs = CallRegs::default();
+    // SAFETY: the caller's contract; `regs` is plain data in this frame, which owns
+    // nothing with a destructor, so the runner's errors may cross it.
+    unsafe {
+        let lua = Lua::new::<V>(l);
+        push_parts(lua);
+        lua.rawgeti(-1, RUNNER);
+        lua.pushlightuserdata(slot as *mut c_void);
+        lua.pushlightuserdata(&mut regs as *mut CallRegs as *mut c_void);
+        lua.pushvalue(-5);
+        lua.call(3, 0);
+        lua.pop(1);
+        *out = [regs.ret_gpr[0], regs.ret_sse[0][0]];
+    }
 }
 
 /// Stores the function at 1 in the registry and returns its reference; for an implicit
@@ -574,29 +610,32 @@ unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, ce
         let reg = lua.registry();
         lua.rawgeti(reg, slot.function.load(Ordering::Relaxed) as i64);
         let r = &*regs;
-        for a in &fast.args {
-            let w = match a.from {
-                From::Gpr(i) => r.gpr[i as usize],
-                From::Sse(i) => r.sse[i as usize][0],
-                From::Stack(off) => ((r.stack as usize + off as usize) as *const u64).read_unaligned(),
-            };
-            match a.kind {
-                FastKind::Int { size, signed } => lua.pushinteger(extend(w, size, signed)),
-                FastKind::Float { size: 4 } => lua.pushnumber(f32::from_bits(w as u32) as f64),
-                FastKind::Float { .. } => lua.pushnumber(f64::from_bits(w)),
-                FastKind::Bool => lua.pushboolean((w as u8 != 0) as c_int),
-                FastKind::Boxed(ty) => {
-                    super::cdata::push_boxed(lua, &super::cdata::Boxed::int64(ty, w as i64))
+        for &(from, push) in &fast.spec.args {
+            let w = match from {
+                ArgFrom::Gpr(i) => r.gpr[i as usize],
+                ArgFrom::Sse(i) => r.sse[i as usize][0],
+                ArgFrom::Stack(off) => {
+                    ((r.stack as usize + off as usize) as *const u64).read_unaligned()
                 }
+            };
+            match push {
+                ArgPush::Int { size, signed } => lua.pushinteger(extend(w, size, signed)),
+                ArgPush::Float { size: 4 } => lua.pushnumber(f32::from_bits(w as u32) as f64),
+                ArgPush::Float { .. } => lua.pushnumber(f64::from_bits(w)),
+                ArgPush::Bool => lua.pushboolean((w as u8 != 0) as c_int),
+                ArgPush::Boxed(ty) => super::cdata::push_boxed(
+                    lua,
+                    &super::cdata::Boxed::int64(CTypeId::from_index(ty), w as i64),
+                ),
             }
         }
-        let n = fast.args.len() as c_int;
-        let done = match fast.ret {
-            FastRet::Void => {
+        let n = fast.spec.args.len() as c_int;
+        let done = match fast.spec.ret {
+            RetConv::Void => {
                 lua.call(n, 0);
                 return true;
             }
-            FastRet::Int { size, signed } => {
+            RetConv::Int { size, signed } => {
                 lua.call(n, 1);
                 let mut ok = 0;
                 let v = lua.tointegerx(-1, &mut ok);
@@ -606,7 +645,7 @@ unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, ce
                 }
                 fits
             }
-            FastRet::Float { size } => {
+            RetConv::Float { size } => {
                 lua.call(n, 1);
                 if lua.type_tag(-1) == LuaType::Number as c_int {
                     let v = lua.tonumberx(-1, core::ptr::null_mut());
@@ -646,6 +685,7 @@ fn extend(w: u64, size: u8, signed: bool) -> i64 {
 }
 
 /// Whether `v` fits an integer of `size` bytes.
+#[inline(always)]
 fn in_range(v: i64, size: u8, signed: bool) -> bool {
     match (size, signed) {
         (8, _) => true,
