@@ -405,8 +405,15 @@ pub struct DirectApi {
     pub pushboolean: usize,
     /// `lua_touserdata`.
     pub touserdata: usize,
-    /// `lua_call` (normalised: `(L, nargs, nresults)`).
+    /// `lua_call` (normalised: `(L, nargs, nresults)`), or with `callk` the version's own
+    /// `lua_callk(L, nargs, nresults, 0, NULL)`.
     pub call: usize,
+    /// Whether `call` is `lua_callk`.
+    pub callk: bool,
+    /// Offsets of `L->top`, `L->ci` and `CallInfo.top`, when confirmed on the running VM:
+    /// the entry then calls `lua_checkstack` only when the running C function's limit is
+    /// too close.
+    pub limit: Option<(i32, i32, i32)>,
     /// `lua_tointegerx` (5.3 meaning).
     pub tointegerx: usize,
     /// `lua_type`.
@@ -487,10 +494,23 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         ; sub rsp, D_FRAME
         ; mov r12, r10
     );
-    for i in 0..6 {
+    // The argument registers the signature uses (the others carry nothing it reads).
+    let used = |sse: bool| {
+        spec.args
+            .iter()
+            .filter_map(|a| match a.0 {
+                ArgFrom::Gpr(i) if !sse => Some(i as i32 + 1),
+                ArgFrom::Sse(i) if sse => Some(i as i32 + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let (ngpr, nsse) = (used(false), used(true));
+    for i in 0..ngpr {
         dynasm!(ops ; .arch x64 ; mov [rsp + D_GPR + 8 * i], Rq(GPRS[i as usize]));
     }
-    for i in 0..8 {
+    for i in 0..nsse {
         dynasm!(ops ; .arch x64 ; movq [rsp + D_SSE + 8 * i], Rx(i as u8));
     }
     // The checks: a live slot of a context whose recorded caller is on this thread.
@@ -511,11 +531,21 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         ; jne >generic
         ; cmp BYTE [r12 + LIVE], 0
         ; je >generic
-        ; mov rdi, rbx
-        ; mov esi, n + 6
     );
+    if let Some((top, ci, ci_top)) = api.limit {
+        // Room up to the running C function's limit: no lua_checkstack.
+        dynasm!(ops
+            ; .arch x64
+            ; mov rax, [rbx + ci]
+            ; mov rax, [rax + ci_top]
+            ; sub rax, [rbx + top]
+            ; cmp rax, 16 * (n + 6)
+            ; jge >room
+        );
+    }
+    dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, n + 6);
     call!(t_checkstack);
-    dynasm!(ops ; .arch x64 ; test eax, eax ; jz >generic);
+    dynasm!(ops ; .arch x64 ; test eax, eax ; jz >generic ; room:);
     if boxes {
         // Boxing uses the running C function's upvalues: it must be an ffi closure of
         // this state.
@@ -577,6 +607,9 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
     }
     let nres = if spec.ret == RetConv::Void { 0 } else { 1 };
     dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, n ; mov edx, nres);
+    if api.callk {
+        dynasm!(ops ; .arch x64 ; xor ecx, ecx ; xor r8d, r8d);
+    }
     call!(t_call);
     match spec.ret {
         RetConv::Void => {}
@@ -645,10 +678,10 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         ; ret
         ; generic:
     );
-    for i in 0..6 {
+    for i in 0..ngpr {
         dynasm!(ops ; .arch x64 ; mov Rq(GPRS[i as usize]), [rsp + D_GPR + 8 * i]);
     }
-    for i in 0..8 {
+    for i in 0..nsse {
         dynasm!(ops ; .arch x64 ; movq Rx(i as u8), [rsp + D_SSE + 8 * i]);
     }
     dynasm!(ops

@@ -631,7 +631,7 @@ pub fn set_stack_probe(enabled: bool) {
 
 /// The Lua VM's stack layout (probed once per state; `None` when the probe fails: the
 /// thunks then read arguments through the API only).
-fn stack_layout<V: Vm>(frame: &mut Frame<V>) -> Result<Option<x64::StackLayout>, Raise> {
+pub(crate) fn stack_layout<V: Vm>(frame: &mut Frame<V>) -> Result<Option<x64::StackLayout>, Raise> {
     if let Some(l) = frame.ctx().calls.layout {
         return Ok(l);
     }
@@ -654,6 +654,33 @@ fn layout_of_version(version: c_int) -> Option<x64::StackLayout> {
         _ => return None,
     };
     (cfg!(target_pointer_width = "64")).then_some(StackLayout { top: 16, base, int_tag, float_tag })
+}
+
+/// Where the running C function's stack limit is: (`L->ci`, `CallInfo.top`) offsets of
+/// each version's `lstate.h` (64-bit), checked against the running VM (the limit is at
+/// or above `L->top`, a whole number of slots away), given a layout the probe confirmed.
+/// Lua keeps the stack allocated up to `ci->top` for a C function: that many slots may be
+/// pushed without `lua_checkstack`.
+pub(crate) fn ci_top_layout<V: Vm>(frame: &mut Frame<V>) -> Result<Option<(i32, i32)>, Raise> {
+    let Some(layout) = stack_layout(frame)? else { return Ok(None) };
+    let offsets = match V::api().version {
+        501 => (40, 16),
+        502..=505 => (32, 8),
+        _ => return Ok(None),
+    };
+    let l = frame.stack.lua_state() as *const u8;
+    let word = |p: *const u8, off: i32| -> usize {
+        // SAFETY: `p` is the lua_State or its CallInfo (confirmed pointers: the probe
+        // checked the layout's offsets), whose fields at these offsets are pointers.
+        unsafe { p.wrapping_offset(off as isize).cast::<usize>().read_unaligned() }
+    };
+    let ci = word(l, offsets.0);
+    if ci == 0 || ci % 8 != 0 {
+        return Ok(None);
+    }
+    let (limit, top) = (word(ci as *const u8, offsets.1), word(l, layout.top));
+    let ok = limit >= top && (limit - top) % 16 == 0 && limit - top <= 16 * 1_000_000;
+    Ok(ok.then_some(offsets))
 }
 
 /// Checks the version's layout against the running VM: with an integer and a float

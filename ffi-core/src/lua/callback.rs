@@ -302,7 +302,12 @@ fn new_spec<V: Vm>(frame: &mut Frame<V>, plan: &Rc<CallPlan>) -> Result<Box<Spec
             pushnumber: ops.pushnumber as usize,
             pushboolean: ops.pushboolean as usize,
             touserdata: ops.touserdata as usize,
-            call: ops.call as usize,
+            call: V::api().c.lua_callk.map_or(ops.call as usize, |f| f as usize),
+            callk: V::api().c.lua_callk.is_some(),
+            limit: match (super::call::stack_layout(frame)?, super::call::ci_top_layout(frame)?) {
+                (Some(l), Some((ci, ci_top))) => Some((l.top, ci, ci_top)),
+                _ => None,
+            },
             tointegerx: ops.tointegerx as usize,
             type_tag: ops.type_tag as usize,
             tonumberx: ops.tonumberx as usize,
