@@ -439,17 +439,16 @@ pub struct DirectApi {
 
 const OWNER: i32 = offset_of!(Slot, owner) as i32;
 const FUNCTION: i32 = offset_of!(Slot, function) as i32;
-const LIVE: i32 = offset_of!(Slot, live) as i32;
-/// Frame of a direct entry below its four saved registers (≡ 8 mod 16, so that `rsp` is
-/// 16-aligned at calls): argument registers spilled, `isnum`, the result words.
-const D_FRAME: i32 = 152;
+/// Frame of a direct entry below its three saved registers (a multiple of 16, so that
+/// `rsp` is 16-aligned at calls): argument registers spilled, `isnum`, the result words.
+const D_FRAME: i32 = 144;
 const D_GPR: i32 = 0;
 const D_SSE: i32 = 48;
 const D_ISNUM: i32 = 112;
 const D_RESULT: i32 = 120;
-/// Incoming stack arguments, from `rsp` after the prologue: the frame, four saved
+/// Incoming stack arguments, from `rsp` after the prologue: the frame, three saved
 /// registers and the return address.
-const D_STACK: i32 = D_FRAME + 32 + 8;
+const D_STACK: i32 = D_FRAME + 24 + 8;
 /// The SysV integer argument registers in order.
 const GPRS: [u8; 6] = [7, 6, 2, 1, 8, 9];
 
@@ -460,8 +459,8 @@ const GPRS: [u8; 6] = [7, 6, 2, 1, 8, 9];
 ///   direct entry frame                    r12 = slot record, r13 = context, rbx = L
 ///   ┌────────────────────────┐             owner, caller thread, live, and (for boxed
 ///   │ return address         │               arguments) the running C function's
-///   │ saved rbx r12 r13 r14  │               context checked, else ─▶ generic entry
-///   ├────────────────────────┤ rsp+152     lua_checkstack, the function (rawgeti),
+///   │ saved rbx r12 r13      │               context checked, else ─▶ generic entry
+///   ├────────────────────────┤ rsp+144     lua_checkstack, the function (rawgeti),
 ///   │ result words rsp+120   │               each argument pushed, lua_call
 ///   │ isnum        rsp+112   │             the result converted inline, or by
 ///   │ sse spills   rsp+48    │               slow_result (which may raise)
@@ -490,7 +489,6 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         ; push rbx
         ; push r12
         ; push r13
-        ; push r14
         ; sub rsp, D_FRAME
         ; mov r12, r10
     );
@@ -513,15 +511,15 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
     for i in 0..nsse {
         dynasm!(ops ; .arch x64 ; movq [rsp + D_SSE + 8 * i], Rx(i as u8));
     }
-    // The checks: a live slot of a context whose recorded caller is on this thread.
+    // The checks: a slot of a context whose recorded caller is on this thread (a context
+    // that never recorded one has thread 0, which is no thread's). A freed slot runs the
+    // common entry instead (`cb:free()` switches it), which raises "bad callback".
     dynasm!(ops
         ; .arch x64
         ; mov r13, [r12 + OWNER]
         ; test r13, r13
         ; jz >generic
         ; mov rbx, [r13 + api.caller]
-        ; test rbx, rbx
-        ; jz >generic
     );
     // mov rax, fs:[0] (the thread pointer)
     ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
@@ -529,8 +527,6 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         ; .arch x64
         ; cmp rax, [r13 + api.caller + 8]
         ; jne >generic
-        ; cmp BYTE [r12 + LIVE], 0
-        ; je >generic
     );
     if let Some((top, ci, ci_top)) = api.limit {
         // Room up to the running C function's limit: no lua_checkstack.
@@ -561,46 +557,44 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
     );
     call!(t_rawgeti);
     for &(from, push) in &spec.args {
-        // The argument's memory operand, through rax.
-        match from {
-            ArgFrom::Gpr(i) => dynasm!(ops ; .arch x64 ; lea rax, [rsp + D_GPR + 8 * i as i32]),
-            ArgFrom::Sse(i) => dynasm!(ops ; .arch x64 ; lea rax, [rsp + D_SSE + 8 * i as i32]),
-            ArgFrom::Stack(off) => {
-                dynasm!(ops ; .arch x64 ; lea rax, [rsp + D_STACK + off as i32])
-            }
-        }
+        // The argument's place in this frame or the caller's.
+        let at = match from {
+            ArgFrom::Gpr(i) => D_GPR + 8 * i as i32,
+            ArgFrom::Sse(i) => D_SSE + 8 * i as i32,
+            ArgFrom::Stack(off) => D_STACK + off as i32,
+        };
         dynasm!(ops ; .arch x64 ; mov rdi, rbx);
         match push {
             ArgPush::Int { size, signed } => {
                 match (size, signed) {
-                    (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rax]),
-                    (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rax]),
-                    (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rax]),
-                    (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rax]),
-                    (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rax]),
-                    (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rax]),
+                    (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rsp + at]),
+                    (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + at]),
+                    (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rsp + at]),
+                    (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rsp + at]),
+                    (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rsp + at]),
+                    (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rsp + at]),
                 }
                 call!(t_pushinteger);
             }
             ArgPush::Float { size: 4 } => {
-                dynasm!(ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rax]);
+                dynasm!(ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rsp + at]);
                 call!(t_pushnumber);
             }
             ArgPush::Float { .. } => {
-                dynasm!(ops ; .arch x64 ; movq xmm0, [rax]);
+                dynasm!(ops ; .arch x64 ; movq xmm0, [rsp + at]);
                 call!(t_pushnumber);
             }
             ArgPush::Bool => {
                 dynasm!(ops
                     ; .arch x64
                     ; xor esi, esi
-                    ; cmp BYTE [rax], 0
+                    ; cmp BYTE [rsp + at], 0
                     ; setne sil
                 );
                 call!(t_pushboolean);
             }
             ArgPush::Boxed(ty) => {
-                dynasm!(ops ; .arch x64 ; mov rdx, [rax] ; mov esi, ty as i32);
+                dynasm!(ops ; .arch x64 ; mov rdx, [rsp + at] ; mov esi, ty as i32);
                 call!(t_push_boxed);
             }
         }
@@ -623,7 +617,7 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
             call!(t_tointegerx);
             dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + D_ISNUM], 0 ; je >slow);
             super::x64::range_check(&mut ops, size, signed, false);
-            dynasm!(ops ; .arch x64 ; mov [rsp + D_RESULT], rax ; jmp >done);
+            dynasm!(ops ; .arch x64 ; mov [rsp + D_RESULT], rax ; done:);
         }
         RetConv::Float { size } => {
             dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, -1);
@@ -642,10 +636,31 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
             } else {
                 dynasm!(ops ; .arch x64 ; movq [rsp + D_RESULT + 8], xmm0);
             }
-            dynasm!(ops ; .arch x64 ; jmp >done);
+            dynasm!(ops ; .arch x64 ; done:);
         }
     }
     if spec.ret != RetConv::Void {
+        dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, -2);
+        call!(t_settop);
+    }
+    // The Lua function may have called C from another coroutine: this call goes on (on
+    // this thread, checked above).
+    dynasm!(ops ; .arch x64 ; mov [r13 + api.caller], rbx);
+    match spec.ret {
+        RetConv::Void => {}
+        RetConv::Int { .. } => dynasm!(ops ; .arch x64 ; mov rax, [rsp + D_RESULT]),
+        RetConv::Float { .. } => dynasm!(ops ; .arch x64 ; movq xmm0, [rsp + D_RESULT + 8]),
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; add rsp, D_FRAME
+        ; pop r13
+        ; pop r12
+        ; pop rbx
+        ; ret
+    );
+    if spec.ret != RetConv::Void {
+        // Out of line: a result the inline conversion does not take.
         dynasm!(ops
             ; .arch x64
             ; slow:
@@ -654,30 +669,9 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
             ; lea rdx, [rsp + D_RESULT]
         );
         call!(t_slow_result);
-        dynasm!(ops
-            ; .arch x64
-            ; done:
-            ; mov rdi, rbx
-            ; mov esi, -2
-        );
-        call!(t_settop);
+        dynasm!(ops ; .arch x64 ; jmp <done);
     }
-    // The Lua function may have called C from another coroutine: this call goes on.
-    dynasm!(ops ; .arch x64 ; mov [r13 + api.caller], rbx);
-    ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
-    dynasm!(ops
-        ; .arch x64
-        ; mov [r13 + api.caller + 8], rax
-        ; mov rax, [rsp + D_RESULT]
-        ; movq xmm0, [rsp + D_RESULT + 8]
-        ; add rsp, D_FRAME
-        ; pop r14
-        ; pop r13
-        ; pop r12
-        ; pop rbx
-        ; ret
-        ; generic:
-    );
+    dynasm!(ops ; .arch x64 ; generic:);
     for i in 0..ngpr {
         dynasm!(ops ; .arch x64 ; mov Rq(GPRS[i as usize]), [rsp + D_GPR + 8 * i]);
     }
@@ -688,7 +682,6 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         ; .arch x64
         ; mov r10, r12
         ; add rsp, D_FRAME
-        ; pop r14
         ; pop r13
         ; pop r12
         ; pop rbx

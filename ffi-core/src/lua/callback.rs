@@ -442,8 +442,12 @@ fn holds<V: Vm>(frame: &mut Frame<V>, slot: &Slot, idx: c_int) -> bool {
 }
 
 /// Marks `slot` freed and returns it to the pool (it stays this state's, so a late call
-/// still finds the state to raise "bad callback" in).
+/// still finds the state to raise "bad callback" in: through the common entry, since a
+/// direct entry does not check liveness).
 fn release(slot: &Slot, index: u32) {
+    // SAFETY: a slot this state took points to one of its specs, alive with the state.
+    let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
+    slot.entry.store(spec.generic, Ordering::Release);
     if slot.live.swap(false, Ordering::AcqRel) {
         pool::give_back(index);
     }
