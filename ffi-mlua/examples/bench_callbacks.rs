@@ -1,6 +1,6 @@
 //! Callback benchmark: C calling a Lua function `int f(int, int)` in a loop, through an
-//! ffi callback and through a hand-written C loop (`lua_rawgeti` + `lua_pushinteger` ×2
-//! + `lua_call` + `lua_tointeger`) on the same Lua function, in the same process; then
+//! ffi callback and through a hand-written C loop (`lua_rawgeti`, two `lua_pushinteger`,
+//! `lua_call`, `lua_tointeger`) on the same Lua function, in the same process; then
 //! `qsort` of 100,000 ints with a Lua comparator, here and in `luajit -joff` (the same
 //! script) when `luajit` is installed.
 //!
@@ -41,26 +41,35 @@ fn build() -> String {
 /// The hand-written loop: `loop(f, n)` calls `f(i, 1)` for i in 0..n from C and returns
 /// the sum of the results, as `loop_cb` does through a callback.
 unsafe extern "C-unwind" fn b_loop(l: *mut lua_State) -> c_int {
-    // SAFETY (all below): Lua calls this with a live state and the script's arguments
-    // (a function and a count); every push has room (LUA_MINSTACK at entry, and the loop
+    // Throughout: Lua calls this with a live state and the script's arguments (a
+    // function and a count); every push has room (LUA_MINSTACK at entry, and the loop
     // pops what it pushes); errors raised by the function cross this frame, which owns
     // nothing.
-    unsafe {
-        let n = luaL_checkinteger(l, 2);
-        lua_pushvalue(l, 1);
-        let r = luaL_ref(l, LUA_REGISTRYINDEX);
-        let mut s: i64 = 0;
-        for i in 0..n {
-            lua_rawgeti(l, LUA_REGISTRYINDEX, r as _);
-            lua_pushinteger(l, i as _);
-            lua_pushinteger(l, 1);
-            lua_call(l, 2, 1);
-            s += lua_tointeger(l, -1) as i64;
-            lua_pop(l, 1);
-        }
-        luaL_unref(l, LUA_REGISTRYINDEX, r);
-        lua_pushinteger(l, s as _);
+    // SAFETY: as above.
+    let n = unsafe { luaL_checkinteger(l, 2) };
+    // SAFETY: as above.
+    unsafe { lua_pushvalue(l, 1) };
+    // SAFETY: as above; the function is on top.
+    let r = unsafe { luaL_ref(l, LUA_REGISTRYINDEX) };
+    let mut s: i64 = 0;
+    for i in 0..n {
+        // SAFETY: as above.
+        unsafe { lua_rawgeti(l, LUA_REGISTRYINDEX, r as _) };
+        // SAFETY: as above.
+        unsafe { lua_pushinteger(l, i as _) };
+        // SAFETY: as above.
+        unsafe { lua_pushinteger(l, 1) };
+        // SAFETY: as above; the function and two arguments are on top.
+        unsafe { lua_call(l, 2, 1) };
+        // SAFETY: as above; the result is on top.
+        s += unsafe { lua_tointeger(l, -1) } as i64;
+        // SAFETY: as above.
+        unsafe { lua_pop(l, 1) };
     }
+    // SAFETY: as above.
+    unsafe { luaL_unref(l, LUA_REGISTRYINDEX, r) };
+    // SAFETY: as above.
+    unsafe { lua_pushinteger(l, s as _) };
     1
 }
 

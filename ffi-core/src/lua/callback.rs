@@ -130,15 +130,11 @@ fn fast_of(tt: &mut crate::table::CTypeTable, plan: &CallPlan) -> Option<Fast> {
         let push = match (tt.get(ty).kind, TypeClass::of(tt, ty)) {
             (Kind::Enum(_), _) => return None,
             (_, TypeClass::Bool) => ArgPush::Bool,
-            (_, TypeClass::Int(size, signed)) if size <= 4 => {
-                ArgPush::Int { size: size as u8, signed }
-            }
+            (_, TypeClass::Int(size, signed)) if size <= 4 => ArgPush::Int { size, signed },
             (_, TypeClass::Int(8, _)) | (Kind::Ptr(_), TypeClass::Ptr(_)) => {
                 ArgPush::Boxed(tt.unqualified(ty).index())
             }
-            (_, TypeClass::Float(size)) if size == 4 || size == 8 => {
-                ArgPush::Float { size: size as u8 }
-            }
+            (_, TypeClass::Float(size)) if size == 4 || size == 8 => ArgPush::Float { size },
             _ => return None,
         };
         args.push((from, push));
@@ -148,10 +144,10 @@ fn fast_of(tt: &mut crate::table::CTypeTable, plan: &CallPlan) -> Option<Fast> {
         (RetPlan::Void, ..) => RetConv::Void,
         (RetPlan::Value(_), Kind::Enum(_), _) => return None,
         (RetPlan::Value(_), _, TypeClass::Int(size, signed)) if size <= 8 => {
-            RetConv::Int { size: size as u8, signed }
+            RetConv::Int { size, signed }
         }
         (RetPlan::Value(_), _, TypeClass::Float(size)) if size == 4 || size == 8 => {
-            RetConv::Float { size: size as u8 }
+            RetConv::Float { size }
         }
         _ => return None,
     };
@@ -342,19 +338,36 @@ unsafe extern "C-unwind" fn slow_result<V: Vm>(
     out: *mut [u64; 2],
 ) {
     let mut regs = CallRegs::default();
-    // SAFETY: the caller's contract; `regs` is plain data in this frame, which owns
-    // nothing with a destructor, so the runner's errors may cross it.
-    unsafe {
-        let lua = Lua::new::<V>(l);
-        push_parts(lua);
-        lua.rawgeti(-1, RUNNER);
-        lua.pushlightuserdata(slot as *mut c_void);
-        lua.pushlightuserdata(&mut regs as *mut CallRegs as *mut c_void);
-        lua.pushvalue(-5);
-        lua.call(3, 0);
-        lua.pop(1);
-        *out = [regs.ret_gpr[0], regs.ret_sse[0][0]];
-    }
+    // SAFETY: the caller's contract: the running state of V's version.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: the caller's contract (the result on top, room); `regs` is plain data in
+    // this frame, which owns nothing with a destructor, so the runner's errors cross it.
+    unsafe { run_for_result(lua, slot, &mut regs) };
+    // SAFETY: the caller passes the entry's two result words.
+    unsafe { *out = [regs.ret_gpr[0], regs.ret_sse[0][0]] };
+}
+
+/// Calls the runner to convert the value on top into `regs` (the value stays on top).
+///
+/// # Safety
+/// A live state running a callback of `slot`, with the value on top and room for five
+/// more; raises the conversion's error (the caller owns nothing with a destructor).
+unsafe fn run_for_result(lua: Lua, slot: *const Slot, regs: *mut CallRegs) {
+    // SAFETY: room for the parts table (the caller's contract).
+    unsafe { push_parts(lua) };
+    // SAFETY: the parts table is on top and holds the runner.
+    unsafe { lua.rawgeti(-1, RUNNER) };
+    // SAFETY: room (the caller's contract).
+    unsafe { lua.pushlightuserdata(slot as *mut c_void) };
+    // SAFETY: room (the caller's contract).
+    unsafe { lua.pushlightuserdata(regs as *mut c_void) };
+    // SAFETY: the value is below the parts table, the runner and its two arguments.
+    unsafe { lua.pushvalue(-5) };
+    // SAFETY: the runner and its three arguments are on top; its errors cross this
+    // frame, which owns nothing.
+    unsafe { lua.call(3, 0) };
+    // SAFETY: the parts table is on top.
+    unsafe { lua.pop(1) };
 }
 
 /// Stores the function at 1 in the registry and returns its reference; for an implicit
@@ -363,32 +376,47 @@ unsafe extern "C-unwind" fn slow_result<V: Vm>(
 /// # Safety
 /// Under `lua_pcall`, with the function at 1 and room for five values.
 unsafe fn store_function(lua: Lua, implicit: Option<(CTypeId, usize)>) -> c_int {
-    let reg = lua.registry();
-    // SAFETY (all below): a live state under lua_pcall; each push has room (the caller's
-    // contract) and each table index names a table pushed here.
-    unsafe {
-        lua.pushvalue(1);
-        let reference = lua.ref_(reg);
-        let Some((fty, code)) = implicit else { return reference };
-        push_parts(lua);
-        if LuaType::from_tag(lua.rawgeti(-1, IMPLICIT)) != LuaType::Table {
-            lua.pop(1);
-            lua.createtable(0, 4);
-            lua.pushvalue(-1);
-            lua.rawseti(-3, IMPLICIT);
-        }
-        lua.pushvalue(1);
-        if LuaType::from_tag(lua.rawget(-2)) != LuaType::Table {
-            lua.pop(1);
-            lua.createtable(0, 1);
-            lua.pushvalue(1);
-            lua.pushvalue(-2);
-            lua.rawset(-4);
-        }
-        lua.pushinteger(code as i64);
-        lua.rawseti(-2, fty.index() as i64);
-        reference
+    // Throughout: a live state under lua_pcall, each push with room (the caller's
+    // contract), each table index naming a table pushed here.
+    // SAFETY: as above; the function is at 1.
+    unsafe { lua.pushvalue(1) };
+    // SAFETY: as above; the function is on top.
+    let reference = unsafe { lua.ref_(lua.registry()) };
+    let Some((fty, code)) = implicit else { return reference };
+    // SAFETY: as above.
+    unsafe { push_parts(lua) };
+    // SAFETY: as above; the parts table is on top.
+    if LuaType::from_tag(unsafe { lua.rawgeti(-1, IMPLICIT) }) != LuaType::Table {
+        // SAFETY: as above; the lookup's nil is on top.
+        unsafe { lua.pop(1) };
+        // SAFETY: as above.
+        unsafe { lua.createtable(0, 4) };
+        // SAFETY: as above.
+        unsafe { lua.pushvalue(-1) };
+        // SAFETY: as above; the parts table is below the two copies of the new table.
+        unsafe { lua.rawseti(-3, IMPLICIT) };
     }
+    // SAFETY: as above.
+    unsafe { lua.pushvalue(1) };
+    // SAFETY: as above; the implicit table is below the function.
+    if LuaType::from_tag(unsafe { lua.rawget(-2) }) != LuaType::Table {
+        // SAFETY: as above; the lookup's nil is on top.
+        unsafe { lua.pop(1) };
+        // SAFETY: as above.
+        unsafe { lua.createtable(0, 1) };
+        // SAFETY: as above.
+        unsafe { lua.pushvalue(1) };
+        // SAFETY: as above.
+        unsafe { lua.pushvalue(-2) };
+        // SAFETY: as above; the implicit table is below the new table, the function
+        // and the new table again.
+        unsafe { lua.rawset(-4) };
+    }
+    // SAFETY: as above.
+    unsafe { lua.pushinteger(code as i64) };
+    // SAFETY: as above; the function's table is below the address.
+    unsafe { lua.rawseti(-2, fty.index() as i64) };
+    reference
 }
 
 /// Pushes the parts table (see [`PARTS_KEY`]).
@@ -396,12 +424,11 @@ unsafe fn store_function(lua: Lua, implicit: Option<(CTypeId, usize)>) -> c_int 
 /// # Safety
 /// A live state with two free slots.
 unsafe fn push_parts(lua: Lua) {
-    // SAFETY: the caller's contract; the registry is a table and the parts table was
-    // stored in it by `open`.
-    unsafe {
-        lua.pushlightuserdata(&PARTS_KEY as *const u8 as *mut c_void);
-        lua.rawget(lua.registry());
-    }
+    // SAFETY: the caller's contract (room).
+    unsafe { lua.pushlightuserdata(&PARTS_KEY as *const u8 as *mut c_void) };
+    // SAFETY: the registry is a table (the parts table was stored in it by `open`); the
+    // key is on top.
+    unsafe { lua.rawget(lua.registry()) };
 }
 
 /// The address of the implicit callback recorded for the function at `idx` and `fty`.
@@ -567,34 +594,46 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
     let room = unsafe { lua.checkstack(need) } != 0;
     if !room || !slot.live.load(Ordering::Acquire) {
         let msg: &[u8] = if room { b"bad callback" } else { b"stack overflow" };
-        // SAFETY: Lua keeps a few slots beyond any check for error messages; this frame
-        // owns nothing, so the error may cross it and the C frames above.
-        unsafe {
-            lua.push_bytes(msg);
-            lua.raise()
-        }
+        // SAFETY: Lua keeps a few slots beyond any check for error messages.
+        unsafe { lua.push_bytes(msg) };
+        // SAFETY: the message is on top; this frame owns nothing, so the error may cross
+        // it and the C frames above.
+        unsafe { lua.raise() }
     }
-    if let Some(fast) = &spec.fast {
-        // SAFETY: the state and image of this live callback, with room checked; `ctx` is
-        // the owner's context.
-        if unsafe { enter_fast(lua, slot, fast, regs, (*ctx).cell) } {
-            // SAFETY: as below.
-            unsafe { (*ctx).caller = caller };
-            return;
-        }
+    // SAFETY: `ctx` is the owner's live context.
+    let cell = unsafe { (*ctx).cell };
+    // SAFETY: the state and image of this live callback, with room checked.
+    let direct =
+        spec.fast.as_ref().is_some_and(|f| unsafe { enter_fast(lua, slot, f, regs, cell) });
+    if !direct {
+        // SAFETY: room checked above; the parts table holds the runner (an ffi closure);
+        // the runner's frame and this one own nothing, so its errors cross both.
+        unsafe { run_callback(lua, slot, regs) };
     }
-    // SAFETY: room checked above; the parts table holds the runner (an ffi closure); the
-    // runner's frame and this one own nothing, so its errors cross both.
-    unsafe {
-        push_parts(lua);
-        lua.rawgeti(-1, RUNNER);
-        lua.pushlightuserdata(slot as *const Slot as *mut c_void);
-        lua.pushlightuserdata(regs as *mut c_void);
-        lua.call(2, 0);
-        lua.pop(1);
-        // The Lua function may have called C from another coroutine: this call goes on.
-        (*ctx).caller = caller;
-    }
+    // The Lua function may have called C from another coroutine: this call goes on.
+    // SAFETY: `ctx` is the owner's live context; nothing else refers to it here.
+    unsafe { (*ctx).caller = caller };
+}
+
+/// Calls the runner for the whole callback (function, arguments, result).
+///
+/// # Safety
+/// A live state running a callback of `slot` with room for five values; raises what the
+/// Lua function or the conversions raise (the caller owns nothing with a destructor).
+unsafe fn run_callback(lua: Lua, slot: &Slot, regs: *mut CallRegs) {
+    // SAFETY: room (the caller's contract).
+    unsafe { push_parts(lua) };
+    // SAFETY: the parts table is on top and holds the runner.
+    unsafe { lua.rawgeti(-1, RUNNER) };
+    // SAFETY: room (the caller's contract).
+    unsafe { lua.pushlightuserdata(slot as *const Slot as *mut c_void) };
+    // SAFETY: room (the caller's contract).
+    unsafe { lua.pushlightuserdata(regs as *mut c_void) };
+    // SAFETY: the runner and its two arguments are on top; its errors cross this frame,
+    // which owns nothing.
+    unsafe { lua.call(2, 0) };
+    // SAFETY: the parts table is on top.
+    unsafe { lua.pop(1) };
 }
 
 /// The direct path of [`enter`]: pushes the function and the arguments, calls it, and
@@ -605,80 +644,89 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
 ///
 /// # Safety
 /// As for [`enter`]: `lua` is the running state with room for the arguments and six
-/// more values, `slot` live.
+/// more values, `slot` live, `regs` the entry's image (whose `stack` points to the
+/// caller's stack arguments, which hold every stack offset of the plan).
 #[inline(always)]
 unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, cell: usize) -> bool {
-    // SAFETY (all below): a live state with room checked by the caller; this frame owns
-    // nothing, so the errors of `lua_call` cross it. `regs` is the entry's image, and
-    // its `stack` points to the caller's stack arguments, which hold every stack offset
-    // of the plan.
-    unsafe {
-        if fast.boxes && lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) as usize != cell {
+    // Throughout: a live state with room checked by the caller; this frame owns nothing,
+    // so the errors of `lua_call` cross it.
+    if fast.boxes {
+        // SAFETY: as above; an upvalue index of the running C function.
+        let here = unsafe { lua.touserdata(lua.upvalue(super::upvalues::CONTEXT)) };
+        if here as usize != cell {
             return false;
         }
-        let reg = lua.registry();
-        lua.rawgeti(reg, slot.function.load(Ordering::Relaxed) as i64);
-        let r = &*regs;
-        for &(from, push) in &fast.spec.args {
-            let w = match from {
-                ArgFrom::Gpr(i) => r.gpr[i as usize],
-                ArgFrom::Sse(i) => r.sse[i as usize][0],
-                ArgFrom::Stack(off) => {
-                    ((r.stack as usize + off as usize) as *const u64).read_unaligned()
-                }
-            };
-            match push {
-                ArgPush::Int { size, signed } => lua.pushinteger(extend(w, size, signed)),
-                ArgPush::Float { size: 4 } => lua.pushnumber(f32::from_bits(w as u32) as f64),
-                ArgPush::Float { .. } => lua.pushnumber(f64::from_bits(w)),
-                ArgPush::Bool => lua.pushboolean((w as u8 != 0) as c_int),
-                ArgPush::Boxed(ty) => super::cdata::push_boxed(
+    }
+    // SAFETY: as above; the registry holds the function under the slot's reference.
+    unsafe { lua.rawgeti(lua.registry(), slot.function.load(Ordering::Relaxed) as i64) };
+    // SAFETY: the entry's image (the caller's contract).
+    let r = unsafe { &mut *regs };
+    for &(from, push) in &fast.spec.args {
+        let w = match from {
+            ArgFrom::Gpr(i) => r.gpr[i as usize],
+            ArgFrom::Sse(i) => r.sse[i as usize][0],
+            // SAFETY: the caller's stack holds this argument (the caller's contract).
+            ArgFrom::Stack(off) => unsafe {
+                ((r.stack as usize + off as usize) as *const u64).read_unaligned()
+            },
+        };
+        match push {
+            // SAFETY: as above (room for every argument).
+            ArgPush::Int { size, signed } => unsafe { lua.pushinteger(extend(w, size, signed)) },
+            // SAFETY: as above.
+            ArgPush::Float { size: 4 } => unsafe {
+                lua.pushnumber(f32::from_bits(w as u32) as f64)
+            },
+            // SAFETY: as above.
+            ArgPush::Float { .. } => unsafe { lua.pushnumber(f64::from_bits(w)) },
+            // SAFETY: as above.
+            ArgPush::Bool => unsafe { lua.pushboolean((w as u8 != 0) as c_int) },
+            // SAFETY: as above; the running C function is an ffi closure of this state
+            // (checked above), whose upvalues boxing uses.
+            ArgPush::Boxed(ty) => unsafe {
+                super::cdata::push_boxed(
                     lua,
                     &super::cdata::Boxed::int64(CTypeId::from_index(ty), w as i64),
-                ),
-            }
+                )
+            },
         }
-        let n = fast.spec.args.len() as c_int;
-        let done = match fast.spec.ret {
-            RetConv::Void => {
-                lua.call(n, 0);
-                return true;
-            }
-            RetConv::Int { size, signed } => {
-                lua.call(n, 1);
-                let mut ok = 0;
-                let v = lua.tointegerx(-1, &mut ok);
-                let fits = ok != 0 && in_range(v, size, signed);
-                if fits {
-                    (*regs).ret_gpr[0] = v as u64;
-                }
-                fits
-            }
-            RetConv::Float { size } => {
-                lua.call(n, 1);
-                if lua.type_tag(-1) == LuaType::Number as c_int {
-                    let v = lua.tonumberx(-1, core::ptr::null_mut());
-                    (*regs).ret_sse[0] =
-                        [if size == 4 { (v as f32).to_bits() as u64 } else { v.to_bits() }, 0];
-                    true
-                } else {
-                    false
-                }
-            }
-        };
-        if !done {
-            // The runner converts by the general rules (or raises their error).
-            push_parts(lua);
-            lua.rawgeti(-1, RUNNER);
-            lua.pushlightuserdata(slot as *const Slot as *mut c_void);
-            lua.pushlightuserdata(regs as *mut c_void);
-            lua.pushvalue(-5);
-            lua.call(3, 0);
-            lua.pop(1);
-        }
-        lua.pop(1);
-        true
     }
+    let n = fast.spec.args.len() as c_int;
+    let nres = if fast.spec.ret == RetConv::Void { 0 } else { 1 };
+    // SAFETY: as above; the function and its arguments are on top.
+    unsafe { lua.call(n, nres) };
+    let done = match fast.spec.ret {
+        RetConv::Void => return true,
+        RetConv::Int { size, signed } => {
+            let mut ok = 0;
+            // SAFETY: as above; the result is on top.
+            let v = unsafe { lua.tointegerx(-1, &mut ok) };
+            let fits = ok != 0 && in_range(v, size, signed);
+            if fits {
+                r.ret_gpr[0] = v as u64;
+            }
+            fits
+        }
+        RetConv::Float { size } => {
+            // SAFETY: as above; the result is on top.
+            let number = unsafe { lua.type_tag(-1) } == LuaType::Number as c_int;
+            if number {
+                // SAFETY: as above; a number is on top.
+                let v = unsafe { lua.tonumberx(-1, core::ptr::null_mut()) };
+                r.ret_sse[0] =
+                    [if size == 4 { (v as f32).to_bits() as u64 } else { v.to_bits() }, 0];
+            }
+            number
+        }
+    };
+    if !done {
+        // The runner converts by the general rules (or raises their error).
+        // SAFETY: as above; the result is on top.
+        unsafe { run_for_result(lua, slot, regs) };
+    }
+    // SAFETY: as above; the result is on top.
+    unsafe { lua.pop(1) };
+    true
 }
 
 /// The integer of `size` bytes in the low bytes of `w`, extended.
@@ -724,8 +772,10 @@ pub(crate) unsafe fn run_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
     if slot.is_null() || regs.is_null() {
         return Err(Error::new("bad callback").into());
     }
-    // SAFETY: slot records are never freed; their spec is the owner's (this state's).
-    let spec = unsafe { &*((*slot).spec.load(Ordering::Relaxed) as *const Spec) };
+    // SAFETY: slot records are never freed.
+    let slot_ref = unsafe { &*slot };
+    // SAFETY: a slot's spec is its owner's (this state's).
+    let spec = unsafe { &*(slot_ref.spec.load(Ordering::Relaxed) as *const Spec) };
     let plan = spec.plan.clone();
     // SAFETY: the entry's image lives until the callback returns.
     let regs = unsafe { &mut *regs };
@@ -817,24 +867,26 @@ unsafe fn read_arg(pass: &Pass, size: u32, regs: &CallRegs, dst: *mut u8) {
             Loc::Stack(off) => (regs.stack as usize + off as usize) as *const u8,
         }
     };
-    // SAFETY (all below): the caller's contract; register slots hold 8 or 16 bytes and
-    // pieces are at most that long.
-    unsafe {
-        match pass {
-            Pass::Ignore => {}
-            Pass::Value(pieces) => {
-                for p in pieces {
-                    let n = (p.size as usize).min(size.saturating_sub(p.offset) as usize);
-                    core::ptr::copy_nonoverlapping(at(p.loc), dst.add(p.offset as usize), n);
-                }
+    match pass {
+        Pass::Ignore => {}
+        Pass::Value(pieces) => {
+            for p in pieces {
+                let n = (p.size as usize).min(size.saturating_sub(p.offset) as usize);
+                let to = dst.wrapping_add(p.offset as usize);
+                // SAFETY: the caller's contract: a piece (at most a register's 8 or 16
+                // bytes) of an argument of `size` bytes, which `dst` holds.
+                unsafe { core::ptr::copy_nonoverlapping(at(p.loc), to, n) };
             }
-            Pass::Memory(off) => {
-                core::ptr::copy_nonoverlapping(at(Loc::Stack(*off)), dst, size as usize)
-            }
-            Pass::Reference(loc) => {
-                let addr = at(*loc).cast::<usize>().read_unaligned() as *const u8;
-                core::ptr::copy_nonoverlapping(addr, dst, size as usize);
-            }
+        }
+        Pass::Memory(off) => {
+            // SAFETY: the caller's contract: the argument's bytes on the caller's stack.
+            unsafe { core::ptr::copy_nonoverlapping(at(Loc::Stack(*off)), dst, size as usize) }
+        }
+        Pass::Reference(loc) => {
+            // SAFETY: the caller's contract: the copy's address in its register or slot.
+            let addr = unsafe { at(*loc).cast::<usize>().read_unaligned() } as *const u8;
+            // SAFETY: the caller passed the address of a copy of `size` bytes.
+            unsafe { core::ptr::copy_nonoverlapping(addr, dst, size as usize) };
         }
     }
 }
