@@ -716,3 +716,6 @@ pub fn common_entry(mem: &dyn ExecMemory, abi: CallAbi) -> Option<usize> {
         Some(pool.entries[e])
     })
 }
+
+#[cfg(all(test, feature = "std", target_arch = "x86_64", target_os = "linux"))]
+mod tests;
