@@ -28,11 +28,11 @@ static SEEN: [AtomicU64; 20] = [const { AtomicU64::new(0) }; 20];
 unsafe extern "C-unwind" fn helper(_slot: *const Slot, regs: *mut CallRegs) {
     // SAFETY: the entry passes its image.
     let r = unsafe { &mut *regs };
-    for i in 0..6 {
-        SEEN[i].store(r.gpr[i], Ordering::Relaxed);
+    for (seen, &g) in SEEN.iter().zip(&r.gpr) {
+        seen.store(g, Ordering::Relaxed);
     }
-    for i in 0..8 {
-        SEEN[6 + i].store(r.sse[i][0], Ordering::Relaxed);
+    for (seen, x) in SEEN[6..].iter().zip(&r.sse) {
+        seen.store(x[0], Ordering::Relaxed);
     }
     for i in 0..6 {
         // SAFETY: the test's callers' frames hold at least six words above the return
