@@ -84,3 +84,29 @@ assert(z.uncompress(back, blen, packed, plen[0]) == 0)
 print(("zlib %s: %d bytes -> %d -> %d, round trip %s, crc32 %08x"):format(ffi.string(z.zlibVersion()),
   #text, tonumber(plen[0]), tonumber(blen[0]), tostring(ffi.string(back, blen[0]) == text),
   tonumber(z.crc32(0, text, #text))))
+
+-- Callbacks: Lua functions called from C. qsort with a Lua comparator (a function passed
+-- where C expects a function pointer), an explicit callback freed when done, and a
+-- struct returned by value from a Lua callback (beyond LuaJIT).
+ffi.cdef [[
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+]]
+local words = { "pear", "fig", "apple", "kiwi", "banana" }
+local arr = ffi.new("const char *[?]", #words, words)
+ffi.C.qsort(arr, #words, ffi.sizeof("const char *"), function(a, b)
+  local x = ffi.string(ffi.cast("const char **", a)[0])
+  local y = ffi.string(ffi.cast("const char **", b)[0])
+  return x < y and -1 or (x > y and 1 or 0)
+end)
+local sorted = {}
+for i = 0, #words - 1 do sorted[#sorted + 1] = ffi.string(arr[i]) end
+print("qsort with a Lua comparator:", table.concat(sorted, " "))
+local twice = ffi.cast("int (*)(int)", function(x) return 2 * x end)
+print("a callback called through its pointer:", twice(21))
+twice:free()
+print("and after cb:free():", (select(2, pcall(twice, 1))))
+local midpoint = ffi.cast("struct { double x, y; } (*)(double, double)", function(a, b)
+  return { (a + b) / 2, (b - a) / 2 }
+end)
+local m = midpoint(2, 8)
+print("a struct returned by a Lua callback:", m.x, m.y)
