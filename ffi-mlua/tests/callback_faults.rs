@@ -1,7 +1,8 @@
 //! Callbacks called where no Lua code can safely run: from a thread other than the one
 //! running their state, and after their state was closed. Each scenario runs in a child
 //! process (this test binary again, selected by an environment variable), which must
-//! print ffi's message and abort; the parent checks both.
+//! print ffi's message and abort; the parent checks both. And the slot pool across
+//! states: what a closed state held is reused by the next one.
 
 use std::process::Command;
 
@@ -113,4 +114,39 @@ fn callback_on_its_own_thread_runs() {
     let (lua, addr) = state_and_callback();
     assert_eq!(call(addr, 40, 2), 42, "called from Rust on the state's thread");
     drop(lua);
+}
+
+#[test]
+fn states_closed_with_live_callbacks_give_their_slots_back() {
+    if std::env::var(SCENARIO).is_ok() {
+        return;
+    }
+    let cycle = || {
+        let lua = mlua::Lua::new();
+        ffi_mlua::preload(&lua).unwrap();
+        let n: i64 = lua
+            .load(
+                r#"
+                local ffi = require "ffi"
+                keep = {}
+                for i = 1, 1000 do
+                  keep[i] = ffi.cast("int (*)(int)", function(x) return x + i end)
+                end
+                return keep[1000](1)
+                "#,
+            )
+            .eval()
+            .unwrap();
+        assert_eq!(n, 1001);
+        drop(lua); // lua_close with 1,000 live callbacks
+    };
+    cycle();
+    let (pages, _) = ffi_core::emit::callback::pool_size();
+    for _ in 0..20 {
+        cycle();
+    }
+    let (after, free) = ffi_core::emit::callback::pool_size();
+    // 1,000 slots take four pages; other tests of this binary may hold a few more.
+    assert!(after <= pages + 4, "20 more states of 1,000 callbacks each: {pages} -> {after} pages");
+    assert!(free >= 1000, "the closed states' slots are free again ({free} free)");
 }

@@ -163,6 +163,12 @@ pub fn give_back(index: u32) {
     POOL.with(|pool| pool.free.push_back(index));
 }
 
+/// Slot pages mapped so far in this process, and slots free among them (for tests and
+/// statistics: pages are never unmapped, so this is the pool's whole memory).
+pub fn pool_size() -> (usize, usize) {
+    POOL.with(|pool| (pool.pages.len(), pool.free.len()))
+}
+
 /// The record of slot `index`.
 pub fn slot(index: u32) -> Option<&'static Slot> {
     POOL.with(|pool| {
