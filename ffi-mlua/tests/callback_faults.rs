@@ -150,3 +150,33 @@ fn states_closed_with_live_callbacks_give_their_slots_back() {
     assert!(after <= pages + 4, "20 more states of 1,000 callbacks each: {pages} -> {after} pages");
     assert!(free >= 1000, "the closed states' slots are free again ({free} free)");
 }
+
+#[test]
+fn a_callback_called_outside_any_ffi_call_runs_on_the_main_thread() {
+    if std::env::var(SCENARIO).is_ok() {
+        return;
+    }
+    let lua = mlua::Lua::new();
+    ffi_mlua::preload(&lua).unwrap();
+    let addr: i64 = lua
+        .load(
+            r#"
+            local ffi = require "ffi"
+            ffi.cdef "int abs(int);"
+            -- The last C call through ffi is made by a coroutine that then dies.
+            coroutine.wrap(function() assert(ffi.C.abs(-1) == 1) end)()
+            collectgarbage(); collectgarbage()
+            cb = ffi.cast("int (*)(int, int)", function(a, b)
+              -- 5.1: nil on the main thread; later versions: the thread and true.
+              local co, ismain = coroutine.running()
+              return (co == nil or ismain) and a + b or -1
+            end)
+            return tonumber(ffi.cast("intptr_t", cb))
+            "#,
+        )
+        .eval()
+        .unwrap();
+    // Called from Rust, outside any C call made through ffi: on the main thread, not on
+    // the collected coroutine.
+    assert_eq!(call(addr as usize, 40, 2), 42);
+}

@@ -156,4 +156,43 @@ for i = 1, 3 do
   H.raises("bad callback", lib.call_ii, ffi.cast("cb_ii", addr), 1, 2)
 end
 
+-- A callback that frees itself while running, its slot then handed to a callback of
+-- another signature: its result still converts by the signature C called through.
+ffi.cdef [[ struct big4 { int64_t a, b, c, d; }; ]]
+local selfish
+selfish = ffi.cast("cb_ii", function(a, b)
+  selfish:free()
+  local others = {}
+  for i = 1, 300 do
+    others[i] = ffi.cast("struct big4 (*)(void)", function() return { 1, 2, 3, 4 } end)
+  end
+  for i = 1, 300 do others[i]:free() end
+  return { 1, 2, 3, 4 }
+end)
+H.raises("cannot convert 'table' to 'int'", lib.call_ii, selfish, 1, 2)
+local selfish2
+selfish2 = ffi.cast("cb_ii", function(a, b)
+  selfish2:free()
+  return a + b
+end)
+H.eq(lib.call_ii(selfish2, 20, 22), 42, "a callback that frees itself still returns its result")
+
+-- An empty struct as a result.
+ffi.cdef [[ struct empty_cb {}; ]]
+local e = ffi.cast("struct empty_cb (*)(int)", function() return ffi.new("struct empty_cb") end)
+H.ok(ffi.istype("struct empty_cb", e(1)), "an empty struct result")
+
+-- The runner, reachable from Lua through the registry, refuses to run for Lua code.
+local reg = debug.getregistry()
+local runner
+for _, v in pairs(reg) do
+  if type(v) == "table" and type(rawget(v, 1)) == "function" and type(rawget(v, 2)) == "function" and type(rawget(v, 3)) == "function" then
+    runner = rawget(v, 1)
+  end
+end
+H.ok(runner ~= nil, "the callback parts table is in the registry")
+if runner then
+  H.raises("bad callback", runner, reg, reg, reg)
+end
+
 H.done()

@@ -36,6 +36,11 @@
 //! first), so the pool holds no more than the most slots ever live at once, and a C
 //! library that calls a callback after its state is gone finds a record saying so
 //! instead of unmapped memory.
+//!
+//! The common entries (one per convention) are emitted once per process into pages of
+//! their own. A state may also emit a *direct entry* per signature ([`direct_entry`])
+//! into its own code arena; its slots are switched back to the common entry before that
+//! code goes (on `cb:free()` and when the state's context is dropped).
 
 use super::buffer::CodeBuffer;
 use super::memory::ExecMemory;
@@ -137,9 +142,11 @@ pub struct Taken {
     pub slot: &'static Slot,
 }
 
-/// Takes a free slot (mapping a new page when none is free), set to run `abi`'s entry.
-/// `None` when the host cannot map or protect memory.
-pub fn take(mem: &dyn ExecMemory, abi: CallAbi) -> Option<Taken> {
+/// Takes a free slot (mapping a new page when none is free) for `owner` (recorded under
+/// the pool's lock, so that the state that freed it last no longer claims it), set to run
+/// `abi`'s common entry and not live yet. `None` when the host cannot map or protect
+/// memory.
+pub fn take(mem: &dyn ExecMemory, abi: CallAbi, owner: usize) -> Option<Taken> {
     POOL.with(|pool| {
         let e = (abi == CallAbi::Win64) as usize;
         if pool.entries[e] == 0 {
@@ -153,12 +160,15 @@ pub fn take(mem: &dyn ExecMemory, abi: CallAbi) -> Option<Taken> {
         let page = &pool.pages[index as usize / PER_PAGE];
         let i = index as usize % PER_PAGE;
         let slot = &page.records[i];
+        slot.live.store(false, Ordering::Relaxed);
         slot.entry.store(pool.entries[e], Ordering::Relaxed);
+        slot.owner.store(owner, Ordering::Release);
         Some(Taken { index, code: page.code + i * SLOT_BYTES, slot })
     })
 }
 
-/// Returns slot `index` to the pool (its record must already say it has no owner).
+/// Returns slot `index` to the pool, not live. Its record keeps its owner until the slot
+/// is taken again, so that a late call still finds the state that freed it.
 pub fn give_back(index: u32) {
     POOL.with(|pool| pool.free.push_back(index));
 }
@@ -430,7 +440,7 @@ pub struct DirectApi {
     pub settop: usize,
     /// `push_boxed(L, type id, value)`.
     pub push_boxed: usize,
-    /// `slow_result(slot, L, out: *mut [u64; 2])`: converts the value on top by the
+    /// `slow_result(record, L, out: *mut [u64; 2])`: converts the value on top by the
     /// general rules into `out` (the integer and the vector register), or raises.
     pub slow_result: usize,
     /// The pseudo-index of the registry.
@@ -441,6 +451,12 @@ pub struct DirectApi {
     pub caller: i32,
     /// Offset of the context cell's address in the context.
     pub cell: i32,
+    /// The signature's record, passed to `slow_result`.
+    pub record: usize,
+    /// The type tag byte of a Lua integer when the running VM's stack layout is
+    /// confirmed (5.3 and later): the entry then reads an integer result straight from
+    /// the stack slot below `L->top` (offset `limit.0`).
+    pub int_tag: Option<u8>,
 }
 
 const OWNER: i32 = offset_of!(Slot, owner) as i32;
@@ -517,15 +533,17 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
     for i in 0..nsse {
         dynasm!(ops ; .arch x64 ; movq [rsp + D_SSE + 8 * i], Rx(i as u8));
     }
-    // The checks: a slot of a context whose recorded caller is on this thread (a context
-    // that never recorded one has thread 0, which is no thread's). A freed slot runs the
-    // common entry instead (`cb:free()` switches it), which raises "bad callback".
+    // The checks: a slot of a context with a C call running (else the common entry
+    // decides), recorded on this thread. A freed slot runs the common entry instead
+    // (`cb:free()` switches it), which raises "bad callback".
     dynasm!(ops
         ; .arch x64
         ; mov r13, [r12 + OWNER]
         ; test r13, r13
         ; jz >generic
         ; mov rbx, [r13 + api.caller]
+        ; test rbx, rbx
+        ; jz >generic
     );
     // mov rax, fs:[0] (the thread pointer)
     ops.extend([0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0]);
@@ -614,14 +632,35 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
     match spec.ret {
         RetConv::Void => {}
         RetConv::Int { size, signed } => {
-            dynasm!(ops
-                ; .arch x64
-                ; mov rdi, rbx
-                ; mov esi, -1
-                ; lea rdx, [rsp + D_ISNUM]
-            );
-            call!(t_tointegerx);
-            dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + D_ISNUM], 0 ; je >slow);
+            match (api.limit, api.int_tag) {
+                (Some((top, _, _)), Some(tag)) => {
+                    // The result's slot is below L->top: a Lua integer is read in place;
+                    // anything else (a float, a string...) goes to slow_result.
+                    dynasm!(ops
+                        ; .arch x64
+                        ; mov rcx, [rbx + top]
+                        ; cmp BYTE [rcx - 8], tag as i8
+                        ; jne >slow
+                        ; mov rax, [rcx - 16]
+                    );
+                }
+                _ => {
+                    // A number only: lua_tointegerx would convert a numeric string,
+                    // which LuaJIT refuses.
+                    dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, -1);
+                    call!(t_type);
+                    dynasm!(ops
+                        ; .arch x64
+                        ; cmp eax, 3
+                        ; jne >slow
+                        ; mov rdi, rbx
+                        ; mov esi, -1
+                        ; lea rdx, [rsp + D_ISNUM]
+                    );
+                    call!(t_tointegerx);
+                    dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + D_ISNUM], 0 ; je >slow);
+                }
+            }
             super::x64::range_check(&mut ops, size, signed, false);
             dynasm!(ops ; .arch x64 ; mov [rsp + D_RESULT], rax ; done:);
         }
@@ -670,7 +709,7 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         dynasm!(ops
             ; .arch x64
             ; slow:
-            ; mov rdi, r12
+            ; mov rdi, QWORD api.record as i64
             ; mov rsi, rbx
             ; lea rdx, [rsp + D_RESULT]
         );

@@ -544,6 +544,9 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; mov ecx, [r12]
         ; mov rax, QWORD api.errno_slot as i64
         ; mov [rax], ecx
+        // The call is over: no C call through ffi runs in this state any more.
+        ; mov rax, QWORD api.caller as i64
+        ; mov QWORD [rax], 0
     );
     if spec.ret != RetKind::Void {
         dynasm!(ops ; .arch x64 ; mov rdi, rbx);

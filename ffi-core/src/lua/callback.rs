@@ -104,6 +104,8 @@ pub(crate) struct Spec {
     entry: usize,
     /// The common entry of its convention.
     generic: usize,
+    /// Its state's context.
+    ctx: *mut Context,
 }
 
 /// A callback whose arguments and result convert without the runner: pushed and
@@ -165,18 +167,23 @@ pub(crate) struct Callbacks {
     owned: HashSet<u32>,
     /// The context's address, recorded as owner in its slots.
     owner: usize,
+    /// The register image of the runner call an entry is about to make (0 otherwise):
+    /// the runner refuses to start without it.
+    pub runner_token: usize,
 }
 
-impl Drop for Callbacks {
-    fn drop(&mut self) {
-        for &index in &self.owned {
+impl Callbacks {
+    /// Gives back every slot this state still owns, switched to the common entry (which
+    /// finds no owner and says so): called first when the context is dropped, before
+    /// libraries are closed (their destructors may call a callback) and before this
+    /// state's code goes. Idempotent.
+    pub fn detach(&mut self) {
+        for index in self.owned.drain() {
             let Some(slot) = pool::slot(index) else { continue };
             // A slot another state took since names that state: leave it.
             let mine =
                 slot.owner.compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed);
             if mine.is_ok() {
-                // A direct entry goes with this state's code: the common entry (which
-                // finds no owner and says so) takes over.
                 // SAFETY: the slot's spec is one of this state's, still alive here.
                 let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
                 slot.entry.store(spec.generic, Ordering::Release);
@@ -185,6 +192,12 @@ impl Drop for Callbacks {
                 }
             }
         }
+    }
+}
+
+impl Drop for Callbacks {
+    fn drop(&mut self) {
+        self.detach();
     }
 }
 
@@ -253,14 +266,13 @@ pub(crate) unsafe fn make<V: Vm>(
             }
         }
     }
-    let Some(taken) = pool::take(&V::api().host, plan.abi) else {
+    let Some(taken) = pool::take(&V::api().host, plan.abi, ctx_addr) else {
         return Err(Error::new("cannot allocate executable memory").into());
     };
     let slot = taken.slot;
     slot.entry.store(entry, Ordering::Relaxed);
     slot.helper.store(enter::<V> as *const () as usize, Ordering::Relaxed);
     slot.spec.store(spec_addr, Ordering::Relaxed);
-    slot.owner.store(ctx_addr, Ordering::Relaxed);
     slot.live.store(true, Ordering::Release);
     frame.ctx().callbacks.owned.insert(taken.index);
     let code = taken.code;
@@ -288,9 +300,16 @@ fn new_spec<V: Vm>(frame: &mut Frame<V>, plan: &Rc<CallPlan>) -> Result<Box<Spec
     let no_memory = || Raise::from(Error::new("cannot allocate executable memory"));
     let generic = pool::common_entry(host, plan.abi).ok_or_else(no_memory)?;
     let fast = fast_of(frame.types(), plan);
-    let mut entry = generic;
-    if let (Some(f), CallAbi::SysV) = (&fast, plan.abi) {
+    let ctx = frame.ctx() as *mut Context;
+    let mut spec = Box::new(Spec { plan: plan.clone(), fast, entry: generic, generic, ctx });
+    let record = &*spec as *const Spec as usize;
+    if let (Some(f), CallAbi::SysV) = (&spec.fast, plan.abi) {
         let ops = &V::api().ops;
+        let layout = super::call::stack_layout(frame)?;
+        let limit = match (layout, super::call::ci_top_layout(frame)?) {
+            (Some(l), Some((ci, ci_top))) => Some((l.top, ci, ci_top)),
+            _ => None,
+        };
         let api = DirectApi {
             checkstack: ops.checkstack as usize,
             rawgeti: ops.rawgeti as usize,
@@ -300,10 +319,8 @@ fn new_spec<V: Vm>(frame: &mut Frame<V>, plan: &Rc<CallPlan>) -> Result<Box<Spec
             touserdata: ops.touserdata as usize,
             call: V::api().c.lua_callk.map_or(ops.call as usize, |f| f as usize),
             callk: V::api().c.lua_callk.is_some(),
-            limit: match (super::call::stack_layout(frame)?, super::call::ci_top_layout(frame)?) {
-                (Some(l), Some((ci, ci_top))) => Some((l.top, ci, ci_top)),
-                _ => None,
-            },
+            limit,
+            int_tag: layout.and_then(|l| l.int_tag).filter(|_| limit.is_some()),
             tointegerx: ops.tointegerx as usize,
             type_tag: ops.type_tag as usize,
             tonumberx: ops.tonumberx as usize,
@@ -314,15 +331,16 @@ fn new_spec<V: Vm>(frame: &mut Frame<V>, plan: &Rc<CallPlan>) -> Result<Box<Spec
             context_upvalue: frame.stack.upvalue(super::upvalues::CONTEXT),
             caller: core::mem::offset_of!(Context, caller) as i32,
             cell: core::mem::offset_of!(Context, cell) as i32,
+            record,
         };
         if let Some(code) = pool::direct_entry(&f.spec, &api, generic) {
             let code = code.link().map_err(|e| {
                 Error::new(alloc::format!("internal error in ffi (emitter: {})", e.0))
             })?;
-            entry = super::call::place_code::<V>(&mut frame.ctx().calls, &code)? as usize;
+            spec.entry = super::call::place_code::<V>(&mut frame.ctx().calls, &code)? as usize;
         }
     }
-    Ok(Box::new(Spec { plan: plan.clone(), fast, entry, generic }))
+    Ok(spec)
 }
 
 /// Converts the value on top (the Lua function's result) by the general rules into
@@ -330,42 +348,49 @@ fn new_spec<V: Vm>(frame: &mut Frame<V>, plan: &Rc<CallPlan>) -> Result<Box<Spec
 /// conversion did not apply. Raises the conversion's error.
 ///
 /// # Safety
-/// Called by a direct entry with its live slot, the running state (the result on top,
-/// room for five more values) and its result words.
+/// Called by a direct entry with its signature's record (baked into its code), the
+/// running state (the result on top, room for six more values) and its result words.
 unsafe extern "C-unwind" fn slow_result<V: Vm>(
-    slot: *const Slot,
+    spec: *const Spec,
     l: *mut lua_State,
     out: *mut [u64; 2],
 ) {
     let mut regs = CallRegs::default();
     // SAFETY: the caller's contract: the running state of V's version.
     let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: the caller's contract: a record of this state's, alive with it.
+    let spec = unsafe { &*spec };
     // SAFETY: the caller's contract (the result on top, room); `regs` is plain data in
     // this frame, which owns nothing with a destructor, so the runner's errors cross it.
-    unsafe { run_for_result(lua, slot, &mut regs) };
+    unsafe { run_for_result(lua, spec, &mut regs) };
     // SAFETY: the caller passes the entry's two result words.
     unsafe { *out = [regs.ret_gpr[0], regs.ret_sse[0][0]] };
 }
 
-/// Calls the runner to convert the value on top into `regs` (the value stays on top).
+/// Calls the runner to convert the value on top into `regs` by `spec`'s plan (the value
+/// stays on top).
 ///
 /// # Safety
-/// A live state running a callback of `slot`, with the value on top and room for five
-/// more; raises the conversion's error (the caller owns nothing with a destructor).
-unsafe fn run_for_result(lua: Lua, slot: *const Slot, regs: *mut CallRegs) {
+/// A live state running a callback of `spec`'s state, with the value on top and room for
+/// six more; raises the conversion's error (the caller owns nothing with a destructor).
+unsafe fn run_for_result(lua: Lua, spec: &Spec, regs: *mut CallRegs) {
     // SAFETY: room for the parts table (the caller's contract).
     unsafe { push_parts(lua) };
     // SAFETY: the parts table is on top and holds the runner.
     unsafe { lua.rawgeti(-1, RUNNER) };
-    // SAFETY: room (the caller's contract).
-    unsafe { lua.pushlightuserdata(slot as *mut c_void) };
+    // SAFETY: room (the caller's contract); no slot is needed for a result.
+    unsafe { lua.pushlightuserdata(core::ptr::null_mut()) };
     // SAFETY: room (the caller's contract).
     unsafe { lua.pushlightuserdata(regs as *mut c_void) };
-    // SAFETY: the value is below the parts table, the runner and its two arguments.
-    unsafe { lua.pushvalue(-5) };
-    // SAFETY: the runner and its three arguments are on top; its errors cross this
-    // frame, which owns nothing.
-    unsafe { lua.call(3, 0) };
+    // SAFETY: room (the caller's contract).
+    unsafe { lua.pushlightuserdata(spec as *const Spec as *mut c_void) };
+    // SAFETY: the value is below the parts table, the runner and its three arguments.
+    unsafe { lua.pushvalue(-6) };
+    // SAFETY: the spec's context is this state's, alive while its code runs.
+    unsafe { (*spec.ctx).callbacks.runner_token = regs as usize };
+    // SAFETY: the runner and its four arguments are on top; its errors cross this frame,
+    // which owns nothing.
+    unsafe { lua.call(4, 0) };
     // SAFETY: the parts table is on top.
     unsafe { lua.pop(1) };
 }
@@ -483,6 +508,9 @@ fn release(slot: &Slot, index: u32) {
 /// The live callback of this state that the function-pointer cdata at `idx` points to.
 fn callback_at<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<(u32, &'static Slot), Raise> {
     let bad = || Raise::from(Error::new("bad callback"));
+    if frame.cdata(idx).is_none() {
+        return Err(bad_argument(frame, idx, "cdata"));
+    }
     let cd = frame.cdata(idx).filter(|c| !c.is_ctype()).ok_or_else(bad)?;
     let tt = frame.types();
     let (ty, p) = cd.data(tt);
@@ -495,6 +523,21 @@ fn callback_at<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Result<(u32, &'static
         return Err(bad());
     }
     Ok((index, slot))
+}
+
+/// LuaJIT's error for argument `idx` of `cb:free`/`cb:set` that is not a `want`: counted
+/// from the callback when called as a method (`cb:set(5)`: `#1 to 'set'`), from the
+/// first argument when called without a name (`pcall(cb.set, cb, 5)`: `#2 to '?'`).
+fn bad_argument<V: Vm>(frame: &mut Frame<V>, idx: c_int, want: &str) -> Raise {
+    let got = if frame.cdata(idx).is_some() { "cdata" } else { frame.stack.type_of(idx).name() };
+    let m = match frame.stack.running_name() {
+        Some(name) => alloc::format!(
+            "bad argument #{} to '{name}' ({want} expected, got {got})",
+            (idx - 1).max(1)
+        ),
+        None => alloc::format!("bad argument #{idx} to '?' ({want} expected, got {got})"),
+    };
+    Error::new(m).into()
 }
 
 /// `cb:free()` and `cb:set(f)` as members of a function-pointer cdata: pushes the method
@@ -548,11 +591,7 @@ pub(crate) unsafe fn free_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Resu
 pub(crate) unsafe fn set_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Result<Outcome, Raise> {
     let (_, slot) = callback_at(frame, 1)?;
     if frame.stack.type_of(2) != LuaType::Function {
-        let got = convert::value_name(frame, 2);
-        return Err(Error::new(alloc::format!(
-            "bad argument #1 to 'set' (function expected, got {got})"
-        ))
-        .into());
+        return Err(bad_argument(frame, 2, "function"));
     }
     frame.stack.reserve(3)?;
     frame.stack.push_copy(frame.stack.registry());
@@ -577,16 +616,29 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
             host.abort_with("a callback was called after the Lua state that made it was closed")
         }
     }
-    // SAFETY: a slot's owner is a live context (owners are cleared when it is dropped).
+    // SAFETY: a slot's owner is a live context (owners are cleared before it is dropped).
     let caller = unsafe { (*ctx).caller };
-    if caller.l.is_null() || caller.thread != thread_mark(host) {
+    if caller.thread != thread_mark(host) {
         // SAFETY: the host's fatal handler does not return.
         unsafe {
             host.abort_with("a callback was called on a thread that is not running its Lua state")
         }
     }
-    // SAFETY: the state recorded by the C call running on this thread.
-    let lua = unsafe { Lua::new::<V>(caller.l) };
+    // The state of the C call running; with none (C called from outside ffi), the main
+    // thread.
+    // SAFETY: as above.
+    let l = if caller.l.is_null() { unsafe { (*ctx).main } } else { caller.l };
+    if l.is_null() {
+        // SAFETY: the host's fatal handler does not return.
+        unsafe {
+            host.abort_with(
+                "a callback was called while no C call made through ffi was running, \
+                 and its Lua state's main thread is unknown",
+            )
+        }
+    }
+    // SAFETY: the state of the C call running on this thread, or the main thread.
+    let lua = unsafe { Lua::new::<V>(l) };
     // SAFETY: slot records are never freed; a slot's spec is its owner's.
     let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
     let need = spec.plan.args.len() as c_int + 6;
@@ -604,11 +656,11 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
     let cell = unsafe { (*ctx).cell };
     // SAFETY: the state and image of this live callback, with room checked.
     let direct =
-        spec.fast.as_ref().is_some_and(|f| unsafe { enter_fast(lua, slot, f, regs, cell) });
+        spec.fast.as_ref().is_some_and(|f| unsafe { enter_fast(lua, slot, spec, f, regs, cell) });
     if !direct {
         // SAFETY: room checked above; the parts table holds the runner (an ffi closure);
         // the runner's frame and this one own nothing, so its errors cross both.
-        unsafe { run_callback(lua, slot, regs) };
+        unsafe { run_callback(lua, slot, spec, regs) };
     }
     // The Lua function may have called C from another coroutine: this call goes on.
     // SAFETY: `ctx` is the owner's live context; nothing else refers to it here.
@@ -620,7 +672,7 @@ pub(crate) unsafe extern "C-unwind" fn enter<V: Vm>(slot: *const Slot, regs: *mu
 /// # Safety
 /// A live state running a callback of `slot` with room for five values; raises what the
 /// Lua function or the conversions raise (the caller owns nothing with a destructor).
-unsafe fn run_callback(lua: Lua, slot: &Slot, regs: *mut CallRegs) {
+unsafe fn run_callback(lua: Lua, slot: &Slot, spec: &Spec, regs: *mut CallRegs) {
     // SAFETY: room (the caller's contract).
     unsafe { push_parts(lua) };
     // SAFETY: the parts table is on top and holds the runner.
@@ -629,9 +681,13 @@ unsafe fn run_callback(lua: Lua, slot: &Slot, regs: *mut CallRegs) {
     unsafe { lua.pushlightuserdata(slot as *const Slot as *mut c_void) };
     // SAFETY: room (the caller's contract).
     unsafe { lua.pushlightuserdata(regs as *mut c_void) };
-    // SAFETY: the runner and its two arguments are on top; its errors cross this frame,
-    // which owns nothing.
-    unsafe { lua.call(2, 0) };
+    // SAFETY: room (the caller's contract).
+    unsafe { lua.pushlightuserdata(spec as *const Spec as *mut c_void) };
+    // SAFETY: the spec's context is this state's, alive while its code runs.
+    unsafe { (*spec.ctx).callbacks.runner_token = regs as usize };
+    // SAFETY: the runner and its three arguments are on top; its errors cross this
+    // frame, which owns nothing.
+    unsafe { lua.call(3, 0) };
     // SAFETY: the parts table is on top.
     unsafe { lua.pop(1) };
 }
@@ -647,7 +703,14 @@ unsafe fn run_callback(lua: Lua, slot: &Slot, regs: *mut CallRegs) {
 /// more values, `slot` live, `regs` the entry's image (whose `stack` points to the
 /// caller's stack arguments, which hold every stack offset of the plan).
 #[inline(always)]
-unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, cell: usize) -> bool {
+unsafe fn enter_fast(
+    lua: Lua,
+    slot: &Slot,
+    spec: &Spec,
+    fast: &Fast,
+    regs: *mut CallRegs,
+    cell: usize,
+) -> bool {
     // Throughout: a live state with room checked by the caller; this frame owns nothing,
     // so the errors of `lua_call` cross it.
     if fast.boxes {
@@ -698,9 +761,13 @@ unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, ce
     let done = match fast.spec.ret {
         RetConv::Void => return true,
         RetConv::Int { size, signed } => {
+            // A number only (`lua_tointegerx` would convert a numeric string, which
+            // LuaJIT refuses): anything else goes to the runner.
+            // SAFETY: as above; the result is on top.
+            let number = unsafe { lua.type_tag(-1) } == LuaType::Number as c_int;
             let mut ok = 0;
             // SAFETY: as above; the result is on top.
-            let v = unsafe { lua.tointegerx(-1, &mut ok) };
+            let v = if number { unsafe { lua.tointegerx(-1, &mut ok) } } else { 0 };
             let fits = ok != 0 && in_range(v, size, signed);
             if fits {
                 r.ret_gpr[0] = v as u64;
@@ -722,7 +789,7 @@ unsafe fn enter_fast(lua: Lua, slot: &Slot, fast: &Fast, regs: *mut CallRegs, ce
     if !done {
         // The runner converts by the general rules (or raises their error).
         // SAFETY: as above; the result is on top.
-        unsafe { run_for_result(lua, slot, regs) };
+        unsafe { run_for_result(lua, spec, regs) };
     }
     // SAFETY: as above; the result is on top.
     unsafe { lua.pop(1) };
@@ -769,20 +836,27 @@ const RESULT: u8 = 255;
 pub(crate) unsafe fn run_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, Raise> {
     let slot = frame.stack.userdata(1) as *const Slot;
     let regs = frame.stack.userdata(2) as *mut CallRegs;
-    if slot.is_null() || regs.is_null() {
-        return Err(Error::new("bad callback").into());
+    let spec = frame.stack.userdata(3) as *const Spec;
+    if step.phase == 0 {
+        // Only ffi's own entries may start the runner (Lua code can reach it through
+        // `debug.getregistry()`): they set the token to the image just before.
+        let ctx = frame.ctx();
+        let token = core::mem::replace(&mut ctx.callbacks.runner_token, 0);
+        if token == 0 || token != regs as usize || spec.is_null() {
+            return Err(Error::new("bad callback").into());
+        }
     }
-    // SAFETY: slot records are never freed.
-    let slot_ref = unsafe { &*slot };
-    // SAFETY: a slot's spec is its owner's (this state's).
-    let spec = unsafe { &*(slot_ref.spec.load(Ordering::Relaxed) as *const Spec) };
-    let plan = spec.plan.clone();
+    // SAFETY: the signature record the entry passed (checked above at the first step;
+    // the later steps are this call's own): specs live as long as their state, and the
+    // plan is the one the C caller called through, even if the slot was freed and given
+    // to another callback meanwhile.
+    let plan = unsafe { (*spec).plan.clone() };
     // SAFETY: the entry's image lives until the callback returns.
     let regs = unsafe { &mut *regs };
     let n = plan.args.len();
     let mut k = match step.phase {
-        // From `enter_fast`: only the result (at 3) to convert.
-        0 if frame.stack.top() >= 3 => return store_result(frame, &plan, regs),
+        // From `slow_result` and the direct path: only the result (at 4) to convert.
+        0 if frame.stack.top() >= 4 => return store_result(frame, &plan, regs),
         0 => {
             frame.stack.reserve(n as c_int + 4)?;
             // SAFETY: slot records are never freed.
@@ -846,7 +920,7 @@ pub(crate) unsafe fn run_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
         }
         k += 1;
     }
-    let nresults = if plan.ret_size == 0 { 0 } else { 1 };
+    let nresults = if matches!(plan.ret, RetPlan::Void) { 0 } else { 1 };
     Ok(Outcome::Then(
         Action::Call { nargs: n as c_int, nresults },
         Next::Resume(Step::phase(RESULT)),

@@ -57,6 +57,9 @@ pub(crate) struct Context {
     /// The address of the registry cell that points here (what every ffi closure has
     /// as upvalue `CONTEXT`).
     pub cell: usize,
+    /// The state's main thread (null if unknown: Lua 5.1 opened from a coroutine), where
+    /// a callback runs when C calls it while no C call made through ffi is running.
+    pub main: *mut lua_State,
 }
 
 /// A library handle and the host function that closes it.
@@ -69,6 +72,9 @@ pub(crate) struct OpenLibrary {
 
 impl Drop for Context {
     fn drop(&mut self) {
+        // Callbacks first: a library's destructor may call one, which must find no owner
+        // (and say so) rather than this state.
+        self.callbacks.detach();
         for l in self.libraries.drain(..) {
             // SAFETY: each handle came from the host's `lib_open`, and nothing can call
             // into it any more: the context (and with it the code of every call thunk)
@@ -106,6 +112,7 @@ impl Context {
             caller: Default::default(),
             callbacks: Default::default(),
             cell: 0,
+            main: core::ptr::null_mut(),
         }
     }
 }

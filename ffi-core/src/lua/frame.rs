@@ -1189,6 +1189,10 @@ unsafe fn perform<V: Vm>(l: *mut lua_State, action: &Action, text: NonNull<Inlin
             // nothing, and neither does this frame, so a Lua error raised by a callback
             // may cross both.
             unsafe { stub(regs) };
+            // The call is over: no C call through ffi runs in this state any more (a
+            // callback that called C puts its own record back when it returns).
+            // SAFETY: as for recording it above.
+            unsafe { (*caller).l = core::ptr::null_mut() };
             // SAFETY: the host's errno functions keep their contract.
             let now = unsafe { host.errno() };
             // SAFETY: as for reading it above.

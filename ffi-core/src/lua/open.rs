@@ -215,6 +215,31 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     let cell: *mut ContextCell = unsafe { context::new_cell::<V>(lua) };
     // SAFETY: the cell is on top.
     unsafe { lua.pop(1) };
+    // The main thread, for callbacks that C calls outside any ffi call, and this thread
+    // as the state's until a C call records one.
+    // SAFETY: room reserved above; pushing the running thread allocates nothing.
+    let main = if unsafe { lua.pushthread() } == 1 {
+        l
+    } else if V::api().version >= 502 {
+        // SAFETY: room reserved; LUA_RIDX_MAINTHREAD (1) of the registry holds it.
+        unsafe { lua.rawgeti(lua.registry(), 1) };
+        // SAFETY: the value just pushed.
+        let t = unsafe { lua.tothread(-1) };
+        // SAFETY: the value is on top.
+        unsafe { lua.pop(1) };
+        t
+    } else {
+        core::ptr::null_mut()
+    };
+    // SAFETY: the thread pushed above is on top.
+    unsafe { lua.pop(1) };
+    // SAFETY: `cell` is the live cell made above.
+    let ctx = unsafe { (*cell).ctx };
+    // SAFETY: the cell's context was just made; nothing else refers to it yet.
+    if let Some(ctx) = unsafe { ctx.as_mut() } {
+        ctx.main = main;
+        ctx.caller.thread = super::callback::thread_mark(&V::api().host);
+    }
     // The upvalues, in order (see `upvalues`).
     // SAFETY: a live state.
     let base = unsafe { lua.gettop() } + 1;

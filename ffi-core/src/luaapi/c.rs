@@ -62,6 +62,8 @@ macro_rules! __lua_c_list {
             [x x x x x] lua_concat = lua_concat: fn(c_int);
             [x x x x x] luaL_where = luaL_where: fn(c_int);
             [x x x x x] luaL_ref = luaL_ref: fn(c_int) -> c_int;
+            [x x x x x] lua_pushthread = lua_pushthread: fn() -> c_int;
+            [x x x x x] lua_tothread = lua_tothread: fn(c_int) -> *mut lua_State;
             [x x x x x] luaL_unref = luaL_unref: fn(c_int, c_int);
             // Stack positions.
             [- x x x x] lua_absindex = lua_absindex: fn(c_int) -> c_int;

@@ -156,6 +156,10 @@ lua_ops! {
     /// `lua_rawlen` (5.1: `lua_objlen`). Quiet for strings, tables and userdata (5.1
     /// converts a number to a string in place).
     quiet rawlen(idx: c_int) -> usize = lua_rawlen, 501 => c lua_objlen;
+    /// `lua_pushthread`: pushes the running thread; 1 when it is the main thread.
+    quiet pushthread() -> c_int = lua_pushthread;
+    /// `lua_tothread`: the thread at `idx` (null for anything else).
+    quiet tothread(idx: c_int) -> *mut lua_State = lua_tothread;
     /// `lua_rawequal`.
     quiet rawequal(a: c_int, b: c_int) -> c_int = lua_rawequal;
     /// `lua_rawget`, returning the value's type.

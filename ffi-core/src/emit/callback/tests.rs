@@ -51,7 +51,7 @@ fn seen(i: usize) -> u64 {
 /// A slot of the pool set to `abi`'s entry and the test helper.
 fn test_slot(abi: CallAbi) -> Taken {
     let host = Host::STD;
-    let t = take(&host, abi).expect("a slot");
+    let t = take(&host, abi, 0).expect("a slot");
     t.slot.helper.store(helper as *const () as usize, Ordering::Relaxed);
     t
 }
@@ -120,6 +120,8 @@ fn api() -> DirectApi {
         context_upvalue: -1001001,
         caller: 0x548,
         cell: 0x558,
+        record: 0x7000,
+        int_tag: Some(3),
     }
 }
 
