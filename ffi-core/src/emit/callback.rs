@@ -479,15 +479,17 @@ const GPRS: [u8; 6] = [7, 6, 2, 1, 8, 9];
 ///
 /// ```text
 ///   direct entry frame                    r12 = slot record, r13 = context, rbx = L
-///   ┌────────────────────────┐             owner, caller thread, live, and (for boxed
-///   │ return address         │               arguments) the running C function's
-///   │ saved rbx r12 r13      │               context checked, else ─▶ generic entry
-///   ├────────────────────────┤ rsp+144     lua_checkstack, the function (rawgeti),
-///   │ result words rsp+120   │               each argument pushed, lua_call
-///   │ isnum        rsp+112   │             the result converted inline, or by
-///   │ sse spills   rsp+48    │               slow_result (which may raise)
-///   │ gpr spills   rsp+0     │             pop it, restore the caller record, return
-///   └────────────────────────┘ rsp
+///   ┌────────────────────────┐             owner, a C call running on this thread,
+///   │ return address         │               and (for boxed arguments) the running C
+///   │ saved rbx r12 r13      │               function's context checked, else ─▶
+///   ├────────────────────────┤ rsp+144       generic entry (a freed slot never gets
+///   │ result words rsp+120   │               here: `cb:free()` switches its entry)
+///   │ isnum        rsp+112   │             lua_checkstack unless L->ci->top leaves
+///   │ sse spills   rsp+48    │               room, the function (rawgeti), each
+///   │ gpr spills   rsp+0     │               argument pushed, lua_callk; the result
+///   └────────────────────────┘ rsp           converted inline (a Lua integer read in
+///                                            place) or by slow_result (may raise);
+///                                            pop it, restore the caller record, return
 /// ```
 ///
 /// The generic entry is reached with the argument registers reloaded and `r10` = the
