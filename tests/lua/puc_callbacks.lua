@@ -177,6 +177,29 @@ selfish2 = ffi.cast("cb_ii", function(a, b)
 end)
 H.eq(lib.call_ii(selfish2, 20, 22), 42, "a callback that frees itself still returns its result")
 
+-- Many arguments (beyond LuaJIT's 16), with a struct among them so that the runner
+-- converts them: it grows its Lua stack on the way.
+do
+  local params, args = {}, {}
+  for i = 1, 60 do
+    params[i] = (i % 3 == 0) and "double" or "int"
+    args[i] = i
+  end
+  params[61] = "point"
+  local sig = "double (*)(" .. table.concat(params, ", ") .. ")"
+  local many = ffi.cast(sig, function(...)
+    local n, s = select("#", ...), 0
+    for i = 1, 60 do s = s + select(i, ...) end
+    local p = select(61, ...)
+    return s + p.x * 10000 + p.y * 100000 + n * 1000000
+  end)
+  args[61] = ffi.new("point", 3, 4)
+  local unpack_ = rawget(_G, "unpack") or table.unpack
+  H.eq(many(unpack_(args, 1, 61)), 1830 + 30000 + 400000 + 61000000,
+    "61 arguments, one of them a struct, through the runner")
+  many:free()
+end
+
 -- An empty struct as a result.
 ffi.cdef [[ struct empty_cb {}; ]]
 local e = ffi.cast("struct empty_cb (*)(int)", function() return ffi.new("struct empty_cb") end)

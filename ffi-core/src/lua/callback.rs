@@ -391,6 +391,8 @@ unsafe fn run_for_result(lua: Lua, spec: &Spec, regs: *mut CallRegs) {
     // SAFETY: the runner and its four arguments are on top; its errors cross this frame,
     // which owns nothing.
     unsafe { lua.call(4, 0) };
+    // SAFETY: as for setting it.
+    unsafe { (*spec.ctx).callbacks.runner_token = 0 };
     // SAFETY: the parts table is on top.
     unsafe { lua.pop(1) };
 }
@@ -688,6 +690,8 @@ unsafe fn run_callback(lua: Lua, slot: &Slot, spec: &Spec, regs: *mut CallRegs) 
     // SAFETY: the runner and its three arguments are on top; its errors cross this
     // frame, which owns nothing.
     unsafe { lua.call(3, 0) };
+    // SAFETY: as for setting it.
+    unsafe { (*spec.ctx).callbacks.runner_token = 0 };
     // SAFETY: the parts table is on top.
     unsafe { lua.pop(1) };
 }
@@ -839,9 +843,10 @@ pub(crate) unsafe fn run_body<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
     let spec = frame.stack.userdata(3) as *const Spec;
     if step.phase == 0 {
         // Only ffi's own entries may start the runner (Lua code can reach it through
-        // `debug.getregistry()`): they set the token to the image just before.
-        let ctx = frame.ctx();
-        let token = core::mem::replace(&mut ctx.callbacks.runner_token, 0);
+        // `debug.getregistry()`): they set the token to the image just before, and clear
+        // it when the runner returns. (Not cleared here: a body may run again from this
+        // step after the stack was grown.)
+        let token = frame.ctx().callbacks.runner_token;
         if token == 0 || token != regs as usize || spec.is_null() {
             return Err(Error::new("bad callback").into());
         }
