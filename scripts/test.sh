@@ -39,7 +39,7 @@ cargo test --workspace 2>&1 | tee target/test-output.txt
 echo "== on Lua 5.1: the ffi-mlua tests (faults, close) and the conformance suite"
 cargo test -p ffi-mlua --no-default-features --features lua51,vendored 2>&1 | tee -a target/test-output.txt
 cargo test -p ffi-conformance --no-default-features --features lua51 2>&1 | tee -a target/test-output.txt
-echo "== the C-call scripts under valgrind"
+echo "== the C-call and callback scripts under valgrind"
 scripts/valgrind.sh 2>&1 | tee -a target/test-output.txt
 # One closing line with the totals of every test binary.
 awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt
