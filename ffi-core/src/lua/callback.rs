@@ -8,25 +8,33 @@
 //! reference (`luaL_ref`) that the slot record holds. A call from C runs:
 //!
 //! ```text
-//!   C caller ──▶ slot code ──▶ entry (per convention) ──▶ enter::<V>(slot, regs)
-//!                                                          │ checks: owner state, thread,
-//!                                                          │ cb:free() not called
-//!                                                          ▼
-//!                                  lua_call(runner, slot, regs)   (the runner is an ffi
-//!                                    step 0..n: push f and the    closure: the ordinary
-//!                                      arguments read from regs   conversion rules and
-//!                                    Action::Call f               the error boundary)
-//!                                    last step: convert the result into regs
+//!   C caller ──▶ slot code ──▶ direct entry (scalar SysV signatures: pushes, lua_callk,
+//!                 │            converts inline) ─ anything unusual ─┐
+//!                 └──────────▶ common entry (per convention) ◀──────┘
+//!                                 ──▶ enter::<V>(slot, regs)
+//!                                      │ checks: owner state, thread, cb:free() not called
+//!                                      │ scalar signatures: enter_fast (as the direct entry)
+//!                                      ▼
+//!                       lua_call(runner, slot, regs, spec)   (the runner is an ffi closure:
+//!                         step 0..n: push f and the          the ordinary conversion rules
+//!                           arguments read from regs         and the error boundary)
+//!                         Action::Call f
+//!                         last step: convert the result into regs
 //! ```
 //!
-//! `enter` owns nothing and calls Lua with `lua_call`, so an error raised by the Lua
-//! function (or by converting its result) goes on with `longjmp` to the Lua code that
-//! called C, abandoning the C frames in between, as in LuaJIT.
+//! The entries pass the signature record (`spec`) they started with, so a callback that
+//! frees itself while running, its slot then handed to another callback, still finishes
+//! by the signature its C caller called through.
+//!
+//! Neither entry nor `enter` owns anything, and they call Lua with `lua_call`, so an
+//! error raised by the Lua function (or by converting its result) goes on with `longjmp`
+//! to the Lua code that called C, abandoning the C frames in between, as in LuaJIT.
 //!
 //! The state a callback runs on is the one that made the innermost C call still running:
 //! every C call records its `lua_State` and thread in [`Context::caller`] (the fast thunk
-//! too). A callback entered on another thread, or when its state has been closed, cannot
-//! run Lua safely: it prints why and aborts.
+//! too) and clears the state when C returns; with none running, the main thread. A
+//! callback entered on another thread, or when its state has been closed, cannot run Lua
+//! safely: it prints why and aborts.
 
 use super::context::Context;
 use super::convert::{self, ToLua};
