@@ -344,11 +344,14 @@ fn raising_metamethods_and_finalisers() {
             })
             local o = T(1)
             finalisers_run = 0
+            -- On 5.1 a finaliser's error reaches whoever allocated when the collector ran
+            -- it, inside these pcalls too (the error table, a message string).
+            local function finaliser(e) return tostring(e):find("finaliser failed", 1, true) end
             return function(i)
               local ok, e = pcall(function() return o.nope end)
-              assert(not ok and type(e) == "table" and e[1] == "an error object")
+              assert(not ok and (type(e) == "table" and e[1] == "an error object" or finaliser(e)))
               ok, e = pcall(function() return o + 1 end)
-              assert(not ok and tostring(e):find("add failed", 1, true))
+              assert(not ok and (tostring(e):find("add failed", 1, true) or finaliser(e)))
               -- A finaliser that raises, run by the collector in the middle of ffi.new.
               ffi.gc(ffi.new("char[64]"), function()
                 finalisers_run = finalisers_run + 1
