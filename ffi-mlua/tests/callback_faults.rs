@@ -142,6 +142,27 @@ fn states_closed_with_live_callbacks_give_their_slots_back() {
     };
     cycle();
     let (pages, _) = ffi_core::emit::callback::pool_size();
+    // Made, called and freed in a loop in one state: the slots given back are reused.
+    let lua = mlua::Lua::new();
+    ffi_mlua::preload(&lua).unwrap();
+    let ok: bool = lua
+        .load(
+            r#"
+            local ffi = require "ffi"
+            for i = 1, 10000 do
+              local c = ffi.cast("int (*)(int)", function(x) return x * 2 end)
+              if c(i) ~= 2 * i then return false end
+              c:free()
+            end
+            return true
+            "#,
+        )
+        .eval()
+        .unwrap();
+    assert!(ok);
+    drop(lua);
+    let (looped, _) = ffi_core::emit::callback::pool_size();
+    assert!(looped <= pages + 1, "10,000 callbacks made and freed: {pages} -> {looped} pages");
     for _ in 0..20 {
         cycle();
     }

@@ -120,32 +120,22 @@ for i = 1, 10000, 7 do
   if lib.call_ii(live[i], 1, 2) ~= 3 + i then okall = false end
 end
 H.ok(okall, "10,000 live callbacks, each calling its own function")
--- Slot pages are 4 KiB: the pages the live callbacks used.
-local function page(c) return math.floor(tonumber(ffi.cast("uintptr_t", c)) / 4096) end
-local pages = {}
 for i = 1, 10000 do
-  pages[page(live[i])] = true
   live[i]:free()
 end
 live = nil
--- Made and freed in a loop, callbacks reuse the slots given back: no new pages.
+-- Made and freed in a loop, callbacks reuse the slots given back (the pool's pages are
+-- counted exactly by ffi-mlua/tests/callback_faults.rs; the pool is shared by the other
+-- states of this process, so this script checks Lua memory only).
 collectgarbage()
 local before = collectgarbage("count")
-local fresh = 0
 for i = 1, 10000 do
   local c = ffi.cast("cb_ii", function(a, b) return a * b end)
   if lib.call_ii(c, i, 2) ~= 2 * i then okall = false end
-  if not pages[page(c)] then
-    pages[page(c)] = true
-    fresh = fresh + 1
-  end
   c:free()
 end
 collectgarbage()
 H.ok(okall, "10,000 callbacks made, called and freed in a loop")
--- Slots other states of this process gave back may come first (the pool is shared):
--- a few pages at most, against 40 for 10,000 new slots.
-H.ok(fresh <= 4, "the loop reuses slots given back (new pages: " .. fresh .. ")")
 H.ok(collectgarbage("count") - before < 200, "Lua memory does not grow over the loop")
 
 -- A freed callback called from C is a Lua error in the calling code, every time.
