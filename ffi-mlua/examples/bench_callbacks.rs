@@ -21,23 +21,6 @@ long long loop_cb(int (*f)(int, int), int n) {
 }
 "#;
 
-/// Builds the C library; returns its path.
-fn build() -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench_callbacks");
-    std::fs::create_dir_all(&dir).expect("target dir");
-    let src = dir.join("cbloop.c");
-    let so = dir.join("libcbloop.so");
-    std::fs::write(&src, C_SOURCE).expect("write C source");
-    let st = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-O2", "-shared", "-fPIC", "-o"])
-        .arg(&so)
-        .arg(&src)
-        .status()
-        .expect("run cc");
-    assert!(st.success(), "cc failed");
-    so.display().to_string()
-}
-
 /// The hand-written loop: `loop(f, n)` calls `f(i, 1)` for i in 0..n from C and returns
 /// the sum of the results, as `loop_cb` does through a callback.
 unsafe extern "C-unwind" fn b_loop(l: *mut lua_State) -> c_int {
@@ -114,7 +97,8 @@ print(string.format("%.1f", best * 1000))
 "#;
 
 fn main() {
-    let path = build();
+    let so = bench_common::build_c_library("bench_callbacks", "cbloop", C_SOURCE);
+    let path = so.display().to_string();
     let lua = mlua::Lua::new();
     ffi_mlua::preload(&lua).expect("preload");
     // SAFETY: b_loop is a well-formed lua_CFunction for this Lua.
@@ -124,8 +108,7 @@ fn main() {
     bench_common::print_rows(&lua, rows, "ns/callback", 52);
 
     // qsort: printed by the script (its only output line).
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench_callbacks");
-    let file = dir.join("qsort.lua");
+    let file = so.with_file_name("qsort.lua");
     std::fs::write(&file, QSORT).expect("write qsort.lua");
     let print = lua
         .create_function(|_, s: String| {

@@ -53,18 +53,7 @@ fn fns() -> &'static Fns {
 
 /// Builds the C library and resolves its functions; returns its path.
 fn build() -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench_calls");
-    std::fs::create_dir_all(&dir).expect("target dir");
-    let src = dir.join("benchlib.c");
-    let so = dir.join("libbenchlib.so");
-    std::fs::write(&src, C_SOURCE).expect("write C source");
-    let st = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-O2", "-shared", "-fPIC", "-o"])
-        .arg(&so)
-        .arg(&src)
-        .status()
-        .expect("run cc");
-    assert!(st.success(), "cc failed");
+    let so = bench_common::build_c_library("bench_calls", "benchlib", C_SOURCE);
     let host = ffi_core::luaapi::Host::STD;
     let path = std::ffi::CString::new(so.display().to_string()).unwrap();
     // SAFETY: the library just built has no initialisers.

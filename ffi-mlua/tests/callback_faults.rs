@@ -72,21 +72,25 @@ fn run_child(name: &str, scenario: &str) -> (String, bool, String) {
     )
 }
 
+/// Runs test `name` again in a child with `scenario`, which must print `message` on
+/// stderr and abort without the callback returning.
+fn assert_child_aborts(name: &str, scenario: &str, message: &str) {
+    let (stderr, aborted, stdout) = run_child(name, scenario);
+    assert!(stderr.contains(message), "stderr: {stderr}\nstdout: {stdout}");
+    assert!(aborted, "the child aborts (SIGABRT); stderr: {stderr}");
+    assert!(!stdout.contains("returned:"), "the callback never returned: {stdout}");
+}
+
 #[test]
 fn callback_from_another_thread_aborts_with_a_message() {
     if child() {
         return;
     }
-    let (stderr, aborted, stdout) =
-        run_child("callback_from_another_thread_aborts_with_a_message", "thread");
-    assert!(
-        stderr.contains(
-            "ffi: fatal: a callback was called on a thread that is not running its Lua state"
-        ),
-        "stderr: {stderr}\nstdout: {stdout}"
+    assert_child_aborts(
+        "callback_from_another_thread_aborts_with_a_message",
+        "thread",
+        "ffi: fatal: a callback was called on a thread that is not running its Lua state",
     );
-    assert!(aborted, "the child aborts (SIGABRT); stderr: {stderr}");
-    assert!(!stdout.contains("returned:"), "the callback never returned: {stdout}");
 }
 
 #[test]
@@ -94,16 +98,11 @@ fn callback_after_close_aborts_with_a_message() {
     if child() {
         return;
     }
-    let (stderr, aborted, stdout) =
-        run_child("callback_after_close_aborts_with_a_message", "closed");
-    assert!(
-        stderr.contains(
-            "ffi: fatal: a callback was called after the Lua state that made it was closed"
-        ),
-        "stderr: {stderr}\nstdout: {stdout}"
+    assert_child_aborts(
+        "callback_after_close_aborts_with_a_message",
+        "closed",
+        "ffi: fatal: a callback was called after the Lua state that made it was closed",
     );
-    assert!(aborted, "the child aborts (SIGABRT); stderr: {stderr}");
-    assert!(!stdout.contains("returned:"), "the callback never returned: {stdout}");
 }
 
 #[test]

@@ -592,14 +592,7 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         dynasm!(ops ; .arch x64 ; mov rdi, rbx);
         match push {
             ArgPush::Int { size, signed } => {
-                match (size, signed) {
-                    (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rsp + at]),
-                    (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + at]),
-                    (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rsp + at]),
-                    (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rsp + at]),
-                    (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rsp + at]),
-                    (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rsp + at]),
-                }
+                super::x64::int_to_rsi(&mut ops, size, signed, at);
                 call!(t_pushinteger);
             }
             ArgPush::Float { size: 4 } => {
@@ -698,14 +691,19 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         RetConv::Int { .. } => dynasm!(ops ; .arch x64 ; mov rax, [rsp + D_RESULT]),
         RetConv::Float { .. } => dynasm!(ops ; .arch x64 ; movq xmm0, [rsp + D_RESULT + 8]),
     }
-    dynasm!(ops
-        ; .arch x64
-        ; add rsp, D_FRAME
-        ; pop r13
-        ; pop r12
-        ; pop rbx
-        ; ret
-    );
+    // The frame and the saved registers go (before `ret`, and before the jump to the
+    // common entry).
+    let epilogue = |ops: &mut CodeBuffer| {
+        dynasm!(ops
+            ; .arch x64
+            ; add rsp, D_FRAME
+            ; pop r13
+            ; pop r12
+            ; pop rbx
+        )
+    };
+    epilogue(&mut ops);
+    dynasm!(ops ; .arch x64 ; ret);
     if spec.ret != RetConv::Void {
         // Out of line: a result the inline conversion does not take.
         dynasm!(ops
@@ -725,13 +723,10 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
     for i in 0..nsse {
         dynasm!(ops ; .arch x64 ; movq Rx(i as u8), [rsp + D_SSE + 8 * i]);
     }
+    dynasm!(ops ; .arch x64 ; mov r10, r12);
+    epilogue(&mut ops);
     dynasm!(ops
         ; .arch x64
-        ; mov r10, r12
-        ; add rsp, D_FRAME
-        ; pop r13
-        ; pop r12
-        ; pop rbx
         ; jmp QWORD [>t_generic]
         ; .align 8
         ; t_checkstack: ; .u64 api.checkstack as u64

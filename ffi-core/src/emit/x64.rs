@@ -554,14 +554,7 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
     match spec.ret {
         RetKind::Void => dynasm!(ops ; .arch x64 ; xor eax, eax),
         RetKind::Int { size, signed } => {
-            match (size, signed) {
-                (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rsp + SLOT_RESULT]),
-                (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + SLOT_RESULT]),
-                (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rsp + SLOT_RESULT]),
-                (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rsp + SLOT_RESULT]),
-                (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rsp + SLOT_RESULT]),
-                (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rsp + SLOT_RESULT]),
-            }
+            int_to_rsi(&mut ops, size, signed, SLOT_RESULT);
             call!(t_pushinteger);
         }
         RetKind::Bool => {
@@ -623,6 +616,19 @@ pub fn fast_thunk(spec: &ThunkSpec, api: &ThunkApi) -> Option<CodeBuffer> {
         ; t_slow: ; .u64 api.slow as u64
     );
     Some(ops)
+}
+
+/// Emits the load of an integer of `size` bytes (1, 2 or 4) at `[rsp + disp]` into `rsi`,
+/// sign- or zero-extended to 64 bits (`lua_pushinteger`'s argument).
+pub(super) fn int_to_rsi(ops: &mut CodeBuffer, size: u8, signed: bool, disp: i32) {
+    match (size, signed) {
+        (1, true) => dynasm!(ops ; .arch x64 ; movsx rsi, BYTE [rsp + disp]),
+        (1, false) => dynasm!(ops ; .arch x64 ; movzx esi, BYTE [rsp + disp]),
+        (2, true) => dynasm!(ops ; .arch x64 ; movsx rsi, WORD [rsp + disp]),
+        (2, false) => dynasm!(ops ; .arch x64 ; movzx esi, WORD [rsp + disp]),
+        (_, true) => dynasm!(ops ; .arch x64 ; movsxd rsi, DWORD [rsp + disp]),
+        (_, false) => dynasm!(ops ; .arch x64 ; mov esi, DWORD [rsp + disp]),
+    }
 }
 
 /// Emits the inline read of argument `i` (a number) straight from the Lua stack at r12:

@@ -1,4 +1,5 @@
-//! What the two benchmarks share: the timing harness (Lua) and the table printer.
+//! What the benchmarks share: the timing harness (Lua), the table printer, and building
+//! a benchmark's C library.
 
 /// Lua prelude defining `row(name, f, g)`: `f` (ffi) and `g` (the binding) alternate every
 /// 10,000 iterations inside each of 15 rounds (so a slow period of the machine hits both
@@ -31,6 +32,25 @@ local function row(name, f, g)
   rows[#rows + 1] = { name, a, b }
 end
 "#;
+
+/// Compiles `source` with `cc -O2 -shared` into `target/<bench>/lib<name>.so` and returns
+/// the library's path.
+#[allow(dead_code)] // bench_cdata has no C library
+pub fn build_c_library(bench: &str, name: &str, source: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target").join(bench);
+    std::fs::create_dir_all(&dir).expect("target dir");
+    let src = dir.join(format!("{name}.c"));
+    let so = dir.join(format!("lib{name}.so"));
+    std::fs::write(&src, source).expect("write C source");
+    let st = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-O2", "-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(&src)
+        .status()
+        .expect("run cc");
+    assert!(st.success(), "cc failed");
+    so
+}
 
 /// Prints the rows a benchmark script returned, with a heading naming the VM and `unit`.
 pub fn print_rows(lua: &mlua::Lua, rows: Vec<mlua::Table>, unit: &str, width: usize) {
