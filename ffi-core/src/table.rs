@@ -147,6 +147,8 @@ pub struct FieldInfo {
     pub offset: u64,
     /// Set for bitfields.
     pub bits: Option<BitPos>,
+    /// Reached through a `const` anonymous member (so not writable, as in LuaJIT).
+    pub via_const: bool,
 }
 
 #[derive(Clone)]
@@ -781,29 +783,59 @@ impl CTypeTable {
     /// [`offset_of`](Self::offset_of) by interned name.
     pub fn field_by_id(&self, ty: CTypeId, n: NameId) -> Option<FieldInfo> {
         let Kind::Struct(a) = self.get(ty).kind else { return None };
-        self.find_field(a, n, 0, 0)
+        self.find_field(a, n, 0, false, 0)
     }
 
-    fn find_field(&self, a: AggId, n: NameId, base: u64, depth: u32) -> Option<FieldInfo> {
+    fn find_field(
+        &self,
+        a: AggId,
+        n: NameId,
+        base: u64,
+        via_const: bool,
+        depth: u32,
+    ) -> Option<FieldInfo> {
         if depth > 64 {
             return None;
         }
         let d = &self.aggs[a.0 as usize];
         for f in &d.fields {
             if f.name == Some(n) {
-                return Some(FieldInfo { ty: f.ty, offset: base + f.offset, bits: f.bits });
+                let offset = base + f.offset;
+                return Some(FieldInfo { ty: f.ty, offset, bits: f.bits, via_const });
             }
         }
         for f in &d.fields {
             if f.name.is_none() && f.bits.is_none() {
-                if let Kind::Struct(inner) = self.get(f.ty).kind {
-                    if let Some(r) = self.find_field(inner, n, base + f.offset, depth + 1) {
+                let t = self.get(f.ty);
+                if let Kind::Struct(inner) = t.kind {
+                    let konst = via_const || t.qual.is_const();
+                    if let Some(r) = self.find_field(inner, n, base + f.offset, konst, depth + 1) {
                         return Some(r);
                     }
                 }
             }
         }
         None
+    }
+
+    /// Whether a value of `ty` has a `const` member at any depth (LuaJIT: a struct takes
+    /// its members' qualifiers, so a whole-object store into it is refused).
+    pub fn has_const_member(&self, ty: CTypeId) -> bool {
+        self.const_inside(ty, 0)
+    }
+
+    fn const_inside(&self, ty: CTypeId, depth: u32) -> bool {
+        if depth > 64 {
+            return false;
+        }
+        match self.get(ty).kind {
+            Kind::Struct(a) => self.aggs[a.0 as usize]
+                .fields
+                .iter()
+                .any(|f| self.get(f.ty).qual.is_const() || self.const_inside(f.ty, depth + 1)),
+            Kind::Array(e, _) => self.get(e).qual.is_const() || self.const_inside(e, depth + 1),
+            _ => false,
+        }
     }
 
     /// A `static const` member of a struct (`ffi.typeof("struct s").N`).

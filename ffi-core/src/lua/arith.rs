@@ -29,6 +29,9 @@ enum Operand {
     Str,
     /// A ctype object, with the type it stands for.
     Ctype(CTypeId),
+    /// A struct, union or complex number (or a reference to one), by its address: `==`
+    /// compares it with pointers and other aggregates by address, as LuaJIT does.
+    Aggregate(usize),
     /// Anything else.
     Other,
 }
@@ -59,6 +62,7 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
                     Operand::Ptr(to, unsafe { p.cast::<usize>().read_unaligned() })
                 }
                 TypeClass::Array(e) => Operand::Ptr(e, p as usize),
+                TypeClass::Struct(_) | TypeClass::Complex(_) => Operand::Aggregate(p as usize),
                 c @ (TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_)) => {
                     // SAFETY: `p` holds a number of class `c` (a value of `ty`).
                     match unsafe { cvalue::load_num(c, p) } {
@@ -362,6 +366,10 @@ fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Rais
                 Comparison::Le => p <= q,
             })
         }
+        (
+            Operand::Ptr(_, p) | Operand::Aggregate(p),
+            Operand::Ptr(_, q) | Operand::Aggregate(q),
+        ) if cmp == Comparison::Eq => Some(p == q),
         (Operand::Cnum(..) | Operand::Lua(_), Operand::Cnum(..) | Operand::Lua(_)) => {
             let ((x, ux), (y, uy)) = (
                 number(a).unwrap_or((Num::Int(0, true), false)),

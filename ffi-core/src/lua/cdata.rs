@@ -48,6 +48,10 @@ const CTYPE: u16 = 1;
 
 const HEADER: usize = core::mem::size_of::<Header>();
 
+/// The largest payload alignment a cdata block honours (LuaJIT's largest alignment too):
+/// the payload offset, below `HEADER + MAX_ALIGN`, fits the header's u16.
+pub(crate) const MAX_ALIGN: usize = 32768;
+
 /// A cdata found on the Lua stack, with its header already checked.
 #[derive(Copy, Clone)]
 pub(crate) struct Cdata {
@@ -228,7 +232,8 @@ unsafe fn push_block(
     nelem: u32,
     flags: u16,
 ) -> *mut u8 {
-    let align = align.clamp(1, 4096);
+    // Callers check MAX_ALIGN (`ffi.new` raises beyond it); the clamp keeps `off` in u16.
+    let align = align.clamp(1, MAX_ALIGN);
     let extra = align.saturating_sub(8);
     // SAFETY: the caller's contract (a free slot); raises on allocation failure, with
     // nothing owned here.

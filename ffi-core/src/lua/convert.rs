@@ -35,7 +35,8 @@ pub(crate) fn deref_ty(tt: &CTypeTable, ty: CTypeId) -> CTypeId {
 pub(crate) fn value_name<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> String {
     if let Some(c) = frame.cdata(idx) {
         let tt = frame.types();
-        let ty = c.named_type();
+        // A reference converts (and is named) as the object it refers to.
+        let ty = if c.is_ctype() { c.named_type() } else { deref_ty(tt, c.ty()) };
         // A function converts as a pointer to it, and LuaJIT names it so.
         if !c.is_ctype() && matches!(tt.get(ty).kind, Kind::Func(_)) {
             let p = tt.ptr_to(ty);
@@ -69,17 +70,77 @@ pub(crate) fn ptr_istype(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
     same_unqualified(tt, from, to)
 }
 
-/// Whether a pointer to `from` may be implicitly converted to a pointer to `to`.
+/// Whether a pointer to `from` may be implicitly converted to a pointer to `to`, by
+/// LuaJIT's rules (its semantics doc, "Conversions between C types"; checked against
+/// `luajit` on every pair of a set of pointer types): the pointee may gain qualifiers but
+/// not lose them, `void *` converts to and from any pointer at the first level, and below
+/// it the types must be the same, qualifiers included (integers of one size match
+/// whatever their signedness).
 pub(crate) fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
-    let (f, t) = (tt.get(from), tt.get(to));
-    if matches!(f.kind, Kind::Void) || matches!(t.kind, Kind::Void) {
-        // void * converts to and from anything; const may not be dropped.
-        return !f.qual.is_const() || t.qual.is_const();
+    pointees_compatible(tt, from, to, false, 0)
+}
+
+/// The qualifiers of `ty` as a pointee: its own and, for an array, its elements'.
+fn pointee_qual(tt: &CTypeTable, mut ty: CTypeId) -> u8 {
+    let mut q = 0;
+    for _ in 0..64 {
+        let t = tt.get(ty);
+        q |= t.qual.0;
+        match t.kind {
+            Kind::Array(e, _) => ty = e,
+            _ => break,
+        }
     }
-    if f.qual.is_const() && !t.qual.is_const() {
+    q
+}
+
+/// An enum as the integer type it is stored as (pointers to both are compatible).
+fn as_int(tt: &CTypeTable, ty: CTypeId) -> Kind {
+    match tt.get(ty).kind {
+        Kind::Enum(_) => {
+            let size = tt.size_of(ty).unwrap_or(4) as u8;
+            Kind::Int { size, signed: true, long: false }
+        }
+        k => k,
+    }
+}
+
+/// [`ptr_compatible`] for pointees `from` and `to`; `exact` below the first level.
+fn pointees_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId, exact: bool, depth: u32) -> bool {
+    if from == to {
+        return true;
+    }
+    if depth > 64 {
         return false;
     }
-    same_unqualified(tt, from, to)
+    let (fq, tq) = (pointee_qual(tt, from), pointee_qual(tt, to));
+    if exact {
+        if fq != tq {
+            return false;
+        }
+    } else {
+        if fq & !tq != 0 {
+            return false;
+        }
+        if matches!(tt.get(from).kind, Kind::Void) || matches!(tt.get(to).kind, Kind::Void) {
+            return true;
+        }
+    }
+    match (as_int(tt, from), as_int(tt, to)) {
+        (Kind::Int { size: a, .. }, Kind::Int { size: b, .. }) => a == b,
+        (Kind::Ptr(p), Kind::Ptr(q)) => pointees_compatible(tt, p, q, true, depth + 1),
+        (Kind::Array(p, n), Kind::Array(q, m)) => {
+            n == m && pointees_compatible(tt, p, q, true, depth + 1)
+        }
+        (Kind::Vector(p, n), Kind::Vector(q, m)) => {
+            n == m && pointees_compatible(tt, p, q, true, depth + 1)
+        }
+        // Functions: LuaJIT compares only their number of fixed parameters (structural
+        // equality is NYI there), so `strcmp` passes for any two-parameter comparator.
+        (Kind::Func(f1), Kind::Func(f2)) => tt.func(f1).params.len() == tt.func(f2).params.len(),
+        (Kind::Ref(_), _) | (_, Kind::Ref(_)) => false,
+        (k1, k2) => k1 == k2,
+    }
 }
 
 /// Whether two types are the same but for qualifiers (integers: the same size).

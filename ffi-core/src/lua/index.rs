@@ -149,8 +149,25 @@ fn member<V: Vm>(
     Ok(match (slot.scalar, slot.info.bits) {
         (Some(kind), _) => Place::Scalar { kind, ty: slot.info.ty, at, konst },
         (None, Some(bits)) => Place::Bits { ty: slot.info.ty, bits, at, konst },
-        (None, None) => Place::Value { ty: slot.info.ty, at, konst },
+        (None, None) => match context.types().get(slot.info.ty).kind {
+            Kind::Ref(to) => referenced(context, to, at),
+            _ => Place::Value { ty: slot.info.ty, at, konst },
+        },
     })
+}
+
+/// A reference member holding the address of a `to` at `at`: reads and writes go to
+/// the object it refers to (LuaJIT), whose own qualifiers decide whether it is const.
+#[cold]
+fn referenced(context: &mut ContextRef, to: CTypeId, at: *mut u8) -> Place {
+    // SAFETY: `at` is a reference member of a struct `resolve` found: a pointer's storage.
+    let target = unsafe { at.cast::<*mut u8>().read_unaligned() };
+    let tt = context.types();
+    let konst = tt.get(to).qual.is_const();
+    match ScalarKind::unboxed(tt, to) {
+        Some(kind) => Place::Scalar { kind, ty: to, at: target, konst },
+        None => Place::Value { ty: to, at: target, konst },
+    }
 }
 
 /// A member-cache miss: finds the member and caches it, or says what else the key means.
@@ -172,7 +189,7 @@ fn lookup_member<V: Vm>(
         });
     };
     let scalar = if info.bits.is_some() { None } else { ScalarKind::unboxed(tt, info.ty) };
-    let konst = tt.get(info.ty).qual.is_const();
+    let konst = tt.get(info.ty).qual.is_const() || info.via_const;
     let i = MemberCache::slot_index(sty, addr);
     stack.raw_geti(stack.upvalue(upvalues::ANCHORS), i as i64 + 1);
     let anchored = stack.raw_equal(-1, 2);
@@ -335,7 +352,7 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                 return Ok(Outcome::Return(0));
             }
             Place::Value { ty, at, konst } => {
-                if konst {
+                if konst || frame.types().has_const_member(ty) {
                     return Err(Error::new(WRITE_CONST).into());
                 }
                 // SAFETY: `at` (from `resolve`) holds a value of `ty`.

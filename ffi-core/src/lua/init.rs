@@ -9,7 +9,7 @@
 use super::convert::{self, Mode};
 use super::frame::{Frame, Raise};
 use super::upvalues;
-use crate::ctype::{ArrayLen, CTypeId, Field, Kind};
+use crate::ctype::{AggId, ArrayLen, CTypeId, Field, Kind};
 use crate::cvalue::{self, TypeClass};
 use crate::error::{msg, Error};
 use crate::luaapi::{Lua, LuaType, Vm};
@@ -108,38 +108,106 @@ pub(crate) unsafe fn init_from_table<V: Vm>(
             Ok(())
         }
         TypeClass::Struct(a) => {
-            let (nfields, is_union) = (tt.agg(a).fields.len(), tt.agg(a).is_union);
             let positional = frame.stack.raw_geti(idx, base) != LuaType::Nil;
             frame.stack.pop(1);
-            let mut k = base;
-            for i in 0..nfields {
-                let f = frame.types().agg(a).fields[i];
-                let Some(name) = f.name else { continue };
-                if positional {
-                    if frame.stack.raw_geti(idx, k) == LuaType::Nil {
-                        frame.stack.pop(1);
-                        break;
-                    }
-                    k += 1;
-                } else {
-                    push_name(frame, name)?;
-                    if frame.stack.raw_get(idx) == LuaType::Nil {
-                        frame.stack.pop(1);
-                        continue;
-                    }
-                }
-                // SAFETY: `dst` is the struct's storage (the caller's contract).
-                let r = unsafe { store_member(frame, -1, &f, dst, nelem, depth) };
-                frame.stack.pop(1);
-                r?;
-                if is_union {
-                    break;
-                }
-            }
+            let mut src = if positional {
+                Source::Positional { table: idx, next: base }
+            } else {
+                Source::Named { table: idx }
+            };
+            // SAFETY: `dst` is the struct's storage (the caller's contract).
+            unsafe { fill_members(frame, a, dst, &mut src, nelem, depth)? };
             Ok(())
         }
         _ => Err(convert::cannot_convert(frame, idx, ty)),
     }
+}
+
+/// Where the values of a member-by-member initializer come from.
+pub(crate) enum Source {
+    /// The stack slots `next..=last` (`ffi.new(ct, a, b, ...)`).
+    Args { next: c_int, last: c_int },
+    /// The table at absolute index `table`, from integer key `next` on.
+    Positional { table: c_int, next: i64 },
+    /// The table at absolute index `table`, by member name.
+    Named { table: c_int },
+}
+
+/// Fills the members of struct or union `a` at `base` from `src` in declaration order,
+/// as LuaJIT does: each named member takes the next value (by name: its own, if the table
+/// has it), an anonymous struct or union member is filled in its place from the same
+/// source, and a union takes only its first member (by name: the first one present).
+/// Returns `false` once a list ran out.
+///
+/// # Safety
+/// `base` is writable for the struct and `nelem` elements of its trailing array (as for
+/// [`store_member`]).
+pub(crate) unsafe fn fill_members<V: Vm>(
+    frame: &mut Frame<V>,
+    a: AggId,
+    base: *mut u8,
+    src: &mut Source,
+    nelem: u32,
+    depth: u32,
+) -> Result<bool, Raise> {
+    if depth > MAX_DEPTH {
+        return Err(Error::new("stack overflow (table initializer nested too deeply)").into());
+    }
+    let (nfields, is_union) = (frame.types().agg(a).fields.len(), frame.types().agg(a).is_union);
+    for i in 0..nfields {
+        let f = frame.types().agg(a).fields[i];
+        match f.name {
+            Some(name) => {
+                let idx = match src {
+                    Source::Args { next, last } => {
+                        if *next > *last {
+                            return Ok(false);
+                        }
+                        *next += 1;
+                        *next - 1
+                    }
+                    Source::Positional { table, next } => {
+                        if frame.stack.raw_geti(*table, *next) == LuaType::Nil {
+                            frame.stack.pop(1);
+                            return Ok(false);
+                        }
+                        *next += 1;
+                        -1
+                    }
+                    Source::Named { table } => {
+                        let table = *table;
+                        push_name(frame, name)?;
+                        if frame.stack.raw_get(table) == LuaType::Nil {
+                            frame.stack.pop(1);
+                            continue;
+                        }
+                        -1
+                    }
+                };
+                // SAFETY: `base` is the struct's storage (the caller's contract).
+                let r = unsafe { store_member(frame, idx, &f, base, nelem, depth) };
+                if idx == -1 {
+                    frame.stack.pop(1);
+                }
+                r?;
+            }
+            None if f.bits.is_none() => {
+                let Kind::Struct(inner) = frame.types().get(f.ty).kind else { continue };
+                let at = base.wrapping_add(f.offset as usize);
+                // SAFETY: the anonymous member lies inside the struct at `base` and has no
+                // variable part of its own.
+                if !unsafe { fill_members(frame, inner, at, src, u32::MAX, depth + 1)? } {
+                    return Ok(false);
+                }
+            }
+            // Unnamed bitfields take no initializer.
+            None => continue,
+        }
+        if is_union {
+            break;
+        }
+    }
+    Ok(true)
 }
 
 /// Pushes the Lua string for member name `name`, interning it in the `STRINGS` table on

@@ -1,6 +1,6 @@
 //! The `ffi.*` functions (LuaJIT's `doc/ext_ffi_api.html`), as bodies for [`super::frame::run`].
 
-use super::cdata::Boxed;
+use super::cdata::{self, Boxed};
 use super::context::RecentTypeString;
 use super::convert::{self, Mode};
 use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
@@ -184,6 +184,14 @@ pub(crate) unsafe fn construct<V: Vm>(
         }
     };
     let align = frame.types().align_of(ty) as usize;
+    if align > cdata::MAX_ALIGN {
+        let t = frame.types().repr(ty);
+        return Err(Error::new(format!(
+            "cannot create '{t}': alignment {align} exceeds {} bytes",
+            cdata::MAX_ALIGN
+        ))
+        .into());
+    }
     let action = Action::NewCdata { ty, size: size as usize, align, nelem };
     // Nothing to fill (a fresh object is zeroed) and no metatype that could have a __gc:
     // the object is the result.
@@ -269,27 +277,14 @@ unsafe fn fill<V: Vm>(frame: &mut Frame<V>, ty: CTypeId, first: c_int) -> Result
                     }
                 }
                 TypeClass::Struct(a) => {
-                    let def = frame.types().agg(a);
-                    let named = def.fields.iter().filter(|f| f.name.is_some()).count();
-                    let limit = if def.is_union { 1 } else { named };
-                    let nfields = def.fields.len();
-                    if ninit as usize > limit {
-                        return Err(too_many(frame, ty));
-                    }
-                    let mut done = 0;
-                    for i in 0..nfields {
-                        if done == ninit {
-                            break;
+                    let mut src = init::Source::Args { next: init, last: top };
+                    // SAFETY: `p` is the new object's payload (`bound` elements for a
+                    // trailing VLA).
+                    unsafe { init::fill_members(frame, a, p, &mut src, bound, 1)? };
+                    if let init::Source::Args { next, .. } = src {
+                        if next <= top {
+                            return Err(too_many(frame, ty));
                         }
-                        let f = frame.types().agg(a).fields[i];
-                        if f.name.is_none() {
-                            continue;
-                        }
-                        // SAFETY: `p` is the new object's payload (`bound` elements for a
-                        // trailing VLA).
-                        unsafe { init::store_member(frame, init, &f, p, bound, 1)? };
-                        init += 1;
-                        done += 1;
                     }
                 }
                 _ => return Err(too_many(frame, ty)),
@@ -413,10 +408,11 @@ pub(crate) fn is_type<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
     let ty = check_ctype(frame, 1, "istype")?;
     need_value(frame, 2, "istype")?;
     let r = match frame.cdata(2) {
-        Some(c) if !c.is_ctype() => {
+        Some(c) => {
             let tt = frame.types();
             let want = tt.unqualified(ty);
-            let have = tt.unqualified(c.ty());
+            // A ctype object stands for its type (LuaJIT: `ffi.istype(ct, ffi.typeof(ct))`).
+            let have = tt.unqualified(c.named_type());
             let deref = convert::deref_ty(tt, c.ty());
             let have_deref = tt.unqualified(deref);
             let ptr_to_want = match tt.get(have).kind {
@@ -428,6 +424,11 @@ pub(crate) fn is_type<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
             // Pointers: the same pointee, ignoring qualifiers and signedness.
             let ptrs = match (tt.get(want).kind, tt.get(have).kind) {
                 (Kind::Ptr(a), Kind::Ptr(b)) => convert::ptr_istype(tt, b, a),
+                // Arrays as pointers (LuaJIT): the same size, and elements that are the
+                // same but for qualifiers.
+                (Kind::Array(a, ArrayLen::Fixed(n)), Kind::Array(b, ArrayLen::Fixed(m))) => {
+                    n == m && convert::ptr_istype(tt, b, a)
+                }
                 _ => false,
             };
             want == have || want == have_deref || ptr_to_want || ptrs
