@@ -45,8 +45,12 @@ pub(crate) fn value_name<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> String {
         return tt.repr(ty);
     }
     let t = frame.stack.type_of(idx);
-    // LuaJIT names a Lua boolean by the C type it converts through.
-    String::from(if t == LuaType::Boolean { "bool" } else { t.name() })
+    // LuaJIT names a Lua boolean, and a userdata, by the C type it converts through.
+    String::from(match t {
+        LuaType::Boolean => "bool",
+        LuaType::Userdata | LuaType::LightUserdata => "void *",
+        _ => t.name(),
+    })
 }
 
 /// The name of a value in operator errors (`attempt to concatenate 'boolean' and ...`):
@@ -230,16 +234,11 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                 TypeClass::Ptr(_) if mode == Mode::Cast => unsafe {
                     dst.cast::<u64>().write_unaligned(n.to_u64())
                 },
-                TypeClass::Vector(e) if TypeClass::of(tt, e).is_number() => {
+                TypeClass::Vector(e) => {
                     // A single number fills a vector (valarrays take scalars).
-                    let es = tt.size_of(e).unwrap_or(0) as usize;
-                    let total = tt.size_of(ty).unwrap_or(0) as usize;
-                    let ec = TypeClass::of(tt, e);
-                    let mut o = 0;
-                    while es > 0 && o + es <= total {
-                        // SAFETY: element `o / es` lies within the vector at `dst`.
-                        unsafe { cvalue::store_num(ec, dst.wrapping_add(o), n) };
-                        o += es;
+                    // SAFETY: `dst` is writable for the vector `ty` of elements `e`.
+                    if !unsafe { fill_vector(tt, ty, e, dst, n) } {
+                        return Err(cannot_convert(frame, idx, ty));
                     }
                 }
                 _ => return Err(cannot_convert(frame, idx, ty)),
@@ -276,7 +275,8 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                 TypeClass::Ptr(to) => {
                     let pt = tt.get(to);
                     let charlike = matches!(pt.kind, Kind::Int { size: 1, .. } | Kind::Void);
-                    if !(charlike && (pt.qual.is_const() || mode == Mode::Cast)) {
+                    // Implicitly to `const char *` and the like; a cast to any pointer.
+                    if !(charlike && pt.qual.is_const() || mode == Mode::Cast) {
                         return Err(cannot_convert(frame, idx, ty));
                     }
                     // SAFETY: `dst` is writable for a pointer.
@@ -288,6 +288,9 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                 {
                     // Bytes of storage: the fixed length, or the variable part's.
                     let cap = match tt.get(ty).kind {
+                        // A `[0]` member with storage after it (a union's other members):
+                        // as much of it as the caller found.
+                        Kind::Array(_, ArrayLen::Fixed(0)) if nelem != u32::MAX => nelem as usize,
                         Kind::Array(_, ArrayLen::Fixed(n)) => n as usize,
                         _ if nelem != u32::MAX => nelem as usize,
                         _ => 0,
@@ -305,6 +308,8 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                 TypeClass::Int(..) => {
                     let value = match tt.get(ty).kind {
                         Kind::Enum(e) => enum_value(tt, e, bytes),
+                        // A cast of a string to an integer gives its address (LuaJIT).
+                        _ if mode == Mode::Cast => Some(bytes.as_ptr() as i64),
                         _ => None,
                     };
                     let Some(v) = value else { return Err(cannot_convert(frame, idx, ty)) };
@@ -360,11 +365,41 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                     unsafe { dst.cast::<*mut core::ffi::c_void>().write_unaligned(p) };
                     Ok(())
                 }
+                // A cast of a (light) userdata to an integer gives its address (LuaJIT).
+                TypeClass::Int(..)
+                    if mode == Mode::Cast && frame.stack.type_of(idx) != LuaType::Function =>
+                {
+                    let p = frame.stack.userdata(idx) as i64;
+                    // SAFETY: `dst` is writable for `ty`, whose class this is.
+                    unsafe { cvalue::store_num(class, dst, Num::Int(p, true)) };
+                    Ok(())
+                }
                 _ => Err(cannot_convert(frame, idx, ty)),
             }
         }
         _ => Err(cannot_convert(frame, idx, ty)),
     }
+}
+
+/// Stores number `n` into every element of vector `ty` (elements `e`) at `dst`; false
+/// when the elements are not numbers.
+///
+/// # Safety
+/// `dst` is writable for `ty`.
+unsafe fn fill_vector(tt: &CTypeTable, ty: CTypeId, e: CTypeId, dst: *mut u8, n: Num) -> bool {
+    let ec = TypeClass::of(tt, e);
+    if !ec.is_number() {
+        return false;
+    }
+    let es = tt.size_of(e).unwrap_or(0) as usize;
+    let total = tt.size_of(ty).unwrap_or(0) as usize;
+    let mut o = 0;
+    while es > 0 && o + es <= total {
+        // SAFETY: element `o / es` lies within the vector at `dst` (the caller's contract).
+        unsafe { cvalue::store_num(ec, dst.wrapping_add(o), n) };
+        o += es;
+    }
+    true
 }
 
 /// Initializes a reference `ty` (to `to`) from the value at `idx`: the address of a
@@ -443,8 +478,11 @@ unsafe fn cdata_to_c<V: Vm>(
             unsafe { cvalue::store_complex(b, dst, re, im) };
             true
         }
-        (TypeClass::Complex(a), TypeClass::Int(..) | TypeClass::Float(_) | TypeClass::Bool)
-            if !implicit =>
+        // A complex number converts to a real type as its real part (LuaJIT; `bool` only by
+        // a cast).
+        (TypeClass::Complex(a), TypeClass::Int(..) | TypeClass::Float(_))
+        | (TypeClass::Complex(a), TypeClass::Bool)
+            if !implicit || !matches!(dc, TypeClass::Bool) =>
         {
             // SAFETY: `src` holds a complex with parts of `a` bytes (a value of `sty`).
             let (re, _) = unsafe { cvalue::load_complex(a, src) };
@@ -503,6 +541,30 @@ unsafe fn cdata_to_c<V: Vm>(
             // SAFETY: `dst` is writable for `ty`, a pointer (8 bytes).
             unsafe { dst.cast::<u64>().write_unaligned(n.to_u64()) };
             true
+        }
+        // A number fills every element of a vector (LuaJIT: a complex number by its real
+        // part).
+        (TypeClass::Int(..) | TypeClass::Float(_) | TypeClass::Complex(_), TypeClass::Vector(e)) => {
+            let n = match sc {
+                TypeClass::Complex(a) => {
+                    // SAFETY: `src` holds a complex with parts of `a` bytes.
+                    Num::Float(unsafe { cvalue::load_complex(a, src) }.0)
+                }
+                // SAFETY: `src` holds a number of class `sc` (a value of `sty`).
+                _ => unsafe { cvalue::load_num(sc, src) }.unwrap_or(Num::Int(0, true)),
+            };
+            // SAFETY: `dst` is writable for the vector `ty` of elements `e`.
+            unsafe { fill_vector(tt, ty, e, dst, n) }
+        }
+        // Vectors of one size convert to each other bit for bit (LuaJIT).
+        (TypeClass::Vector(_), TypeClass::Vector(_)) => {
+            let size = tt.size_of(ty).filter(|&n| Some(n) == tt.size_of(sty));
+            if let Some(n) = size {
+                // SAFETY: `src` holds and `dst` has room for `n` bytes (both vectors have
+                // this size); `copy` allows them to overlap.
+                unsafe { core::ptr::copy(src, dst, n as usize) };
+            }
+            size.is_some()
         }
         (
             TypeClass::Array(_) | TypeClass::Struct(_) | TypeClass::Vector(_),

@@ -15,7 +15,7 @@ use super::convert::{self, Mode};
 use super::frame::{Action, ContextRef, Frame, FrameStack, Next, Outcome, Raise, Step};
 use super::meta::{push_metamethod, Metamethod};
 use super::upvalues;
-use crate::ctype::{BitPos, CTypeId, FloatKind, Kind};
+use crate::ctype::{ArrayLen, BitPos, CTypeId, FloatKind, Kind};
 use crate::cvalue::{self, Num, ScalarKind, TypeClass};
 use crate::error::{msg, Error};
 use crate::luaapi::{LuaType, Vm};
@@ -309,6 +309,37 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
     }
 }
 
+/// For a member array of no length of its own (`[0]`, `[]`, a VLS's `[?]`) at `at`
+/// inside the object `cd` holds or points to: how many bytes of that object follow it,
+/// so that a string or table stored there is copied as far as the object reaches (LuaJIT
+/// copies a string whole), in elements. `u32::MAX` (no variable part) for every other
+/// type.
+#[cold]
+fn room_after<V: Vm>(frame: &mut Frame<V>, cd: Cdata, ty: CTypeId, at: *mut u8) -> u32 {
+    let tt = frame.types();
+    let elem = match tt.get(ty).kind {
+        Kind::Array(e, len) if len == ArrayLen::Fixed(0) || !matches!(len, ArrayLen::Fixed(_)) => e,
+        _ => return u32::MAX,
+    };
+    let es = tt.size_of(elem).unwrap_or(0).max(1) as usize;
+    let (oty, p) = cd.data(tt);
+    let (start, size) = match tt.get(oty).kind {
+        // SAFETY: a pointer cdata's value is an address.
+        Kind::Ptr(to) => (unsafe { p.cast::<*mut u8>().read_unaligned() }, tt.size_of(to)),
+        _ if oty == cd.ty() && cd.nelem() > 0 => {
+            let vls = super::library::vla_elem(tt, oty);
+            (p, vls.map(|(fixed, es)| fixed + es * cd.nelem() as u64))
+        }
+        _ => (p, tt.size_of(oty)),
+    };
+    let (start, end) = (start as usize, start as usize + size.unwrap_or(0) as usize);
+    let at = at as usize;
+    if at < start || at > end {
+        return 0;
+    }
+    ((end - at) / es).min(u32::MAX as usize - 1) as u32
+}
+
 /// The metatype's `__index` for a key with no predefined meaning (object at 1, key at
 /// 2): `f(obj, key)` or `tbl[key]`.
 fn index_metatype<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Result<Outcome, Raise> {
@@ -355,8 +386,10 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                 if konst || frame.types().has_const_member(ty) {
                     return Err(Error::new(WRITE_CONST).into());
                 }
-                // SAFETY: `at` (from `resolve`) holds a value of `ty`.
-                unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
+                let room = room_after(frame, cd, ty, at);
+                // SAFETY: `at` (from `resolve`) holds a value of `ty`, and a member array
+                // without a length of its own has `room` bytes of its object after it.
+                unsafe { convert::to_c_nested(frame, 3, ty, at, Mode::Implicit, room, 0)? };
                 return Ok(Outcome::Return(0));
             }
             Place::Bits { ty, bits, at, konst } => {

@@ -129,7 +129,7 @@ pub(crate) fn typeof_<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
 }
 
 /// For a VLA `T[?]` or a VLS: (fixed part size, element size).
-fn vla_elem(tt: &CTypeTable, ty: CTypeId) -> Option<(u64, u64)> {
+pub(crate) fn vla_elem(tt: &CTypeTable, ty: CTypeId) -> Option<(u64, u64)> {
     match tt.get(ty).kind {
         Kind::Array(e, ArrayLen::Vla) => Some((0, tt.size_of(e)?)),
         // The struct's own size (padding included) comes before the elements, as in
