@@ -36,11 +36,15 @@ pub struct Options {
     pub patch_tonumber: bool,
     /// Make the global `type` return "cdata" for cdata (default: no).
     pub patch_type: bool,
+    /// Make the global `pairs` and `ipairs` honour a metatype's `__pairs`/`__ipairs` and
+    /// raise LuaJIT's error for other cdata (default: yes; the VM's `ipairs` would read a
+    /// cdata array past its end on Lua 5.3+, as an index never gives `nil`).
+    pub patch_pairs: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { patch_tonumber: true, patch_type: false }
+        Options { patch_tonumber: true, patch_type: false, patch_pairs: true }
     }
 }
 
@@ -94,6 +98,10 @@ pub fn open_with(lua: &Lua, opts: Options) -> Result<Table> {
     }
     if opts.patch_type {
         lua.globals().set("type", m.get::<Function>("type")?)?;
+    }
+    if opts.patch_pairs {
+        lua.globals().set("pairs", m.get::<Function>("pairs")?)?;
+        lua.globals().set("ipairs", m.get::<Function>("ipairs")?)?;
     }
     let loaded: Table = lua.globals().get::<Table>("package")?.get("loaded")?;
     loaded.set("ffi", &m)?;

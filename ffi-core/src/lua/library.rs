@@ -710,6 +710,48 @@ pub(crate) fn to_number<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome,
     Ok(Outcome::Return(1))
 }
 
+/// `ffi.pairs` and `ffi.ipairs` (by default also the global `pairs` and `ipairs`), and
+/// `__pairs`/`__ipairs` of every cdata: for a cdata, its metatype's `__pairs`/`__ipairs`
+/// or LuaJIT's error (iterating a cdata array with the VM's `ipairs` would read past its
+/// end: an index never gives `nil`); the original function (upvalue `ORIGINAL`) for
+/// everything else.
+fn iterate<V: Vm>(frame: &mut Frame<V>, mm: Metamethod) -> Result<Outcome, Raise> {
+    let Some(c) = frame.cdata(1) else {
+        let s = &frame.stack;
+        if s.type_of(s.upvalue(upvalues::ORIGINAL)) != LuaType::Function {
+            return Err(Error::new("bad argument #1 (cdata expected)").into());
+        }
+        let n = s.top();
+        s.push_copy(s.upvalue(upvalues::ORIGINAL));
+        s.insert(1);
+        return Ok(Outcome::Then(Action::Call { nargs: n, nresults: 3 }, Next::Return(3)));
+    };
+    if !c.is_ctype() && push_metamethod(frame, c.ty(), mm) {
+        frame.stack.push_copy(1);
+        return Ok(Outcome::Then(Action::Call { nargs: 1, nresults: 3 }, Next::Return(3)));
+    }
+    let name = if c.is_ctype() {
+        String::from("ctype")
+    } else {
+        let tt = frame.types();
+        let base = super::meta::metatype_base(tt, c.ty());
+        tt.repr(base)
+    };
+    let mm = mm.name();
+    let mm = core::str::from_utf8(&mm[..mm.len() - 1]).unwrap_or("?");
+    Err(Error::new(format!("'{name}' has no '{mm}' metamethod")).into())
+}
+
+/// `ffi.pairs` (see [`iterate`]).
+pub(crate) fn pairs<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
+    iterate(frame, Metamethod::Pairs)
+}
+
+/// `ffi.ipairs` (see [`iterate`]).
+pub(crate) fn ipairs<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
+    iterate(frame, Metamethod::Ipairs)
+}
+
 /// `ffi.type`: "cdata" for cdata, the original `type` otherwise.
 pub(crate) fn type_name<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     if frame.cdata(1).is_some() {

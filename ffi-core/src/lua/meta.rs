@@ -47,6 +47,8 @@ pub(crate) enum Metamethod {
     Shl,
     Shr,
     Bnot,
+    Pairs,
+    Ipairs,
     Close,
 }
 
@@ -64,7 +66,7 @@ const _: () = {
 
 impl Metamethod {
     /// Every metamethod, in number order.
-    pub const ALL: [Metamethod; 26] = [
+    pub const ALL: [Metamethod; 28] = [
         Metamethod::Index,
         Metamethod::Newindex,
         Metamethod::Gc,
@@ -90,6 +92,8 @@ impl Metamethod {
         Metamethod::Shl,
         Metamethod::Shr,
         Metamethod::Bnot,
+        Metamethod::Pairs,
+        Metamethod::Ipairs,
         Metamethod::Close,
     ];
 
@@ -121,6 +125,8 @@ impl Metamethod {
             Metamethod::Shl => b"__shl\0",
             Metamethod::Shr => b"__shr\0",
             Metamethod::Bnot => b"__bnot\0",
+            Metamethod::Pairs => b"__pairs\0",
+            Metamethod::Ipairs => b"__ipairs\0",
             Metamethod::Close => b"__close\0",
         }
     }

@@ -45,6 +45,10 @@ lua_functions! {
     ffi_tonumber => library::to_number;
     /// `ffi.type` (also the patched global `type`)
     ffi_type => library::type_name;
+    /// `ffi.pairs` (also the patched global `pairs`, and cdata `__pairs`)
+    ffi_pairs => library::pairs;
+    /// `ffi.ipairs` (also the patched global `ipairs`, and cdata `__ipairs`)
+    ffi_ipairs => library::ipairs;
     /// Makes `ffi.nullptr`.
     ffi_nullptr => library::null_pointer;
     /// `ffi.load`
@@ -279,7 +283,7 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     let gc_mt = base + upvalues::GC_MT - 1;
 
     // The shared cdata metatable.
-    let metamethods: [(&[u8], CFunction); 16] = [
+    let metamethods: [(&[u8], CFunction); 18] = [
         (b"__index\0", mm_index::<V>),
         (b"__newindex\0", mm_newindex::<V>),
         (b"__tostring\0", mm_tostring::<V>),
@@ -296,6 +300,8 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
         (b"__mod\0", mm_mod::<V>),
         (b"__pow\0", mm_pow::<V>),
         (b"__unm\0", mm_unm::<V>),
+        (b"__pairs\0", ffi_pairs::<V>),
+        (b"__ipairs\0", ffi_ipairs::<V>),
     ];
     let integer_metamethods: [(&[u8], CFunction); 7] = [
         (b"__idiv\0", mm_idiv::<V>),
@@ -369,9 +375,12 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     // SAFETY: the module is at `m`, the upvalues at `base..`; reserved slots.
     unsafe { b.set_string(m, b"arch\0", target.arch.as_bytes()) };
     // ffi.tonumber / ffi.type wrap the originals (upvalue ORIGINAL).
-    for (name, f) in
-        [(&b"tonumber\0"[..], ffi_tonumber::<V> as CFunction), (b"type\0", ffi_type::<V>)]
-    {
+    for (name, f) in [
+        (&b"tonumber\0"[..], ffi_tonumber::<V> as CFunction),
+        (b"type\0", ffi_type::<V>),
+        (b"pairs\0", ffi_pairs::<V>),
+        (b"ipairs\0", ffi_ipairs::<V>),
+    ] {
         // SAFETY: a reserved slot; `name` ends in NUL.
         unsafe { lua.get_global(name) };
         // SAFETY: the module at `m`, the upvalues at `base..`, the original on top.
