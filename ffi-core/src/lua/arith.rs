@@ -366,10 +366,6 @@ fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Rais
                 Comparison::Le => p <= q,
             })
         }
-        (
-            Operand::Ptr(_, p) | Operand::Aggregate(p),
-            Operand::Ptr(_, q) | Operand::Aggregate(q),
-        ) if cmp == Comparison::Eq => Some(p == q),
         (Operand::Cnum(..) | Operand::Lua(_), Operand::Cnum(..) | Operand::Lua(_)) => {
             let ((x, ux), (y, uy)) = (
                 number(a).unwrap_or((Num::Int(0, true), false)),
@@ -407,6 +403,16 @@ fn compare<V: Vm>(frame: &mut Frame<V>, cmp: Comparison) -> Result<Outcome, Rais
         return Ok(o);
     }
     if cmp == Comparison::Eq {
+        // Without a metamethod, an aggregate equals what designates the same address (a
+        // reference to it, a pointer to it), as in LuaJIT.
+        if let (
+            Operand::Ptr(_, p) | Operand::Aggregate(p),
+            Operand::Ptr(_, q) | Operand::Aggregate(q),
+        ) = (a, b)
+        {
+            frame.stack.push_boolean(p == q);
+            return Ok(Outcome::Return(1));
+        }
         // Equality never raises: incompatible values are unequal.
         frame.stack.push_boolean(false);
         return Ok(Outcome::Return(1));

@@ -1,0 +1,322 @@
+-- LuaJIT semantics found by running other people's ffi code: aggregate copies, alignment,
+-- ipairs/pairs over cdata, reference members, istype, anonymous members in initializers,
+-- equality by address, strings into members without a length of their own, const and
+-- volatile, complex to real, vectors, casts of userdata and strings. Every expectation
+-- here is LuaJIT 2.1's (the script passes on luajit unchanged).
+local H = require "harness"
+local ffi = require "ffi"
+
+local function addr(p) return tonumber(ffi.cast("uintptr_t", ffi.cast("void *", p))) end
+
+ffi.cdef [[
+struct sg_arr4 { int a[4]; };
+struct sg_vls { int n; int t[?]; };
+struct sg_big { char c __attribute__((aligned(8192))); };
+struct sg_ref { double &d; int &i; };
+struct sg_anon { int a; struct { int b, c; }; };
+struct sg_anon_u { int a; union { int b; float f; }; int z; };
+struct sg_anon_deep { int a; struct { int b; struct { int c, d; }; }; int e; };
+struct sg_inner { int v; };
+struct sg_outer { struct sg_inner inner, other; int x; int arr[2]; };
+union sg_z { char z[0]; char b[4]; };
+typedef struct { int v; const int w; } sg_hc_t;
+struct sg_hcx { sg_hc_t p, q; int r; };
+struct sg_deepconst { struct { struct { const int k; } in; } mid; };
+struct sg_canon { const struct { int n; }; int m; };
+struct sg_ptrs { int *p; const int *cp; volatile int *vp; void *v; int **pp; const int **cpp; };
+typedef int sg_v2i __attribute__((vector_size(8)));
+typedef short sg_v4s __attribute__((vector_size(8)));
+typedef float sg_v4f __attribute__((vector_size(16)));
+struct sg_vh { sg_v2i v; };
+]]
+
+-- Aggregate copies: only from the same type; the size comes from the type -----------------
+
+local s = ffi.new("struct sg_arr4")
+H.raises("cannot convert 'int [2]' to 'int [4]'", function() s.a = ffi.new("int[2]") end)
+H.raises("cannot convert 'int [8]' to 'int [4]'", function() s.a = ffi.new("int[8]") end)
+H.raises("cannot convert", function() ffi.new("struct sg_arr4", { a = ffi.new("int[2]") }) end)
+s.a = ffi.new("int[4]", 1, 2, 3, 4)
+H.eq(s.a[3], 4, "same-type array member copy")
+H.raises("cannot convert 'int [?]' to 'int [?]'",
+  function() ffi.new("int[?]", 3, ffi.new("int[?]", 3, { 1, 2, 3 })) end)
+H.raises("cannot convert 'struct sg_vls' to 'struct sg_vls'",
+  function() ffi.new("struct sg_vls", 3, ffi.new("struct sg_vls", 3)) end)
+H.raises("cannot convert", function()
+  local d = ffi.new("struct sg_arr4[1]"); d[0] = ffi.new("struct sg_inner")
+end)
+
+-- Over-aligned objects ---------------------------------------------------------------------
+
+local misaligned = 0
+for _ = 1, 10 do
+  if addr(ffi.new("struct sg_big")) % 8192 ~= 0 then misaligned = misaligned + 1 end
+end
+H.eq(misaligned, 0, "ten aligned(8192) objects")
+H.eq(addr(ffi.new("char __attribute__((aligned(4096)))[3]")) % 4096, 0, "aligned(4096) array")
+H.eq(addr(ffi.new("struct { char c __attribute__((aligned(32768))); }")) % 32768, 0,
+  "aligned(32768), the largest alignment")
+H.eq(addr(ffi.new("struct { double d; char c __attribute__((aligned(64))); }[?]", 3)) % 64, 0,
+  "aligned VLA")
+
+-- ipairs / pairs over cdata ----------------------------------------------------------------
+
+H.raises("'int [4]' has no '__ipairs' metamethod",
+  function() for _ in ipairs(ffi.new("int[4]")) do end end)
+H.raises("'int' has no '__ipairs' metamethod", function() ipairs(ffi.new("int *")) end)
+H.raises("'struct sg_inner' has no '__ipairs' metamethod",
+  function() ipairs(ffi.new("struct sg_inner")) end)
+H.raises("'ctype' has no '__ipairs' metamethod", function() ipairs(ffi.typeof("int")) end)
+H.raises("'int [2]' has no '__pairs' metamethod", function() pairs(ffi.new("int[2]")) end)
+do
+  local n = 0
+  for _, v in ipairs({ 5, 6, 7 }) do n = n + v end
+  H.eq(n, 18, "ipairs over a table still works")
+  local k = 0
+  for _ in pairs({ a = 1, b = 2 }) do k = k + 1 end
+  H.eq(k, 2, "pairs over a table still works")
+  ffi.cdef "struct sg_iter { int a, b; };"
+  ffi.metatype("struct sg_iter", {
+    __ipairs = function(o)
+      return function(_, i) if i < 2 then return i + 1, (i == 0 and o.a or o.b) end end, o, 0
+    end,
+    __pairs = function(o)
+      local keys = { "a", "b" }
+      return function(_, i) i = (i or 0) + 1; if keys[i] then return i, o[keys[i]] end end, o, nil
+    end,
+  })
+  local it = ffi.new("struct sg_iter", 3, 4)
+  local sum = 0
+  for _, v in ipairs(it) do sum = sum + v end
+  H.eq(sum, 7, "a metatype's __ipairs")
+  sum = 0
+  for _, v in pairs(it) do sum = sum + v end
+  H.eq(sum, 7, "a metatype's __pairs")
+end
+
+-- Reference members ------------------------------------------------------------------------
+
+do
+  local a = ffi.new("double[1]", 2.5)
+  local i = ffi.new("int[1]", 7)
+  local r = ffi.new("struct sg_ref", a, i)
+  H.eq(r.d, 2.5, "double & member reads the referenced value")
+  H.eq(r.i, 7, "int & member reads the referenced value")
+  r.d = 4
+  r.i = 9
+  H.eq(a[0], 4, "a store through a double & member")
+  H.eq(i[0], 9, "a store through an int & member")
+  a[0] = -1.5
+  H.eq(r.d, -1.5, "the member follows the referenced object")
+  local r2 = ffi.new("struct sg_ref", { d = a, i = i })
+  H.eq(r2.i, 9, "reference members from a table initializer")
+  H.raises("cannot convert", function() ffi.new("struct sg_ref", ffi.new("int[1]"), i) end)
+end
+
+-- istype -----------------------------------------------------------------------------------
+
+H.eq(ffi.istype("int", ffi.typeof("int")), true, "istype with a ctype object")
+H.eq(ffi.istype("int", ffi.typeof("const int")), true, "istype ignores const of a ctype")
+H.eq(ffi.istype(ffi.typeof("int"), ffi.typeof("int")), true, "istype of two ctypes")
+H.eq(ffi.istype("double", ffi.typeof("int")), false, "istype of a different ctype")
+H.eq(ffi.istype("int[2]", ffi.new("const int[2]")), true, "istype ignores array qualifiers")
+H.eq(ffi.istype("const int[2]", ffi.new("int[2]")), true, "istype adds array qualifiers")
+H.eq(ffi.istype("int[2]", ffi.new("volatile int[2]")), true, "istype ignores volatile")
+H.eq(ffi.istype("int[3]", ffi.new("int[2]")), false, "istype: arrays of other lengths")
+H.eq(ffi.istype("int[?]", ffi.new("int[2]")), false, "istype: a VLA type")
+H.eq(ffi.istype("int[2]", ffi.new("int[?]", 2)), false, "istype: a VLA object")
+H.eq(ffi.istype("int *", ffi.new("int[2]")), false, "istype: an array is no pointer")
+H.eq(ffi.istype("uint32_t", ffi.new("int32_t")), false, "istype: signedness of scalars")
+H.eq(ffi.istype("int *", ffi.new("unsigned int *")), true, "istype: signedness of pointees")
+
+-- Anonymous members in initializers --------------------------------------------------------
+
+H.eq(ffi.new("struct sg_anon", 1, 2, 3).c, 3, "flat list reaches an anonymous struct")
+H.eq(ffi.new("struct sg_anon", { a = 1, c = 3 }).c, 3, "names reach an anonymous struct")
+H.eq(ffi.new("struct sg_anon", { 1, 2, 3 }).b, 2, "positional table into an anonymous struct")
+do
+  local u = ffi.new("struct sg_anon_u", 1, 2, 3)
+  H.eq(u.b, 2, "an anonymous union takes one initializer")
+  H.eq(u.z, 3, "the member after an anonymous union")
+  local f = ffi.new("struct sg_anon_u", { f = 1.5, z = 4 })
+  H.eq(f.f, 1.5, "a union member by name")
+  H.eq(f.z, 4, "and the next member by name")
+  local d = ffi.new("struct sg_anon_deep", 1, 2, 3, 4, 5)
+  H.eq(d.c + d.d * 10 + d.e * 100, 543, "two levels of anonymous structs")
+  H.raises("too many initializers", function() ffi.new("struct sg_anon", 1, 2, 3, 4) end)
+  H.raises("too many initializers", function() ffi.new("struct sg_anon_u", 1, 2, 3, 4) end)
+end
+
+-- Equality by address ----------------------------------------------------------------------
+
+do
+  local o = ffi.new("struct sg_outer")
+  H.eq(o.inner == o.inner, true, "two references to one member are equal")
+  H.eq(o.inner == o.other, false, "references to different members")
+  H.eq(o == o, true, "an aggregate equals itself")
+  H.eq(o == ffi.new("struct sg_outer", o), false, "a copy is another object")
+  H.eq(o.inner == ffi.cast("void *", o), true, "a reference equals a pointer to its address")
+  H.eq(o == ffi.cast("struct sg_outer *", o), true, "an aggregate equals a pointer to it")
+  H.eq(ffi.cast("struct sg_outer *", o) == o, true, "and the other way round")
+  H.eq(o.arr == o.arr, true, "an array member equals itself")
+  local c = ffi.new("complex", 1, 2)
+  H.eq(c == c, true, "a complex number equals itself")
+  H.eq(c == ffi.new("complex", 1, 2), false, "complex numbers compare by address")
+  H.raises("attempt to compare 'struct sg_inner' with 'struct sg_inner'",
+    function() return o.inner < o.other end)
+  H.raises("attempt to perform arithmetic on 'struct sg_inner' and 'number'",
+    function() return o.inner + 1 end)
+  H.raises("cannot convert 'struct sg_inner' to 'int'", function() ffi.new("int", o.inner) end)
+end
+
+-- Strings into members without a length of their own --------------------------------------
+
+do
+  local u = ffi.new("union sg_z")
+  u.z = "ok"
+  H.eq(u.b[0], 111, "string into char[0]: first byte")
+  H.eq(u.b[1], 107, "string into char[0]: second byte")
+  H.eq(u.b[2], 0, "string into char[0]: terminator")
+  local v = ffi.new("struct { int n; char t[?]; }", 3)
+  v.t = "ab"
+  H.eq(v.t[0] * 1000 + v.t[1] * 10 + v.t[2], 97000 + 980, "string into a VLS member")
+  local w = ffi.new("struct { int n; int t[?]; }", 2)
+  w.t = { 5, 6 }
+  H.eq(w.t[1], 6, "table into a VLS member")
+  local a = ffi.new("char[4]", "abcdefgh")
+  H.eq(a[3], 100, "a string is truncated to a fixed array")
+end
+
+-- const and volatile -----------------------------------------------------------------------
+
+do
+  local x = ffi.new("struct sg_hcx")
+  H.raises("attempt to write to constant location", function() x.p = x.q end)
+  H.raises("attempt to write to constant location",
+    function() x.p = ffi.new("sg_hc_t", 1, 2) end)
+  x.p.v = 5
+  H.eq(x.p.v, 5, "a non-const member of such a struct stays writable")
+  H.raises("attempt to write to constant location", function() x.p.w = 5 end)
+  local a = ffi.new("sg_hc_t[2]")
+  H.raises("attempt to write to constant location", function() a[0] = a[1] end)
+  local d = ffi.new("struct sg_deepconst[2]")
+  H.raises("attempt to write to constant location", function() d[0] = d[1] end)
+  H.raises("attempt to write to constant location", function() d[0].mid = d[1].mid end)
+  local c = ffi.new("struct sg_canon")
+  H.raises("attempt to write to constant location", function() c.n = 1 end)
+  c.m = 2
+  H.eq(c.m, 2, "the member next to a const anonymous struct")
+  H.eq(ffi.new("struct sg_canon", { n = 4 }).n, 4, "initializing it is allowed")
+  local y = ffi.new("struct { const struct { int n; } s; }")
+  H.raises("attempt to write to constant location", function() y.s.n = 1 end)
+end
+
+do
+  local p = ffi.new("struct sg_ptrs")
+  H.raises("cannot convert 'volatile int [1]' to 'int *'",
+    function() p.p = ffi.new("volatile int[1]") end)
+  H.raises("cannot convert 'volatile int *' to 'int *'",
+    function() p.p = ffi.cast("volatile int *", 0) end)
+  H.raises("cannot convert 'volatile int *' to 'const int *'",
+    function() p.cp = ffi.cast("volatile int *", 0) end)
+  H.raises("cannot convert 'const int *' to 'int *'", function() p.p = ffi.cast("const int *", 0) end)
+  H.raises("cannot convert 'volatile void *' to 'int *'",
+    function() p.p = ffi.cast("volatile void *", 0) end)
+  H.raises("cannot convert 'const int *' to 'void *'",
+    function() p.v = ffi.cast("const int *", 0) end)
+  H.raises("cannot convert 'int *const *' to 'void *'",
+    function() p.v = ffi.cast("int *const *", 0) end)
+  H.raises("cannot convert 'int **' to 'const int **'",
+    function() p.cpp = ffi.cast("int **", 0) end)
+  H.raises("cannot convert 'int *volatile *' to 'int **'",
+    function() p.pp = ffi.cast("int *volatile *", 0) end)
+  H.raises("cannot convert 'void **' to 'int **'", function() p.pp = ffi.cast("void **", 0) end)
+  H.raises("cannot convert 'const int (*)[2]' to 'void *'",
+    function() p.v = ffi.cast("const int (*)[2]", 0) end)
+  p.vp = ffi.cast("int *", 0)
+  p.cp = ffi.cast("unsigned int *", 0)
+  p.v = ffi.cast("const int **", 0)
+  p.pp = ffi.cast("void *", 0)
+  p.cpp = ffi.cast("const int **", 0)
+  H.ok(true, "allowed pointer conversions")
+  local q = ffi.new("struct { const int *const *a; int *const *b; }")
+  q.b = ffi.cast("int **", 0)
+  q.b = ffi.cast("const void *", 0)
+  H.raises("cannot convert", function() q.a = ffi.cast("int **", 0) end)
+  q.a = ffi.cast("const int **", 0)
+  H.ok(true, "qualifiers below the first level")
+end
+
+-- complex to real types --------------------------------------------------------------------
+
+do
+  local c = ffi.new("complex", 1.25, 3)
+  local d = ffi.new("double[1]")
+  d[0] = c
+  H.eq(d[0], 1.25, "complex into double: the real part")
+  local f = ffi.new("float[1]")
+  f[0] = c
+  H.eq(f[0], 1.25, "complex into float")
+  local i = ffi.new("int[1]")
+  i[0] = c
+  H.eq(i[0], 1, "complex into int")
+  local l = ffi.new("int64_t[1]")
+  l[0] = c
+  H.eq(tonumber(l[0]), 1, "complex into int64_t")
+  H.eq(tonumber(ffi.new("double", c)), 1.25, "ffi.new(double, complex)")
+  H.eq(tonumber(ffi.new("int", c)), 1, "ffi.new(int, complex)")
+  d[0] = ffi.new("complex float", 2.5, 1)
+  H.eq(d[0], 2.5, "complex float into double")
+  H.raises("cannot convert 'complex' to 'bool'", function() ffi.new("bool[1]")[0] = c end)
+  H.raises("cannot convert 'complex' to 'int *'", function() ffi.new("int *[1]")[0] = c end)
+end
+
+-- Vectors ----------------------------------------------------------------------------------
+
+do
+  local v = ffi.new("sg_v2i[1]")
+  v[0] = ffi.new("int", 5)
+  H.eq(v[0][0] + v[0][1], 10, "an int cdata fills a vector")
+  v[0] = ffi.new("double", 5.5)
+  H.eq(v[0][1], 5, "a double cdata fills a vector")
+  v[0] = 7
+  H.eq(v[0][1], 7, "a number fills a vector")
+  v[0] = ffi.new("int64_t", 6)
+  H.eq(v[0][0], 6, "an int64_t fills a vector")
+  v[0] = ffi.new("complex", 3, 9)
+  H.eq(v[0][1], 3, "a complex number fills a vector with its real part")
+  v[0] = ffi.new("sg_v4s", 1, 2, 3, 4)
+  H.eq(v[0][0], 2 * 65536 + 1, "a vector of the same size converts bit for bit")
+  H.raises("cannot convert 'float __attribute__((vector_size(16)))' to 'int __attribute__((vector_size(8)))'",
+    function() v[0] = ffi.new("sg_v4f", 1, 2, 3, 4) end)
+  H.raises("cannot convert 'bool' to 'int __attribute__((vector_size(8)))'",
+    function() ffi.new("sg_v2i", true) end)
+  local n = ffi.new("sg_v2i", ffi.new("int", 9))
+  H.eq(n[0] + n[1], 18, "ffi.new of a vector from an int cdata")
+  local s = ffi.new("struct sg_vh")
+  s.v = ffi.new("int", 5)
+  H.eq(s.v[1], 5, "a vector member from an int cdata")
+end
+
+-- Casts of userdata and strings ------------------------------------------------------------
+
+do
+  H.ok(ffi.cast("uintptr_t", io.stderr) ~= 0, "cast of a userdata to uintptr_t: its address")
+  H.eq(ffi.cast("uintptr_t", io.stderr), ffi.cast("uintptr_t", ffi.cast("void *", io.stderr)),
+    "the same address as through void *")
+  H.eq(tonumber(ffi.cast("uint8_t", io.stderr)),
+    tonumber(ffi.cast("uintptr_t", io.stderr) % 256), "cast of a userdata to uint8_t truncates")
+  H.raises("cannot convert 'void *' to 'int64_t'", function() ffi.new("intptr_t", io.stderr) end)
+  H.raises("cannot convert 'void *' to 'double'", function() ffi.cast("double", io.stderr) end)
+  H.raises("cannot convert 'function' to 'uint64_t'", function() ffi.cast("uintptr_t", print) end)
+  H.raises("cannot convert 'table' to 'uint64_t'", function() ffi.cast("uintptr_t", {}) end)
+  local str = "abc"
+  H.eq(ffi.cast("uintptr_t", str), ffi.cast("uintptr_t", ffi.cast("const char *", str)),
+    "cast of a string to an integer: its address")
+  H.eq(ffi.cast("const int *", "\1\0\0\0")[0], 1, "cast of a string to any pointer")
+  H.raises("cannot convert 'string' to 'const int *'", function() ffi.new("const int *", "abc") end)
+  H.eq(ffi.string(ffi.new("struct { char a, b; }", 72, 73), 2), "HI", "ffi.string of a struct")
+  H.eq(ffi.string(ffi.new("short[2]", 0x4948, 0x2121), 4), "HI!!", "ffi.string of a short array")
+end
+
+H.done()
