@@ -247,6 +247,44 @@ do
   H.ok(true, "qualifiers below the first level")
 end
 
+-- A struct converts to a pointer whatever its own qualifiers
+do
+  ffi.cdef "struct sg_cs1 { int a; }; struct sg_cs2 { int a; };"
+  local x = ffi.new("struct { struct sg_cs1 *p; const struct sg_cs1 *cp; void *v; }")
+  x.p = ffi.new("const struct sg_cs1")
+  x.cp = ffi.new("const struct sg_cs1")
+  x.p = ffi.new("volatile struct sg_cs1")
+  x.v = ffi.new("const struct sg_cs1")
+  H.ok(true, "const and volatile structs to pointers")
+  H.raises("cannot convert 'struct sg_cs1' to 'struct sg_cs2 *'",
+    function() ffi.new("struct sg_cs2 *[1]")[0] = ffi.new("struct sg_cs1") end)
+  H.raises("cannot convert 'struct sg_cs1' to 'int *'",
+    function() ffi.new("int *[1]")[0] = ffi.new("struct sg_cs1") end)
+end
+
+-- The same rules for call arguments
+do
+  ffi.cdef [[
+    double sqrt(double);
+    int abs(int);
+    void *memset(void *, int, size_t);
+    size_t strlen(const char *);
+  ]]
+  H.eq(tonumber(ffi.C.sqrt(ffi.new("complex", 4, 1))), 2, "a complex argument for a double")
+  H.eq(ffi.C.abs(ffi.new("complex", -4, 1)), 4, "a complex argument for an int")
+  H.raises("cannot convert 'volatile char [4]' to 'void *'",
+    function() ffi.C.memset(ffi.new("volatile char[4]"), 0, 4) end)
+  H.raises("cannot convert 'volatile char [4]' to 'const char *'",
+    function() ffi.C.strlen(ffi.new("volatile char[4]", "ab")) end)
+  H.ok(ffi.C.memset(ffi.new("const struct { int a; }"), 0, 4) ~= nil,
+    "a const struct argument for void *")
+  local fp = ffi.cast("double (*)(double)", ffi.C.sqrt)
+  H.eq(tonumber(fp(ffi.new("complex", 9, 1))), 3, "through a function pointer")
+  H.raises("cannot convert 'volatile char [4]' to 'void *'", function()
+    ffi.cast("void *(*)(void *, int, size_t)", ffi.C.memset)(ffi.new("volatile char[4]"), 0, 4)
+  end)
+end
+
 -- complex to real types --------------------------------------------------------------------
 
 do
@@ -269,6 +307,21 @@ do
   H.eq(d[0], 2.5, "complex float into double")
   H.raises("cannot convert 'complex' to 'bool'", function() ffi.new("bool[1]")[0] = c end)
   H.raises("cannot convert 'complex' to 'int *'", function() ffi.new("int *[1]")[0] = c end)
+end
+
+-- tostring of complex numbers: a NaN part prints without a sign ---------------------------
+
+do
+  local nan, inf = 0 / 0, 1 / 0
+  local cases = {
+    { -inf, nan, "-inf+nanI" }, { nan, nan, "nan+nanI" }, { nan, -nan, "nan+nanI" },
+    { -nan, 1, "nan+1i" }, { 1, -nan, "1+nanI" }, { inf, -inf, "inf-infI" },
+    { 0, -0.0, "0-0i" }, { -0.0, 0, "-0+0i" }, { 1.5, -2.25, "1.5-2.25i" },
+  }
+  for _, c in ipairs(cases) do
+    H.eq(tostring(ffi.new("complex", c[1], c[2])), c[3], "tostring complex " .. c[3])
+    H.eq(tostring(ffi.new("complex float", c[1], c[2])), c[3], "tostring complex float " .. c[3])
+  end
 end
 
 -- Vectors ----------------------------------------------------------------------------------

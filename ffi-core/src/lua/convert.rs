@@ -507,7 +507,11 @@ unsafe fn cdata_to_c<V: Vm>(
             ok
         }
         (TypeClass::Struct(_), TypeClass::Ptr(to)) => {
-            let ok = !implicit || ptr_compatible(tt, sty, to);
+            // The struct's own qualifiers do not count (LuaJIT): a `const` struct passes
+            // as `void *` or as a pointer to its unqualified type.
+            let ok = !implicit
+                || matches!(tt.get(to).kind, Kind::Void)
+                || tt.get(to).kind == tt.get(sty).kind;
             if ok {
                 // SAFETY: `dst` is writable for `ty`, a pointer (8 bytes).
                 unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
