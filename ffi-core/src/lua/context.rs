@@ -180,7 +180,12 @@ impl MemberCache {
         let empty = MemberSlot {
             struct_ty: u32::MAX,
             key: 0,
-            info: FieldInfo { ty: crate::table::ids::VOID, offset: 0, bits: None, via_const: false },
+            info: FieldInfo {
+                ty: crate::table::ids::VOID,
+                offset: 0,
+                bits: None,
+                via_const: false,
+            },
             scalar: None,
             konst: false,
         };

@@ -110,7 +110,13 @@ fn as_int(tt: &CTypeTable, ty: CTypeId) -> Kind {
 }
 
 /// [`ptr_compatible`] for pointees `from` and `to`; `exact` below the first level.
-fn pointees_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId, exact: bool, depth: u32) -> bool {
+fn pointees_compatible(
+    tt: &CTypeTable,
+    from: CTypeId,
+    to: CTypeId,
+    exact: bool,
+    depth: u32,
+) -> bool {
     if from == to {
         return true;
     }
@@ -548,7 +554,10 @@ unsafe fn cdata_to_c<V: Vm>(
         }
         // A number fills every element of a vector (LuaJIT: a complex number by its real
         // part).
-        (TypeClass::Int(..) | TypeClass::Float(_) | TypeClass::Complex(_), TypeClass::Vector(e)) => {
+        (
+            TypeClass::Int(..) | TypeClass::Float(_) | TypeClass::Complex(_),
+            TypeClass::Vector(e),
+        ) => {
             let n = match sc {
                 TypeClass::Complex(a) => {
                     // SAFETY: `src` holds a complex with parts of `a` bytes.
