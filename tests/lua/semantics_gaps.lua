@@ -372,4 +372,8 @@ do
   H.eq(ffi.string(ffi.new("short[2]", 0x4948, 0x2121), 4), "HI!!", "ffi.string of a short array")
 end
 
+-- Argument checks in LuaJIT's order
+H.raises("bad argument #2", function() ffi.metatype("int", 1) end)
+H.raises("invalid C type", function() ffi.metatype("int", {}) end)
+
 H.done()

@@ -442,13 +442,14 @@ pub(crate) fn is_type<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
 /// `ffi.metatype(ct, mt)`.
 pub(crate) fn metatype<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
     let ty = check_ctype(frame, 1, "metatype")?;
+    // LuaJIT checks the table before the kind of type.
+    if frame.stack.type_of(2) != LuaType::Table {
+        return Err(expected(frame, 2, "metatype", "table"));
+    }
     let tt = frame.types();
     let ty = tt.unqualified(ty);
     if !matches!(tt.get(ty).kind, Kind::Struct(_) | Kind::Complex(_) | Kind::Vector(..)) {
         return Err(bad_arg(1, "metatype", "invalid C type"));
-    }
-    if frame.stack.type_of(2) != LuaType::Table {
-        return Err(expected(frame, 2, "metatype", "table"));
     }
     let s = &frame.stack;
     let known = s.raw_geti(s.upvalue(upvalues::METATYPES), ty.index() as i64) != LuaType::Nil;
