@@ -155,7 +155,7 @@ impl Parser<'_, '_> {
                 AttrKind::Aligned => {
                     if self.is(b'(' as u16) {
                         self.next()?;
-                        let v = self.const_int()?;
+                        let v = self.const_value()?;
                         a.align = a.align.max(clamp_align(v.bits));
                         self.expect(b')' as u16)?;
                     } else {
@@ -176,7 +176,7 @@ impl Parser<'_, '_> {
                 }
                 AttrKind::VectorSize => {
                     self.expect(b'(' as u16)?;
-                    let v = self.const_int()?;
+                    let v = self.const_value()?;
                     a.vector_size = Some(v.bits);
                     self.expect(b')' as u16)?;
                 }
@@ -200,7 +200,7 @@ impl Parser<'_, '_> {
             if is_align {
                 if self.is(b'(' as u16) {
                     self.next()?;
-                    let v = self.const_int()?;
+                    let v = self.const_value()?;
                     a.align = a.align.max(clamp_align(v.bits));
                     self.expect(b')' as u16)?;
                 } else {

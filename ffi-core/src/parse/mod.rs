@@ -64,13 +64,13 @@ pub(crate) struct Parser<'a, 't> {
 impl<'a, 't> Parser<'a, 't> {
     pub(crate) fn new(
         t: &'t mut CTypeTable,
-        src: &'a [u8],
+        src: &'a crate::lex::Source<'a>,
         params: &'a [Param],
         cdef: bool,
     ) -> Self {
         Parser {
             t,
-            lx: Lexer::new(src),
+            lx: Lexer::new(&src.text, &src.joins),
             params,
             pidx: 0,
             cdef,
@@ -198,6 +198,11 @@ impl<'a, 't> Parser<'a, 't> {
 
     /// `ffi.cdef`: a sequence of declarations.
     pub(crate) fn cdef(mut self) -> Result<(), Error> {
+        let r = self.declarations();
+        r.map_err(|e| e.locate(self.lx.line))
+    }
+
+    fn declarations(&mut self) -> Result<(), Error> {
         self.next()?;
         let mut count = 0u32;
         while self.tok() != Tok::Eof {
@@ -215,6 +220,11 @@ impl<'a, 't> Parser<'a, 't> {
 
     /// A type name (`ffi.typeof("int *")`).
     pub(crate) fn type_only(mut self) -> Result<CTypeId, Error> {
+        let r = self.whole_type();
+        r.map_err(|e| e.locate(self.lx.line))
+    }
+
+    fn whole_type(&mut self) -> Result<CTypeId, Error> {
         self.next()?;
         let ty = self.type_name()?;
         if self.tok() != Tok::Eof {
@@ -262,7 +272,8 @@ impl<'a, 't> Parser<'a, 't> {
             return Ok(true);
         }
         let spec = self.decl_spec(spec::SpecPlace::Top)?;
-        if self.is(b';' as u16) {
+        // (A lone declaration may end the text without its `;`.)
+        if self.is(b';' as u16) || self.tok() == Tok::Eof {
             let k = self.t.get(spec.ty).kind;
             if spec.tagged_decl || matches!(k, Kind::Struct(_) | Kind::Enum(_)) {
                 return Ok(true);
@@ -340,6 +351,11 @@ impl<'a, 't> Parser<'a, 't> {
         };
         self.expect(b'=' as u16)?;
         let v = self.const_int()?;
+        // A string literal gives its size, as in LuaJIT (`static const int N = "abc";`
+        // is 4).
+        if !matches!(v.sort, expr::Sort::Const | expr::Sort::Str) {
+            return Err(self.err(msg::INVALID_VALUE));
+        }
         let value = expr::truncate(v.bits, size, signed);
         define(self, name, ty, value);
         Ok(())
