@@ -50,6 +50,17 @@ impl Parser<'_, '_> {
             if names == Names::Forbidden && name.is_some() {
                 return Err(self.err_expected("<eof>"));
             }
+            // Attributes after the declarator belong to the declaration
+            // (`short [5] __attribute__((aligned(8)))`, `int v __attribute__((mode(QI)))`).
+            self.attributes(attrs)?;
+            // `mode` and `vector_size` make the base number type, wherever they were
+            // written (`int __attribute__((vector_size(8))) [1]` is an array of vectors).
+            let mut base = base;
+            if attrs.mode.is_some() || attrs.vector_size.is_some() {
+                base = self.apply_mode(base, attrs)?;
+                attrs.mode = None;
+                attrs.vector_size = None;
+            }
             self.apply_ops(base, ops_mark, attrs)
         });
         self.ops.truncate(ops_mark);
@@ -72,11 +83,16 @@ impl Parser<'_, '_> {
                 Tok::Punct(c) if c == b'*' as u16 => {
                     self.next()?;
                     let q = self.ptr_quals(attrs)?;
+                    // A pointer takes the size a `mode` or `__ptr32`/`__ptr64` before or
+                    // right after it gave (in LuaJIT; here pointers stay 64-bit): the
+                    // number underneath does not get it.
+                    attrs.mode = None;
                     self.ops.push(Op::Ptr(q));
                 }
                 Tok::Punct(c) if c == b'&' as u16 || c == b'^' as u16 || c == p::ANDAND => {
                     // `T &&` is taken as a plain reference, as LuaJIT does.
                     self.next()?;
+                    attrs.mode = None;
                     self.ptr_quals(attrs)?;
                     self.ops.push(Op::Ref);
                 }

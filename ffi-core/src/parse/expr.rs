@@ -421,7 +421,8 @@ impl Parser<'_, '_> {
                 let v = self.arith(v)?.norm();
                 Ok(Val { bits: v.bits.wrapping_neg(), ..v }.norm())
             }
-            Tok::Punct(c) if c == b'+' as u16 => {
+            // LuaJIT has no `++` and `--` operators: `--1` is `-(-1)`, `++1` is `+(+1)`.
+            Tok::Punct(c) if c == b'+' as u16 || c == p::INC || c == p::DEC => {
                 self.next()?;
                 let v = self.unary()?;
                 Ok(self.arith(v)?.norm())

@@ -121,6 +121,14 @@ pub(crate) fn is_spec_keyword(k: Kw) -> bool {
 
 impl Parser<'_, '_> {
     pub(crate) fn decl_spec(&mut self, place: SpecPlace) -> Result<Spec, Error> {
+        // Specifiers nest through `__typeof__(`, `_Atomic(`, `_Alignas(` and struct bodies.
+        self.enter()?;
+        let r = self.decl_spec_inner(place);
+        self.leave();
+        r
+    }
+
+    fn decl_spec_inner(&mut self, place: SpecPlace) -> Result<Spec, Error> {
         let mut acc = Acc::default();
         let mut qual = Qual::NONE;
         let mut storage = Storage::None;
@@ -215,8 +223,8 @@ impl Parser<'_, '_> {
                 }
                 *storage = s;
             }
-            Inline | Inline2 | Inline3 | ThreadLocal | Thread | Noreturn | Extension | Ptr32
-            | Ptr64 | Restrict | Restrict2 | Restrict3 => {}
+            Inline | Inline2 | Inline3 | ThreadLocal | Thread | Noreturn | Extension | Restrict
+            | Restrict2 | Restrict3 => {}
             Const | Const2 | Const3 => *qual = qual.with(Qual::CONST),
             Volatile | Volatile2 | Volatile3 => *qual = qual.with(Qual::VOLATILE),
             Atomic => {
@@ -351,7 +359,7 @@ impl Parser<'_, '_> {
                 attrs.align = attrs.align.max(super::attr::clamp_align(a));
             }
             Attribute | Attribute2 | Declspec | Asm | Asm2 | Asm3 | Cdecl | Cdecl2 | Stdcall
-            | Stdcall2 | Fastcall | Fastcall2 | Thiscall => {
+            | Stdcall2 | Fastcall | Fastcall2 | Thiscall | Ptr32 | Ptr64 => {
                 self.attributes(attrs)?;
                 return Ok(true);
             }
