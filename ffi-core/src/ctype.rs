@@ -125,6 +125,10 @@ pub enum OpaqueKind {
     Float128,
     /// `_Float16`.
     Float16,
+    /// A 32-byte integer (`mode(OI)`).
+    Int256,
+    /// A 32-byte unsigned integer.
+    UInt256,
 }
 
 impl OpaqueKind {
@@ -135,12 +139,15 @@ impl OpaqueKind {
             OpaqueKind::UInt128 => "unsigned __int128",
             OpaqueKind::Float128 => "_Float128",
             OpaqueKind::Float16 => "_Float16",
+            OpaqueKind::Int256 => "int256_t",
+            OpaqueKind::UInt256 => "uint256_t",
         }
     }
     /// (size, alignment) on x86-64.
     pub fn layout(self) -> (u64, u32) {
         match self {
             OpaqueKind::Float16 => (2, 2),
+            OpaqueKind::Int256 | OpaqueKind::UInt256 => (32, 16),
             _ => (16, 16),
         }
     }

@@ -5,15 +5,38 @@ use core::fmt;
 
 /// A parse or type error. Its message is complete and in LuaJIT's wording, e.g.
 /// `';' expected near 'int' at line 2` or `undeclared or implicit tag 'foo'`.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, Eq, Debug)]
 pub struct Error {
     msg: String,
+    /// The message already says where it happened (` at line N` when N > 1).
+    located: bool,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, o: &Error) -> bool {
+        self.msg == o.msg
+    }
 }
 
 impl Error {
     /// An error with a finished message.
     pub fn new(msg: impl Into<String>) -> Error {
-        Error { msg: msg.into() }
+        Error { msg: msg.into(), located: false }
+    }
+    /// A parse error at source line `line`: LuaJIT appends ` at line N` to every
+    /// declaration parse error past the first line.
+    pub(crate) fn at_line(msg: impl Into<String>, line: u32) -> Error {
+        Error { msg: msg.into(), located: false }.locate(line)
+    }
+    /// Adds the line to a parse error that does not say it yet.
+    pub(crate) fn locate(mut self, line: u32) -> Error {
+        if !self.located {
+            if line > 1 {
+                self.msg = alloc::format!("{} at line {line}", self.msg);
+            }
+            self.located = true;
+        }
+        self
     }
     /// The message.
     pub fn message(&self) -> &str {

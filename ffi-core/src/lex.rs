@@ -5,6 +5,7 @@
 
 use crate::error::{msg, Error};
 use crate::names::{NameId, Names};
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -137,8 +138,50 @@ pub(crate) struct PackState {
     pub stack: Vec<u32>,
 }
 
+/// Source text with its backslash-newline pairs removed (as C's translation phase 2 does
+/// and LuaJIT does, anywhere, even inside names and strings), and where they were.
+pub(crate) struct Source<'a> {
+    pub text: Cow<'a, [u8]>,
+    /// Offsets in `text` at which a line was spliced, ascending.
+    pub joins: Vec<usize>,
+}
+
+/// Removes every backslash followed by a line break (`\n`, `\r`, `\r\n` or `\n\r`).
+pub(crate) fn splice(src: &[u8]) -> Source<'_> {
+    let is_eol = |c: u8| c == b'\n' || c == b'\r';
+    let spliced = src.windows(2).any(|w| w[0] == b'\\' && is_eol(w[1]));
+    if !spliced {
+        return Source { text: Cow::Borrowed(src), joins: Vec::new() };
+    }
+    let mut out = Vec::with_capacity(src.len());
+    let mut joins = Vec::new();
+    let mut i = 0;
+    while i < src.len() {
+        let c = src[i];
+        match src.get(i + 1) {
+            Some(&e) if c == b'\\' && is_eol(e) => {
+                i += 2;
+                if let Some(&e2) = src.get(i) {
+                    if is_eol(e2) && e2 != e {
+                        i += 1;
+                    }
+                }
+                joins.push(out.len());
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Source { text: Cow::Owned(out), joins }
+}
+
 pub(crate) struct Lexer<'a> {
     src: &'a [u8],
+    /// Where lines were spliced (see [`splice`]), and how many of them are behind.
+    joins: &'a [usize],
+    joined: usize,
     pos: usize,
     pub line: u32,
     /// Start of the current token (for error text).
@@ -153,9 +196,11 @@ pub(crate) struct Lexer<'a> {
 const MAX_PACK_DEPTH: usize = 64;
 
 impl<'a> Lexer<'a> {
-    pub fn new(src: &'a [u8]) -> Self {
+    pub fn new(src: &'a [u8], joins: &'a [usize]) -> Self {
         Lexer {
             src,
+            joins,
+            joined: 0,
             pos: 0,
             line: 1,
             tok_start: 0,
@@ -322,10 +367,7 @@ impl<'a> Lexer<'a> {
         if let Some(n) = near {
             s = format!("{s} near '{n}'");
         }
-        if line > 1 {
-            s = format!("{s} at line {line}");
-        }
-        Error::new(s)
+        Error::at_line(s, line)
     }
 
     /// Reads the next token into `self.tok`.
@@ -357,6 +399,11 @@ impl<'a> Lexer<'a> {
         };
         self.tok_end = self.pos;
         self.tok = tok;
+        // Each spliced line break passed counts as a line (as in LuaJIT).
+        while self.joins.get(self.joined).is_some_and(|&j| j < self.pos) {
+            self.joined += 1;
+            self.line = self.line.saturating_add(1);
+        }
         Ok(())
     }
 
@@ -551,6 +598,7 @@ impl<'a> Lexer<'a> {
             tok: self.tok,
             at_line_start: self.at_line_start,
             pack: self.pack.clone(),
+            joined: self.joined,
         }
     }
 
@@ -563,6 +611,7 @@ impl<'a> Lexer<'a> {
         self.tok = s.tok;
         self.at_line_start = s.at_line_start;
         self.pack = s.pack;
+        self.joined = s.joined;
     }
 }
 
@@ -575,6 +624,7 @@ pub(crate) struct LexSave {
     tok: Tok,
     at_line_start: bool,
     pack: PackState,
+    joined: usize,
 }
 
 const fn ident_table(digits: bool) -> [bool; 256] {

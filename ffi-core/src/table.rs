@@ -756,15 +756,15 @@ impl CTypeTable {
 
     /// [`cdef`](Self::cdef) with `$` parameters.
     pub fn cdef_with(&mut self, src: &str, params: &[Param]) -> Result<(), Error> {
-        self.transaction(|t| crate::parse::Parser::new(t, src.as_bytes(), params, true).cdef())
+        let src = crate::lex::splice(src.as_bytes());
+        self.transaction(|t| crate::parse::Parser::new(t, &src, params, true).cdef())
     }
 
     /// Parses an abstract type (`ffi.typeof("int *[3]")`). Tags must already be declared
     /// unless the string defines them.
     pub fn parse_type(&mut self, src: &str, params: &[Param]) -> Result<CTypeId, Error> {
-        self.transaction(|t| {
-            crate::parse::Parser::new(t, src.as_bytes(), params, false).type_only()
-        })
+        let src = crate::lex::splice(src.as_bytes());
+        self.transaction(|t| crate::parse::Parser::new(t, &src, params, false).type_only())
     }
 
     /// Looks a member up by name, through anonymous (transparent) members; offsets are

@@ -474,3 +474,47 @@ fn nesting_is_bounded() {
     // Deep but legal.
     t.cdef(&format!("int {}x;", "*".repeat(100))).unwrap();
 }
+
+/// Every recursive path of the parser is bounded, tightly enough for a 256 KiB thread
+/// stack in a debug build (an embedder's small thread): the deep inputs give LuaJIT's
+/// error instead of overflowing the stack.
+#[test]
+fn nesting_is_bounded_on_a_small_stack() {
+    let n = 100_000;
+    let srcs = vec![
+        format!("static const int z = 1{};", " ? 1 : 1".repeat(n)),
+        format!("static const int z = {}1;", "1 ? ".repeat(n)),
+        format!("{}int{} x;", "__typeof__(".repeat(n), ")".repeat(n)),
+        format!("int x[{}1{}];", "(".repeat(n), ")".repeat(n)),
+        format!("int x[{}1];", "- ".repeat(n)),
+        format!("int x[{}1];", "-".repeat(n)),
+        format!("int x[{}1];", "!".repeat(n)),
+        format!("int x[{}1];", "(int)".repeat(n)),
+        format!("int x[{}1];", "sizeof ".repeat(n)),
+        format!("int x[0 + {}1];", "__extension__ ".repeat(n)),
+        format!("int x[sizeof({}1)];", "*&".repeat(n)),
+        format!("int {}x{};", "(".repeat(n), ")".repeat(n)),
+        format!("int {}x;", "*".repeat(n)),
+        format!("int x{};", "[1]".repeat(n)),
+        format!("int x{};", "(int".repeat(n)),
+        format!("int x{};", "(void (*)".repeat(n)),
+        format!("{}int x;", "struct { ".repeat(n)),
+        format!("{}int x;", "_Atomic(".repeat(n)),
+        format!("int x __attribute__((aligned({}1)));", "(".repeat(n)),
+        format!("enum {{ A = {}1 }};", "+".repeat(n)),
+        format!("int __attribute__((aligned({}1))) x;", "sizeof(int[".repeat(n)),
+    ];
+    let h = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let mut t = table();
+            srcs.iter()
+                .map(|s| t.cdef(s).err().map(|e| e.message().to_string()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    for (i, e) in h.join().unwrap().into_iter().enumerate() {
+        let e = e.unwrap_or_else(|| panic!("input {i}: no error"));
+        assert!(e.contains("chunk has too many syntax levels"), "input {i}: {e}");
+    }
+}

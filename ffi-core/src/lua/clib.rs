@@ -19,7 +19,6 @@
 //! `docs/compat.md`). Variables are never stored: each read and write goes through the
 //! metamethods to their address; constants are computed each time.
 
-use super::arith::int64_id;
 use super::cdata::Boxed;
 use super::convert::{self, Mode};
 use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
@@ -27,7 +26,6 @@ use super::library::bad_arg;
 use crate::ctype::{Kind, Symbol};
 use crate::error::Error;
 use crate::luaapi::{Lua, LuaType, Vm};
-use crate::table::ids;
 use alloc::ffi::CString;
 use alloc::format;
 use alloc::string::String;
@@ -228,14 +226,22 @@ pub(crate) fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Outcome, 
     let tt = frame.types();
     match tt.lookup(&name) {
         Some(Symbol::Const { ty, value }) => {
+            if let Kind::Enum(e) = tt.get(ty).kind {
+                // Enum constants read as Lua numbers with their C value (an int or an
+                // unsigned int, as LuaJIT gives them; beyond 32 bits, the 64-bit value),
+                // whatever the enum's size.
+                let unsigned64 = tt.enum_def(e).size == 8 && !tt.enum_def(e).signed;
+                frame.stack.reserve(1)?;
+                if unsigned64 && value < 0 {
+                    frame.stack.push_number(value as u64 as f64);
+                } else {
+                    frame.stack.push_integer(value);
+                }
+                return Ok(Outcome::Return(1));
+            }
             let buf = value.to_le_bytes();
-            // Enum constants read as numbers (or as int64 for 64-bit enums); the
-            // constant's storage is its type's size (little-endian: low bytes first).
-            let vty = match tt.get(ty).kind {
-                Kind::Enum(e) if tt.enum_def(e).size == 8 => int64_id(tt),
-                Kind::Enum(_) => ids::INT,
-                _ => ty,
-            };
+            // The constant's storage is its type's size (little-endian: low bytes first).
+            let vty = ty;
             // SAFETY: `buf` holds the constant in 8 bytes, enough for any integer type.
             unsafe { convert::return_value(frame, vty, buf.as_ptr()) }
         }

@@ -8,12 +8,13 @@ use crate::lex::{keyword, Kw, Tok};
 use crate::names::NameId;
 use alloc::vec::Vec;
 
-/// A `mode(...)` attribute: element size, float or integer, vector length (0: scalar).
+/// A `mode(...)` attribute (or `__ptr32`/`__ptr64`): the size in bytes of the number it
+/// makes (an integer stays an integer, a float a float), and the size in bytes of the
+/// vector of them it makes (0: a scalar).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Mode {
     pub size: u32,
-    pub float: bool,
-    pub vector: u32,
+    pub vector: u64,
 }
 
 /// Attributes gathered for one declaration.
@@ -118,7 +119,14 @@ impl Parser<'_, '_> {
                 Some(Kw::Stdcall | Kw::Stdcall2) => self.conv(a, CallConv::Stdcall)?,
                 Some(Kw::Fastcall | Kw::Fastcall2) => self.conv(a, CallConv::Fastcall)?,
                 Some(Kw::Thiscall) => self.conv(a, CallConv::Thiscall)?,
-                Some(Kw::Extension | Kw::Ptr32 | Kw::Ptr64) => self.next()?,
+                Some(Kw::Extension) => self.next()?,
+                Some(k @ (Kw::Ptr32 | Kw::Ptr64)) => {
+                    // Sizes as `mode` gives them (LuaJIT: `int __ptr64` is an int64_t;
+                    // after a `*`, the pointer's size).
+                    let size = if k == Kw::Ptr32 { 4 } else { 8 };
+                    a.mode = Some(Mode { size, vector: a.mode.map_or(0, |m| m.vector) });
+                    self.next()?
+                }
                 _ => return Ok(()),
             }
         }
@@ -155,7 +163,7 @@ impl Parser<'_, '_> {
                 AttrKind::Aligned => {
                     if self.is(b'(' as u16) {
                         self.next()?;
-                        let v = self.const_int()?;
+                        let v = self.const_value()?;
                         a.align = a.align.max(clamp_align(v.bits));
                         self.expect(b')' as u16)?;
                     } else {
@@ -169,14 +177,18 @@ impl Parser<'_, '_> {
                         let s = self.t.names.str(n);
                         let s =
                             s.strip_prefix("__").and_then(|s| s.strip_suffix("__")).unwrap_or(s);
-                        a.mode = parse_mode(s.as_bytes());
+                        // LuaJIT ignores a mode it does not know; a clear error is better
+                        // than a type of the wrong size.
+                        let m = parse_mode(s.as_bytes())
+                            .ok_or_else(|| self.err_near(msg::INVALID_VALUE))?;
+                        a.mode = Some(m);
                         self.next()?;
                     }
                     self.expect(b')' as u16)?;
                 }
                 AttrKind::VectorSize => {
                     self.expect(b'(' as u16)?;
-                    let v = self.const_int()?;
+                    let v = self.const_value()?;
                     a.vector_size = Some(v.bits);
                     self.expect(b')' as u16)?;
                 }
@@ -200,7 +212,7 @@ impl Parser<'_, '_> {
             if is_align {
                 if self.is(b'(' as u16) {
                     self.next()?;
-                    let v = self.const_int()?;
+                    let v = self.const_value()?;
                     a.align = a.align.max(clamp_align(v.bits));
                     self.expect(b')' as u16)?;
                 } else {
@@ -216,37 +228,39 @@ impl Parser<'_, '_> {
     }
 }
 
-/// Parses a gcc machine mode: `QI HI SI DI TI` (integers), `SF DF TF` (floats), with an
-/// optional `V<n>` vector prefix; `byte`, `word` and `pointer` too.
+/// Parses a gcc machine mode as LuaJIT knows them: an optional `V<n>` vector prefix (one
+/// or two digits), then `Q H S D T O` (1 to 32 bytes) and `I` or `F`. gcc's `byte`, `word`
+/// and `pointer` are known too (LuaJIT ignores them). `None` for anything else.
 fn parse_mode(s: &[u8]) -> Option<Mode> {
     match s {
-        b"byte" => return Some(Mode { size: 1, float: false, vector: 0 }),
-        b"word" | b"pointer" => return Some(Mode { size: 8, float: false, vector: 0 }),
+        b"byte" => return Some(Mode { size: 1, vector: 0 }),
+        b"word" | b"pointer" => return Some(Mode { size: 8, vector: 0 }),
         _ => {}
     }
     let mut s = s;
-    let mut vector = 0u32;
+    let mut count = 0u64;
     if s.first() == Some(&b'V') {
         let digits = s[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
+        if !(1..=2).contains(&digits) {
             return None;
         }
-        vector = core::str::from_utf8(&s[1..1 + digits]).ok()?.parse().ok()?;
+        count = s[1..1 + digits].iter().fold(0, |n, d| n * 10 + (d - b'0') as u64);
         s = &s[1 + digits..];
     }
-    let size = match s.first()? {
-        b'Q' => 1,
-        b'H' => 2,
-        b'S' => 4,
-        b'D' => 8,
-        b'T' => 16,
-        b'O' => 32,
+    let size = match s {
+        [c, b'I' | b'F'] => match c {
+            b'Q' => 1,
+            b'H' => 2,
+            b'S' => 4,
+            b'D' => 8,
+            b'T' => 16,
+            b'O' => 32,
+            _ => return None,
+        },
         _ => return None,
     };
-    let float = match s.get(1)? {
-        b'I' => false,
-        b'F' => true,
-        _ => return None,
-    };
-    Some(Mode { size, float, vector })
+    // `V3SI`: LuaJIT rounds the vector's size down to a power of two.
+    let bytes = count * size as u64;
+    let vector = if bytes == 0 { 0 } else { 1u64 << (63 - bytes.leading_zeros()) };
+    Some(Mode { size, vector })
 }

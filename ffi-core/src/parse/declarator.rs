@@ -50,6 +50,17 @@ impl Parser<'_, '_> {
             if names == Names::Forbidden && name.is_some() {
                 return Err(self.err_expected("<eof>"));
             }
+            // Attributes after the declarator belong to the declaration
+            // (`short [5] __attribute__((aligned(8)))`, `int v __attribute__((mode(QI)))`).
+            self.attributes(attrs)?;
+            // `mode` and `vector_size` make the base number type, wherever they were
+            // written (`int __attribute__((vector_size(8))) [1]` is an array of vectors).
+            let mut base = base;
+            if attrs.mode.is_some() || attrs.vector_size.is_some() {
+                base = self.apply_mode(base, attrs)?;
+                attrs.mode = None;
+                attrs.vector_size = None;
+            }
             self.apply_ops(base, ops_mark, attrs)
         });
         self.ops.truncate(ops_mark);
@@ -72,11 +83,16 @@ impl Parser<'_, '_> {
                 Tok::Punct(c) if c == b'*' as u16 => {
                     self.next()?;
                     let q = self.ptr_quals(attrs)?;
+                    // A pointer takes the size a `mode` or `__ptr32`/`__ptr64` before or
+                    // right after it gave (in LuaJIT; here pointers stay 64-bit): the
+                    // number underneath does not get it.
+                    attrs.mode = None;
                     self.ops.push(Op::Ptr(q));
                 }
                 Tok::Punct(c) if c == b'&' as u16 || c == b'^' as u16 || c == p::ANDAND => {
                     // `T &&` is taken as a plain reference, as LuaJIT does.
                     self.next()?;
+                    attrs.mode = None;
                     self.ptr_quals(attrs)?;
                     self.ops.push(Op::Ref);
                 }
@@ -91,12 +107,22 @@ impl Parser<'_, '_> {
         }
         let inner_start = self.ops.len();
         let mut nested = false;
+        // A parameter list found after attributes that follow `(` (`int (__cdecl)(int)`
+        // is not one, `(__attribute__((unused)) int x)` is).
+        let mut first_params = None;
         match self.tok() {
             Tok::Punct(c) if c == b'(' as u16 && self.paren_is_declarator()? => {
                 self.next()?;
-                self.decl_ops(name, attrs, names)?;
-                self.expect(b')' as u16)?;
-                nested = true;
+                // Attributes may open the parenthesised declarator (`int (__stdcall *f)()`,
+                // `(__attribute__((cdecl)) *fn)`): they belong to the declaration.
+                self.attributes(attrs)?;
+                if self.params_start() {
+                    first_params = Some(self.params_open()?);
+                } else {
+                    self.decl_ops(name, attrs, names)?;
+                    self.expect(b')' as u16)?;
+                    nested = true;
+                }
             }
             Tok::Name(n) if keyword(n).is_none() && names != Names::Forbidden => {
                 *name = Some(n);
@@ -120,6 +146,9 @@ impl Parser<'_, '_> {
             return Err(self.err_expected("<identifier>"));
         }
         let sfx_start = self.ops.len();
+        if let Some(op) = first_params {
+            self.ops.push(op);
+        }
         loop {
             if self.is(b'[' as u16) {
                 let len = self.array_len(attrs)?;
@@ -170,9 +199,25 @@ impl Parser<'_, '_> {
 
     /// At `(`: does a nested declarator follow (rather than a parameter list)?
     /// A parameter list starts with a type, `)` or `...`; anything else is a nested
-    /// declarator (as LuaJIT decides).
+    /// declarator (as LuaJIT decides). Attributes right after `(` are looked past later.
     fn paren_is_declarator(&mut self) -> Result<bool, Error> {
-        Ok(match self.peek2()? {
+        let next = self.peek2()?;
+        if let Tok::Name(n) = next {
+            if is_decl_attr(keyword(n)) {
+                return Ok(true);
+            }
+        }
+        Ok(self.starts_declarator(next))
+    }
+
+    /// Whether the current token starts a parameter list's contents (or ends it).
+    fn params_start(&self) -> bool {
+        !self.starts_declarator(self.tok())
+    }
+
+    /// Whether `tok`, after `(`, starts a nested declarator rather than parameters.
+    fn starts_declarator(&self, tok: Tok) -> bool {
+        match tok {
             Tok::Punct(c) => !(c == b')' as u16 || c == p::ELLIPSIS),
             Tok::Name(n) => match keyword(n) {
                 Some(k) => {
@@ -193,7 +238,7 @@ impl Parser<'_, '_> {
             },
             Tok::Dollar => !matches!(self.peek_param(), Some(Param::Type(_))),
             _ => true,
-        })
+        }
     }
 
     fn array_len(&mut self, attrs: &mut Attrs) -> Result<ArrayLen, Error> {
@@ -232,7 +277,7 @@ impl Parser<'_, '_> {
             }
             ArrayLen::Fixed(n as u64)
         } else {
-            let v = self.const_int()?;
+            let v = self.const_value()?;
             let n = v.as_i128();
             if !(0..=crate::table::MAX_SIZE as i128).contains(&n) {
                 return Err(Error::new(msg::TOO_LARGE));
@@ -246,6 +291,11 @@ impl Parser<'_, '_> {
     /// `( params )`: parameter types after decay go to the pool; returns the step.
     fn params(&mut self) -> Result<Op, Error> {
         self.next()?; // '('
+        self.params_open()
+    }
+
+    /// A parameter list after its `(`.
+    fn params_open(&mut self) -> Result<Op, Error> {
         self.enter()?;
         // Parameters go straight onto the pool: the declarators parsed in between only
         // use (and truncate back to) the pool above them.

@@ -28,7 +28,10 @@ use alloc::vec::Vec;
 
 pub(crate) use attr::Attrs;
 
-/// Nesting limit for declarators, expressions and struct bodies.
+/// Nesting limit for declarators, specifiers, expressions and struct bodies: every
+/// recursive path of the parser passes `enter`. LuaJIT's own limit is 20 declarator or
+/// unary levels. Measured: a 256 KiB thread stack in a debug build overflows between 200
+/// and 300 levels (see `nesting_is_bounded_on_a_small_stack`), so 100 keeps a margin.
 const MAX_DEPTH: u32 = 100;
 
 /// Storage classes.
@@ -64,13 +67,13 @@ pub(crate) struct Parser<'a, 't> {
 impl<'a, 't> Parser<'a, 't> {
     pub(crate) fn new(
         t: &'t mut CTypeTable,
-        src: &'a [u8],
+        src: &'a crate::lex::Source<'a>,
         params: &'a [Param],
         cdef: bool,
     ) -> Self {
         Parser {
             t,
-            lx: Lexer::new(src),
+            lx: Lexer::new(&src.text, &src.joins),
             params,
             pidx: 0,
             cdef,
@@ -198,6 +201,11 @@ impl<'a, 't> Parser<'a, 't> {
 
     /// `ffi.cdef`: a sequence of declarations.
     pub(crate) fn cdef(mut self) -> Result<(), Error> {
+        let r = self.declarations();
+        r.map_err(|e| e.locate(self.lx.line))
+    }
+
+    fn declarations(&mut self) -> Result<(), Error> {
         self.next()?;
         let mut count = 0u32;
         while self.tok() != Tok::Eof {
@@ -215,6 +223,11 @@ impl<'a, 't> Parser<'a, 't> {
 
     /// A type name (`ffi.typeof("int *")`).
     pub(crate) fn type_only(mut self) -> Result<CTypeId, Error> {
+        let r = self.whole_type();
+        r.map_err(|e| e.locate(self.lx.line))
+    }
+
+    fn whole_type(&mut self) -> Result<CTypeId, Error> {
         self.next()?;
         let ty = self.type_name()?;
         if self.tok() != Tok::Eof {
@@ -262,7 +275,8 @@ impl<'a, 't> Parser<'a, 't> {
             return Ok(true);
         }
         let spec = self.decl_spec(spec::SpecPlace::Top)?;
-        if self.is(b';' as u16) {
+        // (A lone declaration may end the text without its `;`.)
+        if self.is(b';' as u16) || self.tok() == Tok::Eof {
             let k = self.t.get(spec.ty).kind;
             if spec.tagged_decl || matches!(k, Kind::Struct(_) | Kind::Enum(_)) {
                 return Ok(true);
@@ -340,6 +354,11 @@ impl<'a, 't> Parser<'a, 't> {
         };
         self.expect(b'=' as u16)?;
         let v = self.const_int()?;
+        // A string literal gives its size, as in LuaJIT (`static const int N = "abc";`
+        // is 4).
+        if !matches!(v.sort, expr::Sort::Const | expr::Sort::Str) {
+            return Err(self.err(msg::INVALID_VALUE));
+        }
         let value = expr::truncate(v.bits, size, signed);
         define(self, name, ty, value);
         Ok(())
@@ -388,39 +407,44 @@ impl<'a, 't> Parser<'a, 't> {
         }
     }
 
-    fn apply_mode(&mut self, ty: CTypeId, a: &Attrs) -> Result<CTypeId, Error> {
+    /// Applies `mode` and `vector_size` to a number type as LuaJIT does: the mode's size
+    /// makes an integer of that size (16 and 32 bytes: opaque) or, for a float, a float
+    /// or double (other sizes leave a float alone); a vector size then makes a vector of
+    /// it. Other types are left alone by `mode`.
+    pub(crate) fn apply_mode(&mut self, ty: CTypeId, a: &Attrs) -> Result<CTypeId, Error> {
         let t = *self.t.get(ty);
+        if !matches!(t.kind, Kind::Int { .. } | Kind::Float(_)) {
+            return match a.vector_size {
+                Some(vs) => self.make_vector(ty, vs),
+                None => Ok(ty),
+            };
+        }
         let mut elem = ty;
         if let Some(m) = a.mode {
-            let k = match (t.kind, m.float) {
-                (Kind::Int { .. } | Kind::Enum(_), false) if m.size <= 8 => {
-                    let signed = match t.kind {
-                        Kind::Int { signed, .. } => signed,
-                        _ => true,
-                    };
+            let k = match (t.kind, m.size) {
+                (Kind::Int { signed, .. }, 1 | 2 | 4 | 8) => {
                     Some(Kind::Int { size: m.size as u8, signed, long: false })
                 }
-                (Kind::Int { signed, .. }, false) if m.size == 16 => {
-                    Some(Kind::Opaque(if signed {
-                        OpaqueKind::Int128
-                    } else {
-                        OpaqueKind::UInt128
-                    }))
-                }
-                (Kind::Int { .. } | Kind::Float(_), true) => match m.size {
-                    4 => Some(Kind::Float(FloatKind::Float)),
-                    8 => Some(Kind::Float(FloatKind::Double)),
-                    16 => Some(Kind::Opaque(OpaqueKind::Float128)),
-                    _ => None,
-                },
+                (Kind::Int { signed, .. }, 16) => Some(Kind::Opaque(if signed {
+                    OpaqueKind::Int128
+                } else {
+                    OpaqueKind::UInt128
+                })),
+                (Kind::Int { signed, .. }, 32) => Some(Kind::Opaque(if signed {
+                    OpaqueKind::Int256
+                } else {
+                    OpaqueKind::UInt256
+                })),
+                (Kind::Float(_), 4) => Some(Kind::Float(FloatKind::Float)),
+                (Kind::Float(_), 8) => Some(Kind::Float(FloatKind::Double)),
                 _ => None,
             };
             if let Some(k) = k {
                 elem = self.t.intern_kind(k, t.qual, 0)?;
             }
-            if m.vector > 0 {
-                let es = self.t.size_of(elem).unwrap_or(0);
-                return self.make_vector(elem, es * m.vector as u64);
+            let es = self.t.size_of(elem).unwrap_or(0);
+            if a.vector_size.is_none() && m.vector >= es && m.vector > 0 {
+                return self.make_vector(elem, m.vector);
             }
         }
         if let Some(vs) = a.vector_size {

@@ -3,6 +3,7 @@
 
 use super::attr::Attrs;
 use super::declarator::Names;
+use super::expr::Val;
 use super::{Parser, Storage};
 use crate::ctype::{
     AggDef, AggId, ArrayLen, CTypeId, EnumDef, FloatKind, Kind, OpaqueKind, Qual, ScopedConst,
@@ -120,6 +121,14 @@ pub(crate) fn is_spec_keyword(k: Kw) -> bool {
 
 impl Parser<'_, '_> {
     pub(crate) fn decl_spec(&mut self, place: SpecPlace) -> Result<Spec, Error> {
+        // Specifiers nest through `__typeof__(`, `_Atomic(`, `_Alignas(` and struct bodies.
+        self.enter()?;
+        let r = self.decl_spec_inner(place);
+        self.leave();
+        r
+    }
+
+    fn decl_spec_inner(&mut self, place: SpecPlace) -> Result<Spec, Error> {
         let mut acc = Acc::default();
         let mut qual = Qual::NONE;
         let mut storage = Storage::None;
@@ -214,8 +223,8 @@ impl Parser<'_, '_> {
                 }
                 *storage = s;
             }
-            Inline | Inline2 | Inline3 | ThreadLocal | Thread | Noreturn | Extension | Ptr32
-            | Ptr64 | Restrict | Restrict2 | Restrict3 => {}
+            Inline | Inline2 | Inline3 | ThreadLocal | Thread | Noreturn | Extension | Restrict
+            | Restrict2 | Restrict3 => {}
             Const | Const2 | Const3 => *qual = qual.with(Qual::CONST),
             Volatile | Volatile2 | Volatile3 => *qual = qual.with(Qual::VOLATILE),
             Atomic => {
@@ -327,7 +336,7 @@ impl Parser<'_, '_> {
                     self.type_name()?
                 } else {
                     let v = self.const_int()?;
-                    v.ctype()
+                    self.val_type(v)?
                 };
                 if !self.is(b')' as u16) {
                     return Err(self.err_expected(")"));
@@ -342,7 +351,7 @@ impl Parser<'_, '_> {
                     let ty = self.type_name()?;
                     self.t.align_of(ty) as u64
                 } else {
-                    self.const_int()?.bits
+                    self.const_value()?.bits
                 };
                 if !self.is(b')' as u16) {
                     return Err(self.err_expected(")"));
@@ -350,7 +359,7 @@ impl Parser<'_, '_> {
                 attrs.align = attrs.align.max(super::attr::clamp_align(a));
             }
             Attribute | Attribute2 | Declspec | Asm | Asm2 | Asm3 | Cdecl | Cdecl2 | Stdcall
-            | Stdcall2 | Fastcall | Fastcall2 | Thiscall => {
+            | Stdcall2 | Fastcall | Fastcall2 | Thiscall | Ptr32 | Ptr64 => {
                 self.attributes(attrs)?;
                 return Ok(true);
             }
@@ -638,14 +647,9 @@ impl Parser<'_, '_> {
     }
 
     fn bitfield_width(&mut self, ty: CTypeId, named: bool) -> Result<u32, Error> {
-        let colon_err = |p: &Self| {
-            let mut m = format!("{} near ':'", msg::INVALID_VALUE);
-            if p.lx.line > 1 {
-                m = format!("{m} at line {}", p.lx.line);
-            }
-            Error::new(m)
-        };
-        let v = self.const_int()?;
+        let colon_err =
+            |p: &Self| Error::at_line(format!("{} near ':'", msg::INVALID_VALUE), p.lx.line);
+        let v = self.const_value()?;
         let w = v.as_i128();
         if !(0..0x8000_0000).contains(&w) {
             return Err(self.err(msg::TOO_LARGE));
@@ -710,38 +714,48 @@ impl Parser<'_, '_> {
         let Kind::Enum(e) = self.t.get(ty).kind else { return Err(unreachable_ty()) };
         self.next()?; // '{'
         let mut consts: Vec<(NameId, i64)> = Vec::new();
-        let mut next: i128 = 0;
+        // The next constant's value with its C type (int, unsigned int, or a 64-bit type
+        // for values only 64 bits hold).
+        let mut next = Val::int(0);
         let (mut min, mut max) = (0i128, 0i128);
         loop {
             if self.is(b'}' as u16) && !consts.is_empty() {
                 break;
             }
             let n = match self.tok() {
-                Tok::Name(n) if keyword(n).is_none() => n,
+                Tok::Name(n) if keyword(n).is_none() => {
+                    self.next()?;
+                    n
+                }
+                // `$` with a string parameter names the constant.
+                Tok::Dollar if matches!(self.peek_param(), Some(Param::Name(_))) => {
+                    let Ok(Param::Name(s)) = self.take_param() else {
+                        return Err(self.err_expected("<identifier>"));
+                    };
+                    let n = self.t.intern_name(&s);
+                    self.next()?;
+                    n
+                }
                 _ => return Err(self.err_expected("<identifier>")),
             };
-            self.next()?;
             let mut ignored = Attrs::default();
             self.attributes(&mut ignored)?;
             if self.accept(b'=' as u16)? {
-                next = self.const_int()?.as_i128();
-            }
-            if next < i64::MIN as i128 || next > u64::MAX as i128 {
-                return Err(self.err(msg::INVALID_VALUE));
+                next = self.const_value()?;
             }
             if self.t.symbol(n).is_some() {
                 return Err(self.redefine(n));
             }
-            let value = next as i64;
+            let v = next.as_i128();
             if consts.is_empty() {
-                (min, max) = (next, next);
+                (min, max) = (v, v);
             } else {
-                min = min.min(next);
-                max = max.max(next);
+                min = min.min(v);
+                max = max.max(v);
             }
-            consts.push((n, value));
-            self.t.set_symbol(n, Symbol::Const { ty, value });
-            next += 1;
+            consts.push((n, v as i64));
+            self.t.set_symbol(n, Symbol::Const { ty, value: v as i64 });
+            next = next.succ();
             if !self.accept(b',' as u16)? {
                 break;
             }
@@ -757,6 +771,8 @@ impl Parser<'_, '_> {
                 max < (1i128 << bits)
             }
         };
+        // gcc's size: 64 bits when the constants do not all fit int or all unsigned int
+        // (LuaJIT keeps every enum at 32 bits; its constants read the same either way).
         let size: u8 = if eattrs.packed {
             [1u8, 2, 4, 8].into_iter().find(|&s| fits(s as u32)).unwrap_or(8)
         } else if fits(4) {
