@@ -176,6 +176,10 @@ pub enum Kind {
     Complex(FloatKind),
     /// `T *`.
     Ptr(CTypeId),
+    /// `T *__ptr32`: a 32-bit pointer (LuaJIT lays it out in 4 bytes; a mode of 4 bytes
+    /// given before or right after the `*` makes one). Its value is an address below
+    /// 4 GiB: stores keep the low 32 bits, loads zero-extend.
+    Ptr32(CTypeId),
     /// `T &` (C++ reference).
     Ref(CTypeId),
     /// `T[n]`, `T[]`, `T[?]`.

@@ -25,6 +25,8 @@ pub enum TypeClass {
     Complex(u8),
     /// A pointer to the given type.
     Ptr(CTypeId),
+    /// A 32-bit pointer (`T *__ptr32`) to the given type.
+    Ptr32(CTypeId),
     /// An array of the given element type.
     Array(CTypeId),
     /// A struct or union.
@@ -53,6 +55,7 @@ impl TypeClass {
             Kind::Complex(FloatKind::Float) => TypeClass::Complex(4),
             Kind::Complex(_) => TypeClass::Complex(8),
             Kind::Ptr(to) => TypeClass::Ptr(to),
+            Kind::Ptr32(to) => TypeClass::Ptr32(to),
             Kind::Array(e, _) => TypeClass::Array(e),
             Kind::Struct(a) => TypeClass::Struct(a),
             Kind::Vector(e, _) => TypeClass::Vector(e),

@@ -46,6 +46,18 @@ impl CTypeTable {
                     prev_ptr = true;
                     t = to;
                 }
+                Kind::Ptr32(to) => {
+                    // LuaJIT: `int *__ptr32`, `int *__ptr32 const`.
+                    let mut s = String::from("*__ptr32");
+                    let q = qual_str(ct.qual, false);
+                    if !q.trim().is_empty() {
+                        s.push(' ');
+                        s.push_str(q.trim());
+                    }
+                    left.push(s);
+                    prev_ptr = true;
+                    t = to;
+                }
                 Kind::Ref(to) => {
                     left.push(String::from("&"));
                     prev_ptr = true;
@@ -153,7 +165,9 @@ impl CTypeTable {
                 None => format!("enum {}", self.anon_id(id)),
             },
             Kind::Opaque(o) => o.name().into(),
-            Kind::Ptr(_) | Kind::Ref(_) | Kind::Array(..) | Kind::Func(_) => "?".into(),
+            Kind::Ptr(_) | Kind::Ptr32(_) | Kind::Ref(_) | Kind::Array(..) | Kind::Func(_) => {
+                "?".into()
+            }
         };
         format!("{q}{name}")
     }

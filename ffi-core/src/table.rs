@@ -108,6 +108,7 @@ fn type_hash(kind: Kind, qual: Qual, align_attr: u32) -> u64 {
         Kind::Enum(e) => (10, e.0 as u64, 0),
         Kind::Func(f) => (11, f.0 as u64, 0),
         Kind::Opaque(o) => (12, o as u64, 0),
+        Kind::Ptr32(t) => (13, t.0 as u64, 0),
     };
     mix(mix(mix(tag | (qual.0 as u64) << 8 | (align_attr as u64) << 16, a), b), 0x1234_5678)
 }
@@ -460,6 +461,7 @@ impl CTypeTable {
                 (Some(2 * s), a)
             }
             Kind::Ptr(_) => (Some(t.ptr_size as u64), t.ptr_size as u32),
+            Kind::Ptr32(_) => (Some(4), 4),
             Kind::Ref(to) => (self.size_of(to), t.ptr_size as u32),
             Kind::Array(e, len) => {
                 let et = self.get(e);

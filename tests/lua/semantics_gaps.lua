@@ -372,6 +372,55 @@ do
   H.eq(ffi.string(ffi.new("short[2]", 0x4948, 0x2121), 4), "HI!!", "ffi.string of a short array")
 end
 
+-- 32-bit pointers (`__ptr32`, or a 4-byte mode on a pointer) --------------------------------
+
+do
+  local function ts(t) return tostring(ffi.typeof(t)) end
+  for _, t in ipairs { "int __ptr32 *", "int *__ptr32", "int * __attribute__((mode(SI)))",
+    "int __attribute__((mode(SI))) *" } do
+    H.eq(ffi.sizeof(t), 4, "sizeof " .. t)
+    H.eq(ts(t), "ctype<int *__ptr32>", "typeof " .. t)
+  end
+  H.eq(ffi.alignof("int *__ptr32"), 4, "alignof int *__ptr32")
+  H.eq(ffi.sizeof("int *__ptr32 *"), 8, "a pointer to a 32-bit pointer")
+  H.eq(ffi.sizeof("int **__ptr32"), 4, "a 32-bit pointer to a pointer")
+  H.eq(ts("int *const __ptr32"), "ctype<int *__ptr32 const>", "const 32-bit pointer")
+  H.eq(ts("void (*__ptr32)(void)"), "ctype<void (*__ptr32)()>", "32-bit function pointer")
+  H.eq(ts("int (*__ptr32)[4]"), "ctype<int (*__ptr32)[4]>", "32-bit pointer to an array")
+  H.eq(ffi.sizeof("int *__ptr64"), 8, "__ptr64 leaves a plain pointer")
+  H.eq(ts("char __ptr32 * __ptr64"), "ctype<char *>", "the mode after the * wins")
+  local layout = "struct { char c; int *__ptr32 p; char d; }"
+  H.eq(ffi.sizeof(layout), 12, "a 32-bit pointer member's size")
+  H.eq(ffi.offsetof(layout, "d"), 8, "and the member after it")
+  local function a(p) return tonumber(ffi.cast("uintptr_t", ffi.cast("void *", p))) end
+  H.eq(a(ffi.cast("int *__ptr32", 0x1234567890)), 0x34567890, "a cast keeps the low 32 bits")
+  H.eq(a(ffi.new("int *__ptr32", ffi.cast("int *", 0x12345678))), 0x12345678, "ffi.new")
+  H.eq(a(ffi.new("int *__ptr32")), 0, "a new one is NULL")
+  local s = ffi.new("struct { int *__ptr32 p; int q; }")
+  s.p = ffi.cast("int *", 0x1234567890)
+  s.q = 7
+  H.eq(a(s.p), 0x34567890, "a member store keeps the low 32 bits")
+  H.eq(s.q, 7, "and writes only its 4 bytes")
+  H.eq(ts(ffi.typeof(s.p)), "ctype<int *__ptr32>", "a member reads back as a 32-bit pointer")
+  local arr = ffi.new("int *__ptr32[2]")
+  arr[0] = ffi.cast("void *", 0xdeadbeef)
+  H.eq(a(arr[0]) + a(arr[1]), 0xdeadbeef, "array elements")
+  H.eq(ffi.sizeof(arr), 8, "an array of two")
+  local p = ffi.cast("int *__ptr32", 0x1000)
+  H.eq(a(p + 1), 0x1004, "pointer arithmetic")
+  H.eq(ts(ffi.typeof(p + 1)), "ctype<int *>", "gives an ordinary pointer")
+  H.eq(p == ffi.cast("int *", 0x1000), true, "compares with ordinary pointers")
+  local q = ffi.new("int *[1]")
+  q[0] = p
+  H.eq(a(q[0]), 0x1000, "converts to an ordinary pointer")
+  H.eq(tonumber(ffi.cast("uint32_t", p)), 0x1000, "casts to an integer")
+  H.raises("cannot convert 'double *' to 'int *__ptr32'", function() s.p = ffi.new("double *") end)
+  H.eq(ffi.istype("int *__ptr32", p), true, "istype of its own type")
+  H.eq(ffi.istype("int *", p), false, "an ordinary pointer is another type")
+  local t = ffi.new("struct { int *__ptr32 a, *__ptr32 b; }", ffi.cast("int *", 0x10), ffi.cast("int *", 0x20))
+  H.eq(a(t.a) + a(t.b), 0x30, "initializers")
+end
+
 -- Argument checks in LuaJIT's order
 H.raises("bad argument #2", function() ffi.metatype("int", 1) end)
 H.raises("invalid C type", function() ffi.metatype("int", {}) end)

@@ -113,7 +113,7 @@ fn walk(tt: &CTypeTable, ty: CTypeId, at: u64, classes: &mut [Class]) -> bool {
     }
     match t.kind {
         Kind::Void => true,
-        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) => {
+        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) | Kind::Ptr32(_) => {
             mark(classes, at, t.size.unwrap_or(8), Class::Integer)
         }
         // A reference is an address, whatever its referenced type's size.
@@ -162,7 +162,7 @@ fn natural_align(tt: &CTypeTable, ty: CTypeId) -> u32 {
     match tt.get(ty).kind {
         Kind::Array(e, _) => natural_align(tt, e),
         Kind::Ref(_) => 8,
-        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) => {
+        Kind::Bool | Kind::Int { .. } | Kind::Enum(_) | Kind::Ptr(_) | Kind::Ptr32(_) => {
             tt.get(ty).size.unwrap_or(1) as u32
         }
         Kind::Float(FloatKind::Float) => 4,

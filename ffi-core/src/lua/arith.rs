@@ -62,6 +62,10 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
                     Operand::Ptr(to, unsafe { p.cast::<usize>().read_unaligned() })
                 }
                 TypeClass::Array(e) => Operand::Ptr(e, p as usize),
+                TypeClass::Ptr32(to) => {
+                    // SAFETY: `p` holds a value of `ty`, a 32-bit pointer.
+                    Operand::Ptr(to, unsafe { p.cast::<u32>().read_unaligned() } as usize)
+                }
                 TypeClass::Struct(_) | TypeClass::Complex(_) => Operand::Aggregate(p as usize),
                 c @ (TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_)) => {
                     // SAFETY: `p` holds a number of class `c` (a value of `ty`).

@@ -220,9 +220,12 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
     depth: u32,
 ) -> Result<(), Raise> {
     let tt = frame.context.types();
-    if let Kind::Ref(to) = tt.get(ty).kind {
+    match tt.get(ty).kind {
         // SAFETY: the caller's contract; a reference slot holds an address.
-        return unsafe { ref_to_c(frame, idx, ty, to, dst, mode) };
+        Kind::Ref(to) => return unsafe { ref_to_c(frame, idx, ty, to, dst, mode) },
+        // SAFETY: the caller's contract: `dst` is writable for 4 bytes.
+        Kind::Ptr32(to) => return unsafe { ptr32_to_c(frame, idx, ty, to, dst, mode) },
+        _ => {}
     }
     let class = TypeClass::of(tt, ty);
     match frame.stack.type_of(idx) {
@@ -387,6 +390,36 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
     }
 }
 
+/// Converts the value at `idx` to the 32-bit pointer type `ty` (to `to`) at `dst`: by the
+/// rules for a pointer to `to` with the same qualifiers, keeping the low 32 bits of the
+/// address (LuaJIT). Errors name `ty`.
+///
+/// # Safety
+/// `dst` is writable for 4 bytes.
+#[cold]
+unsafe fn ptr32_to_c<V: Vm>(
+    frame: &mut Frame<V>,
+    idx: c_int,
+    ty: CTypeId,
+    to: CTypeId,
+    dst: *mut u8,
+    mode: Mode,
+) -> Result<(), Raise> {
+    let tt = frame.types();
+    let qual = tt.get(ty).qual;
+    let wide = tt.ptr_to(to);
+    let wide = tt.qualified(wide, qual);
+    let mut tmp = [0u8; 8];
+    // SAFETY: `tmp` holds a pointer; a 32-bit pointer converts as a 64-bit one.
+    let r = unsafe { to_c_nested(frame, idx, wide, tmp.as_mut_ptr(), mode, u32::MAX, 0) };
+    if r.is_err() {
+        return Err(cannot_convert(frame, idx, ty));
+    }
+    // SAFETY: `dst` is writable for 4 bytes (the caller's contract).
+    unsafe { core::ptr::copy_nonoverlapping(tmp.as_ptr(), dst, 4) };
+    Ok(())
+}
+
 /// Stores number `n` into every element of vector `ty` (elements `e`) at `dst`; false
 /// when the elements are not numbers.
 ///
@@ -461,7 +494,17 @@ unsafe fn cdata_to_c<V: Vm>(
         return Err(cannot_convert(frame, idx, ty));
     }
     let tt = frame.types();
-    let (sty, src) = cd.data(tt);
+    let (mut sty, mut src) = cd.data(tt);
+    // A 32-bit pointer converts as the 64-bit pointer it zero-extends to.
+    let mut wide = [0u8; 8];
+    if let Kind::Ptr32(to) = tt.get(sty).kind {
+        // SAFETY: `src` holds a 32-bit pointer; `wide` has room for its 4 bytes.
+        unsafe { core::ptr::copy_nonoverlapping(src, wide.as_mut_ptr(), 4) };
+        let q = tt.get(sty).qual;
+        let p = tt.ptr_to(to);
+        sty = tt.qualified(p, q);
+        src = wide.as_mut_ptr();
+    }
     let (sc, dc) = (TypeClass::of(tt, sty), TypeClass::of(tt, ty));
     let implicit = mode == Mode::Implicit;
     // Throughout: `src` holds a value of `sty` (the cdata's payload or the memory its
@@ -656,6 +699,7 @@ pub(crate) unsafe fn to_lua<V: Vm>(
         | TypeClass::Bool
         | TypeClass::Float(_)
         | TypeClass::Ptr(_)
+        | TypeClass::Ptr32(_)
         | TypeClass::Complex(_) => {
             let u = tt.unqualified(ty);
             let size = tt.size_of(u).unwrap_or(8) as usize;

@@ -72,10 +72,15 @@ fn resolve<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> Result<Place, Raise> {
         Kind::Struct(_) if key_type == LuaType::String => {
             member(&mut frame.context, &frame.stack, ty, p, konst, key_str.unwrap_or(&[]))
         }
-        Kind::Ptr(to) | Kind::Array(to, _) | Kind::Vector(to, _) => {
-            let is_ptr = matches!(kind, Kind::Ptr(_));
-            // SAFETY: a pointer cdata's value is an address.
-            let base = if is_ptr { unsafe { p.cast::<*mut u8>().read_unaligned() } } else { p };
+        Kind::Ptr(to) | Kind::Ptr32(to) | Kind::Array(to, _) | Kind::Vector(to, _) => {
+            let is_ptr = matches!(kind, Kind::Ptr(_) | Kind::Ptr32(_));
+            let base = match kind {
+                // SAFETY: a pointer cdata's value is an address.
+                Kind::Ptr(_) => unsafe { p.cast::<*mut u8>().read_unaligned() },
+                // SAFETY: a 32-bit pointer cdata's value is an address's low 32 bits.
+                Kind::Ptr32(_) => (unsafe { p.cast::<u32>().read_unaligned() }) as usize as *mut u8,
+                _ => p,
+            };
             if key_type == LuaType::String {
                 let (target_kind, target_konst) = (tt.get(to).kind, tt.get(to).qual.is_const());
                 if is_ptr && matches!(target_kind, Kind::Struct(_)) {

@@ -337,6 +337,7 @@ pub(crate) fn cast<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Rais
             | TypeClass::Float(_)
             | TypeClass::Complex(_)
             | TypeClass::Ptr(_)
+            | TypeClass::Ptr32(_)
     );
     if !is_ref && !scalar {
         return Err(bad_arg(1, "cast", "invalid C type"));

@@ -222,6 +222,11 @@ pub(crate) fn default_tostring<V: Vm>(frame: &mut Frame<V>, cd: Cdata) -> String
             Some(Num::Int(v, _)) => format!("cdata<{}>: {}", tt.repr(ty), v),
             _ => format!("cdata<{}>: ?", tt.repr(ty)),
         },
+        (Kind::Ptr32(_), _) => {
+            // SAFETY: `p` holds a value of `dty`, a 32-bit pointer.
+            let addr = unsafe { p.cast::<u32>().read_unaligned() } as usize;
+            format!("cdata<{}>: {}", tt.repr(ty), fmt::addr(addr))
+        }
         (Kind::Ptr(_) | Kind::Func(_), _) => {
             // SAFETY: `p` holds a value of `dty`, a pointer or function address.
             let addr = unsafe { p.cast::<usize>().read_unaligned() };

@@ -21,6 +21,8 @@ pub(crate) enum Names {
 #[derive(Copy, Clone)]
 pub(crate) enum Op {
     Ptr(Qual),
+    /// A 32-bit pointer (`*__ptr32`, or a 4-byte mode before or right after the `*`).
+    Ptr32(Qual),
     Ref,
     Array(ArrayLen),
     Func { start: u32, len: u32, variadic: bool },
@@ -82,12 +84,14 @@ impl Parser<'_, '_> {
             match self.tok() {
                 Tok::Punct(c) if c == b'*' as u16 => {
                     self.next()?;
-                    let q = self.ptr_quals(attrs)?;
                     // A pointer takes the size a `mode` or `__ptr32`/`__ptr64` before or
-                    // right after it gave (in LuaJIT; here pointers stay 64-bit): the
-                    // number underneath does not get it.
-                    attrs.mode = None;
-                    self.ops.push(Op::Ptr(q));
+                    // right after it gave (as in LuaJIT): 4 bytes make a 32-bit pointer,
+                    // and the number underneath does not get it.
+                    let before = attrs.mode.take();
+                    let q = self.ptr_quals(attrs)?;
+                    let mode = attrs.mode.take().or(before);
+                    let short = mode.is_some_and(|m| m.size == 4 && m.vector == 0);
+                    self.ops.push(if short { Op::Ptr32(q) } else { Op::Ptr(q) });
                 }
                 Tok::Punct(c) if c == b'&' as u16 || c == b'^' as u16 || c == p::ANDAND => {
                     // `T &&` is taken as a plain reference, as LuaJIT does.
@@ -178,12 +182,14 @@ impl Parser<'_, '_> {
             match self.kw() {
                 Some(Kw::Const | Kw::Const2 | Kw::Const3) => q = q.with(Qual::CONST),
                 Some(Kw::Volatile | Kw::Volatile2 | Kw::Volatile3) => q = q.with(Qual::VOLATILE),
+                Some(k @ (Kw::Ptr32 | Kw::Ptr64)) => {
+                    let size = if k == Kw::Ptr32 { 4 } else { 8 };
+                    attrs.mode = Some(super::attr::Mode { size, vector: 0 });
+                }
                 Some(
                     Kw::Restrict
                     | Kw::Restrict2
                     | Kw::Restrict3
-                    | Kw::Ptr32
-                    | Kw::Ptr64
                     | Kw::Atomic
                     | Kw::Extension,
                 ) => {}
@@ -359,6 +365,12 @@ impl Parser<'_, '_> {
                         return Err(self.err(msg::INVALID_TYPE));
                     }
                     self.t.intern_kind(Kind::Ptr(ty), q, 0)?
+                }
+                Op::Ptr32(q) => {
+                    if matches!(k, Kind::Ref(_)) {
+                        return Err(self.err(msg::INVALID_TYPE));
+                    }
+                    self.t.intern_kind(Kind::Ptr32(ty), q, 0)?
                 }
                 Op::Ref => match k {
                     Kind::Ref(_) => ty,
