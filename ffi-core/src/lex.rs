@@ -147,7 +147,13 @@ pub(crate) struct Source<'a> {
 }
 
 /// Removes every backslash followed by a line break (`\n`, `\r`, `\r\n` or `\n\r`).
+/// The text ends at its first NUL byte, as C text does for LuaJIT (`ffi.cdef("int x;\0...")`
+/// declares `x` and ignores the rest).
 pub(crate) fn splice(src: &[u8]) -> Source<'_> {
+    let src = match src.iter().position(|&c| c == 0) {
+        Some(end) => &src[..end],
+        None => src,
+    };
     let is_eol = |c: u8| c == b'\n' || c == b'\r';
     let spliced = src.windows(2).any(|w| w[0] == b'\\' && is_eol(w[1]));
     if !spliced {

@@ -254,4 +254,9 @@ H.eq(ffi.sizeof("hdnest_t"), 4, "30 nested structs")
 ffi.cdef("static const int HDZ = 1" .. string.rep(" ? 1 : 1", 30) .. ";")
 H.eq(ffi.C.HDZ, 1, "a chain of 30 conditionals")
 
+-- The text ends at a NUL byte, as in LuaJIT
+ffi.cdef("int pg_nul_var;\0 this is not C")
+H.eq(tostring(ffi.typeof("int\0garbage")), "ctype<int>", "a type string ends at NUL")
+H.eq(ffi.sizeof("int\0[10]"), 4, "and what follows the NUL is not read")
+
 H.done()
