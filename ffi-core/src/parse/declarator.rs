@@ -25,7 +25,11 @@ pub(crate) enum Op {
     Ptr32(Qual),
     Ref,
     Array(ArrayLen),
-    Func { start: u32, len: u32, variadic: bool },
+    Func {
+        start: u32,
+        len: u32,
+        variadic: bool,
+    },
 }
 
 pub(crate) struct Decl {
@@ -186,13 +190,8 @@ impl Parser<'_, '_> {
                     let size = if k == Kw::Ptr32 { 4 } else { 8 };
                     attrs.mode = Some(super::attr::Mode { size, vector: 0 });
                 }
-                Some(
-                    Kw::Restrict
-                    | Kw::Restrict2
-                    | Kw::Restrict3
-                    | Kw::Atomic
-                    | Kw::Extension,
-                ) => {}
+                Some(Kw::Restrict | Kw::Restrict2 | Kw::Restrict3 | Kw::Atomic | Kw::Extension) => {
+                }
                 k if is_decl_attr(k) => {
                     self.attributes(attrs)?;
                     continue;
