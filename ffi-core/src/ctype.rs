@@ -280,6 +280,9 @@ pub struct AggDef {
     pub align: u32,
     /// The last member is a variable-length array `[?]`: a variable-length struct.
     pub vla: bool,
+    /// A member at any depth is `const` or a reference: the whole object cannot be
+    /// assigned (LuaJIT gives a struct its members' qualifiers; references are fixed).
+    pub has_const: bool,
     /// Ids of every interned variant (qualified, over-aligned) of this struct, so that
     /// completing it updates their cached size.
     pub(crate) variants: Vec<CTypeId>,

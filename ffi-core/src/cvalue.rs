@@ -51,6 +51,11 @@ impl TypeClass {
             }
             Kind::Bool => TypeClass::Bool,
             Kind::Float(FloatKind::Float) => TypeClass::Float(4),
+            // `long double` is laid out but never converted (LuaJIT): values of it are not
+            // numbers here.
+            Kind::Float(FloatKind::LongDouble) | Kind::Complex(FloatKind::LongDouble) => {
+                TypeClass::Other
+            }
             Kind::Float(_) => TypeClass::Float(8),
             Kind::Complex(FloatKind::Float) => TypeClass::Complex(4),
             Kind::Complex(_) => TypeClass::Complex(8),
@@ -195,7 +200,7 @@ impl ScalarKind {
                 return INTS[(size.trailing_zeros() as usize * 2 + signed as usize) & 7]
             }
             Kind::Float(FloatKind::Float) => ScalarKind::F32,
-            Kind::Float(_) => ScalarKind::F64,
+            Kind::Float(FloatKind::Double) => ScalarKind::F64,
             Kind::Bool => ScalarKind::Bool,
             _ => return None,
         })

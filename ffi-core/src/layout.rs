@@ -54,8 +54,12 @@ pub(crate) fn layout(
 
     for f in pending {
         let ft = t.get(f.ty);
-        let tsize = ft.size.unwrap_or(0);
-        let talign = ft.align.max(1);
+        // A reference member holds an address (LuaJIT), though `sizeof` of a reference
+        // type is its referenced type's.
+        let (tsize, talign) = match ft.kind {
+            Kind::Ref(_) => (t.target().ptr_size as u64, t.target().ptr_size as u32),
+            _ => (ft.size.unwrap_or(0), ft.align.max(1)),
+        };
         // gcc marks a member packed when the struct is packed and the member is a bitfield
         // or of a more than byte-aligned type, or when the member itself says so.
         let is_packed = (packed && (talign > 1 || f.width.is_some())) || f.packed;

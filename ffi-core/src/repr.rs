@@ -106,14 +106,15 @@ impl CTypeTable {
                 }
             }
         }
-        // A qualifier word is followed by a space when more of the declarator follows
-        // (`char *const *`, `int *const [3]`), as in LuaJIT.
+        // A qualifier word (or `__ptr32`) is followed by a space when more of the
+        // declarator follows (`char *const *`, `int *const [3]`, `int *__ptr32 *`), as in
+        // LuaJIT.
         let mut decl = String::new();
         let n = left.len();
         for (i, s) in left.iter().rev().enumerate() {
             decl.push_str(s);
             let more = i + 1 < n || !(right.is_empty() || right.starts_with(')'));
-            if more && s.ends_with(|c: char| c.is_ascii_alphabetic()) {
+            if more && s.ends_with(|c: char| c.is_ascii_alphanumeric()) {
                 decl.push(' ');
             }
         }

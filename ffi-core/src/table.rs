@@ -573,6 +573,7 @@ impl CTypeTable {
             size: 0,
             align: 1,
             vla: false,
+            has_const: false,
             variants: Vec::new(),
         });
         self.intern_kind(Kind::Struct(a), Qual::NONE, 0).unwrap_or(ids::VOID)
@@ -820,23 +821,17 @@ impl CTypeTable {
         None
     }
 
-    /// Whether a value of `ty` has a `const` member at any depth (LuaJIT: a struct takes
-    /// its members' qualifiers, so a whole-object store into it is refused).
-    pub fn has_const_member(&self, ty: CTypeId) -> bool {
-        self.const_inside(ty, 0)
-    }
-
-    fn const_inside(&self, ty: CTypeId, depth: u32) -> bool {
-        if depth > 64 {
-            return false;
-        }
-        match self.get(ty).kind {
-            Kind::Struct(a) => self.aggs[a.0 as usize]
-                .fields
-                .iter()
-                .any(|f| self.get(f.ty).qual.is_const() || self.const_inside(f.ty, depth + 1)),
-            Kind::Array(e, _) => self.get(e).qual.is_const() || self.const_inside(e, depth + 1),
-            _ => false,
+    /// Whether a value of `ty` has a `const` or reference member at any depth (LuaJIT: a
+    /// struct takes its members' qualifiers, so a whole-object store into it is refused).
+    /// Computed once per struct definition ([`AggDef::has_const`]).
+    pub fn has_const_member(&self, mut ty: CTypeId) -> bool {
+        loop {
+            match self.get(ty).kind {
+                Kind::Struct(a) => return self.aggs[a.0 as usize].has_const,
+                Kind::Array(e, _) if self.get(e).qual.is_const() => return true,
+                Kind::Array(e, _) => ty = e,
+                _ => return false,
+            }
         }
     }
 

@@ -35,8 +35,14 @@ pub(crate) fn deref_ty(tt: &CTypeTable, ty: CTypeId) -> CTypeId {
 pub(crate) fn value_name<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> String {
     if let Some(c) = frame.cdata(idx) {
         let tt = frame.types();
-        // A reference converts (and is named) as the object it refers to.
+        // A reference converts (and is named) as the object it refers to; a struct is
+        // named without its qualifiers, as LuaJIT does.
         let ty = if c.is_ctype() { c.named_type() } else { deref_ty(tt, c.ty()) };
+        let ty = if matches!(tt.get(ty).kind, Kind::Struct(_)) && !c.is_ctype() {
+            tt.unqualified(ty)
+        } else {
+            ty
+        };
         // A function converts as a pointer to it, and LuaJIT names it so.
         if !c.is_ctype() && matches!(tt.get(ty).kind, Kind::Func(_)) {
             let p = tt.ptr_to(ty);
@@ -68,10 +74,35 @@ pub(crate) fn cannot_convert<V: Vm>(frame: &mut Frame<V>, idx: c_int, to: CTypeI
     Error::new(format!("cannot convert '{}' to '{}'", from, frame.types().repr(to))).into()
 }
 
-/// `ffi.istype` for pointers: the pointees are the same type ignoring qualifiers and the
-/// signedness of integers (no `void *` wildcard).
+/// `ffi.istype` for pointers and arrays (`from`/`to` are the pointees or elements): the
+/// same type, qualifiers ignored at the first level only, integers of one size whatever
+/// their signedness, no `void *` wildcard (LuaJIT).
 pub(crate) fn ptr_istype(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
-    same_unqualified(tt, from, to)
+    pointees_compatible(tt, from, to, Level::IgnoreQual, 0)
+}
+
+/// Whether a value of array type `from` may be copied into array type `to`: the same
+/// length and the same element type, qualifiers included (LuaJIT: `const int [4]` does
+/// not convert to `int [4]`).
+pub(crate) fn same_array(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
+    match (tt.get(from).kind, tt.get(to).kind) {
+        (Kind::Array(e1, n1), Kind::Array(e2, n2)) => {
+            n1 == n2 && pointees_compatible(tt, e1, e2, Level::Exact, 0)
+        }
+        _ => false,
+    }
+}
+
+/// How qualifiers are compared at one level of [`pointees_compatible`].
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Level {
+    /// An implicit conversion's first level: qualifiers may be added, not dropped, and
+    /// `void` matches anything.
+    Implicit,
+    /// `ffi.istype`'s first level: qualifiers ignored.
+    IgnoreQual,
+    /// Every deeper level: the same qualifiers.
+    Exact,
 }
 
 /// Whether a pointer to `from` may be implicitly converted to a pointer to `to`, by
@@ -81,7 +112,7 @@ pub(crate) fn ptr_istype(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
 /// it the types must be the same, qualifiers included (integers of one size match
 /// whatever their signedness).
 pub(crate) fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
-    pointees_compatible(tt, from, to, false, 0)
+    pointees_compatible(tt, from, to, Level::Implicit, 0)
 }
 
 /// The qualifiers of `ty` as a pointee: its own and, for an array, its elements'.
@@ -109,12 +140,13 @@ fn as_int(tt: &CTypeTable, ty: CTypeId) -> Kind {
     }
 }
 
-/// [`ptr_compatible`] for pointees `from` and `to`; `exact` below the first level.
+/// [`ptr_compatible`] and [`ptr_istype`] for pointees `from` and `to`, compared at
+/// `level` (deeper levels: [`Level::Exact`]).
 fn pointees_compatible(
     tt: &CTypeTable,
     from: CTypeId,
     to: CTypeId,
-    exact: bool,
+    level: Level,
     depth: u32,
 ) -> bool {
     if from == to {
@@ -124,50 +156,23 @@ fn pointees_compatible(
         return false;
     }
     let (fq, tq) = (pointee_qual(tt, from), pointee_qual(tt, to));
-    if exact {
-        if fq != tq {
-            return false;
-        }
-    } else {
-        if fq & !tq != 0 {
-            return false;
-        }
-        if matches!(tt.get(from).kind, Kind::Void) || matches!(tt.get(to).kind, Kind::Void) {
-            return true;
-        }
+    let void = matches!(tt.get(from).kind, Kind::Void) || matches!(tt.get(to).kind, Kind::Void);
+    match level {
+        Level::Exact if fq != tq => return false,
+        Level::Implicit if fq & !tq != 0 => return false,
+        Level::Implicit if void => return true,
+        _ => {}
     }
+    let deeper = |p, q| pointees_compatible(tt, p, q, Level::Exact, depth + 1);
     match (as_int(tt, from), as_int(tt, to)) {
         (Kind::Int { size: a, .. }, Kind::Int { size: b, .. }) => a == b,
-        (Kind::Ptr(p), Kind::Ptr(q)) => pointees_compatible(tt, p, q, true, depth + 1),
-        (Kind::Array(p, n), Kind::Array(q, m)) => {
-            n == m && pointees_compatible(tt, p, q, true, depth + 1)
-        }
-        (Kind::Vector(p, n), Kind::Vector(q, m)) => {
-            n == m && pointees_compatible(tt, p, q, true, depth + 1)
-        }
+        (Kind::Ptr(p), Kind::Ptr(q)) | (Kind::Ptr32(p), Kind::Ptr32(q)) => deeper(p, q),
+        (Kind::Array(p, n), Kind::Array(q, m)) => n == m && deeper(p, q),
+        (Kind::Vector(p, n), Kind::Vector(q, m)) => n == m && deeper(p, q),
         // Functions: LuaJIT compares only their number of fixed parameters (structural
         // equality is NYI there), so `strcmp` passes for any two-parameter comparator.
         (Kind::Func(f1), Kind::Func(f2)) => tt.func(f1).params.len() == tt.func(f2).params.len(),
         (Kind::Ref(_), _) | (_, Kind::Ref(_)) => false,
-        (k1, k2) => k1 == k2,
-    }
-}
-
-/// Whether two types are the same but for qualifiers (integers: the same size).
-pub(crate) fn same_unqualified(tt: &CTypeTable, a: CTypeId, b: CTypeId) -> bool {
-    let (x, y) = (tt.get(a), tt.get(b));
-    match (x.kind, y.kind) {
-        // Integers of the same size are compatible whatever their signedness (LuaJIT).
-        (Kind::Int { size: s1, .. }, Kind::Int { size: s2, .. }) => s1 == s2,
-        (Kind::Ptr(p), Kind::Ptr(q)) => {
-            let (pp, qq) = (tt.get(p), tt.get(q));
-            let void = matches!(pp.kind, Kind::Void) || matches!(qq.kind, Kind::Void);
-            void || (pp.qual == qq.qual && same_unqualified(tt, p, q))
-        }
-        (Kind::Array(e1, _), Kind::Array(e2, _)) => same_unqualified(tt, e1, e2),
-        // Functions: LuaJIT compares only their number of fixed parameters (structural
-        // equality is NYI there), so `strcmp` passes for any two-parameter comparator.
-        (Kind::Func(f1), Kind::Func(f2)) => tt.func(f1).params.len() == tt.func(f2).params.len(),
         (k1, k2) => k1 == k2,
     }
 }
@@ -292,8 +297,7 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                     unsafe { dst.cast::<*const u8>().write_unaligned(bytes.as_ptr()) };
                     Ok(())
                 }
-                TypeClass::Array(e)
-                    if matches!(TypeClass::of(tt, e), TypeClass::Int(1, _) | TypeClass::Bool) =>
+                TypeClass::Array(e) if matches!(TypeClass::of(tt, e), TypeClass::Int(1, _)) =>
                 {
                     // Bytes of storage: the fixed length, or the variable part's.
                     let cap = match tt.get(ty).kind {
@@ -441,11 +445,13 @@ unsafe fn fill_vector(tt: &CTypeTable, ty: CTypeId, e: CTypeId, dst: *mut u8, n:
     true
 }
 
-/// Initializes a reference `ty` (to `to`) from the value at `idx`: the address of a
-/// cdata object of the referenced type (or of the first element of an array of it).
+/// Initializes a reference `ty` (to `to`) from the value at `idx` as LuaJIT does: by the
+/// rules for a pointer to `to` (the address of an array's elements or of a struct, a
+/// pointer's value; qualifiers may be added, not dropped). Errors name `ty`.
 ///
 /// # Safety
 /// `dst` is writable for a pointer.
+#[cold]
 unsafe fn ref_to_c<V: Vm>(
     frame: &mut Frame<V>,
     idx: c_int,
@@ -454,28 +460,10 @@ unsafe fn ref_to_c<V: Vm>(
     dst: *mut u8,
     mode: Mode,
 ) -> Result<(), Raise> {
-    let Some(c) = frame.cdata(idx).filter(|c| !c.is_ctype()) else {
-        return Err(cannot_convert(frame, idx, ty));
-    };
-    let tt = frame.types();
-    let (sty, src) = c.data(tt);
-    let ok = match tt.get(sty).kind {
-        Kind::Array(e, _) => same_unqualified(tt, e, to),
-        Kind::Ptr(_) if mode == Mode::Cast => {
-            // SAFETY: a pointer cdata's value is an address.
-            let addr = unsafe { src.cast::<usize>().read_unaligned() };
-            // SAFETY: `dst` is writable for a pointer.
-            unsafe { dst.cast::<usize>().write_unaligned(addr) };
-            return Ok(());
-        }
-        _ => same_unqualified(tt, sty, to) || mode == Mode::Cast,
-    };
-    if !ok {
-        return Err(cannot_convert(frame, idx, ty));
-    }
-    // SAFETY: `dst` is writable for a pointer.
-    unsafe { dst.cast::<*mut u8>().write_unaligned(src) };
-    Ok(())
+    let p = frame.types().ptr_to(to);
+    // SAFETY: `dst` is writable for a pointer (the caller's contract).
+    let r = unsafe { to_c_nested(frame, idx, p, dst, mode, u32::MAX, 0) };
+    r.map_err(|_| cannot_convert(frame, idx, ty))
 }
 
 /// Converts a cdata to C type `ty`.
@@ -628,10 +616,10 @@ unsafe fn cdata_to_c<V: Vm>(
         ) => {
             // The same type (arrays: the same element type and length), of a known size:
             // a variable-length array or struct converts to nothing, as in LuaJIT.
-            let same = tt.unqualified(sty) == tt.unqualified(ty)
-                || (matches!((sc, dc), (TypeClass::Array(_), TypeClass::Array(_)))
-                    && same_unqualified(tt, sty, ty)
-                    && tt.size_of(sty) == tt.size_of(ty));
+            let same = match (sc, dc) {
+                (TypeClass::Array(_), TypeClass::Array(_)) => same_array(tt, sty, ty),
+                _ => tt.unqualified(sty) == tt.unqualified(ty),
+            };
             let size = tt.size_of(ty).filter(|_| same && !is_variable(tt, ty));
             if let Some(n) = size {
                 // SAFETY: `src` holds and `dst` has room for an object of this size (both
@@ -710,9 +698,13 @@ pub(crate) unsafe fn to_lua<V: Vm>(
             ToLua::Box(Boxed::address(tt.ref_to(ty), src as usize))
         }
         TypeClass::Other => {
-            return Err(
-                Error::new(format!("cannot convert '{}' to 'lua object'", tt.repr(ty))).into()
-            );
+            // LuaJIT names the number type a `long double` would have to become.
+            let to = match tt.get(ty).kind {
+                Kind::Float(_) => "double",
+                Kind::Complex(_) => "complex",
+                _ => "lua object",
+            };
+            return Err(Error::new(format!("cannot convert '{}' to '{to}'", tt.repr(ty))).into());
         }
     })
 }

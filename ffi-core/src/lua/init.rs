@@ -136,8 +136,9 @@ pub(crate) enum Source {
 /// Fills the members of struct or union `a` at `base` from `src` in declaration order,
 /// as LuaJIT does: each named member takes the next value (by name: its own, if the table
 /// has it), an anonymous struct or union member is filled in its place from the same
-/// source, and a union takes only its first member (by name: the first one present).
-/// Returns `false` once a list ran out.
+/// source; a union takes only its first member (by name: the first one present), except
+/// that from a table an anonymous member does not end it. Returns `false` once a list ran
+/// out.
 ///
 /// # Safety
 /// `base` is writable for the struct and `nelem` elements of its trailing array (as for
@@ -154,6 +155,7 @@ pub(crate) unsafe fn fill_members<V: Vm>(
         return Err(Error::new("stack overflow (table initializer nested too deeply)").into());
     }
     let (nfields, is_union) = (frame.types().agg(a).fields.len(), frame.types().agg(a).is_union);
+    let agg_size = frame.types().agg(a).size;
     for i in 0..nfields {
         let f = frame.types().agg(a).fields[i];
         match f.name {
@@ -184,8 +186,18 @@ pub(crate) unsafe fn fill_members<V: Vm>(
                         -1
                     }
                 };
-                // SAFETY: `base` is the struct's storage (the caller's contract).
-                let r = unsafe { store_member(frame, idx, &f, base, nelem, depth) };
+                // A `[0]` member has the rest of the object as its storage (a union's other
+                // members); a variable-length one has `nelem` elements.
+                let room = match frame.types().get(f.ty).kind {
+                    Kind::Array(e, ArrayLen::Fixed(0)) => {
+                        let es = frame.types().size_of(e).unwrap_or(1).max(1);
+                        (agg_size.saturating_sub(f.offset) / es).min(u32::MAX as u64 - 1) as u32
+                    }
+                    _ => nelem,
+                };
+                // SAFETY: `base` is the struct's storage (the caller's contract), with
+                // `room` elements for a `[0]` member inside it.
+                let r = unsafe { store_member(frame, idx, &f, base, room, depth) };
                 if idx == -1 {
                     frame.stack.pop(1);
                 }
@@ -198,6 +210,11 @@ pub(crate) unsafe fn fill_members<V: Vm>(
                 // variable part of its own.
                 if !unsafe { fill_members(frame, inner, at, src, u32::MAX, depth + 1)? } {
                     return Ok(false);
+                }
+                // A union filled from a table goes on to its next members after an
+                // anonymous one (LuaJIT: `{7, 8}` and `{a = 7, b = 8}` both end with 8).
+                if !matches!(src, Source::Args { .. }) {
+                    continue;
                 }
             }
             // Unnamed bitfields take no initializer.
@@ -237,9 +254,10 @@ fn push_name<V: Vm>(frame: &mut Frame<V>, name: NameId) -> Result<(), Raise> {
 }
 
 /// Stores the Lua value at `idx` into member `f` of an object being initialized whose
-/// variable part has `nelem` elements (`u32::MAX`: none). A table or string for the
-/// trailing array of a variable-length struct fills at most `nelem` elements (a flexible
-/// `[]` member without storage, none); every other member goes through [`store_field`].
+/// variable part has `nelem` elements (`u32::MAX`: none; for a `[0]` member, the elements
+/// of the object after it). A table or string for the trailing array of a variable-length
+/// struct fills at most `nelem` elements (a flexible `[]` member without storage, none);
+/// every other member goes through [`store_field`].
 ///
 /// # Safety
 /// `base` is the object's payload, writable for its type and `nelem` trailing elements.
@@ -251,7 +269,8 @@ pub(crate) unsafe fn store_member<V: Vm>(
     nelem: u32,
     depth: u32,
 ) -> Result<(), Raise> {
-    if convert::is_variable(frame.types(), f.ty) {
+    let zero_length = matches!(frame.types().get(f.ty).kind, Kind::Array(_, ArrayLen::Fixed(0)));
+    if zero_length || convert::is_variable(frame.types(), f.ty) {
         let p = base.wrapping_add(f.offset as usize);
         // SAFETY: the trailing array starts at the field's offset and has `nelem`
         // elements of storage (the caller's contract).

@@ -7,7 +7,7 @@ use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
 use super::init::{self, too_many};
 use super::meta::{push_metamethod, Metamethod};
 use super::upvalues;
-use crate::ctype::{ArrayLen, CTypeId, Kind};
+use crate::ctype::{ArrayLen, CTypeId, FloatKind, Kind};
 use crate::cvalue::{self, Num, TypeClass};
 use crate::error::{msg, Error};
 use crate::luaapi::{LuaType, Vm};
@@ -307,7 +307,11 @@ fn is_same_aggregate<V: Vm>(frame: &mut Frame<V>, idx: c_int, ty: CTypeId) -> bo
         Some(c) if !c.is_ctype() => {
             let tt = frame.types();
             let (sty, _) = c.data(tt);
-            tt.unqualified(sty) == tt.unqualified(ty)
+            match tt.get(sty).kind {
+                // An array: of the same length and element type, qualifiers included.
+                Kind::Array(..) => convert::same_array(tt, sty, ty),
+                _ => tt.unqualified(sty) == tt.unqualified(ty),
+            }
         }
         _ => false,
     }
@@ -330,6 +334,11 @@ pub(crate) fn cast<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Rais
     let tt = frame.types();
     let class = TypeClass::of(tt, ty);
     let is_ref = matches!(tt.get(ty).kind, Kind::Ref(_));
+    // `long double` is accepted as a target, to fail as a conversion (LuaJIT's message).
+    let long_double = matches!(
+        tt.get(ty).kind,
+        Kind::Float(FloatKind::LongDouble) | Kind::Complex(FloatKind::LongDouble)
+    );
     let scalar = matches!(
         class,
         TypeClass::Int(..)
@@ -339,7 +348,7 @@ pub(crate) fn cast<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Rais
             | TypeClass::Ptr(_)
             | TypeClass::Ptr32(_)
     );
-    if !is_ref && !scalar {
+    if !is_ref && !scalar && !long_double {
         return Err(bad_arg(1, "cast", "invalid C type"));
     }
     let size = if is_ref { 8 } else { tt.size_of(ty).unwrap_or(8) as usize };
@@ -411,7 +420,9 @@ pub(crate) fn is_type<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
     let r = match frame.cdata(2) {
         Some(c) => {
             let tt = frame.types();
-            let want = tt.unqualified(ty);
+            // A reference type stands for the type it refers to (LuaJIT).
+            let want = convert::deref_ty(tt, ty);
+            let want = tt.unqualified(want);
             // A ctype object stands for its type (LuaJIT: `ffi.istype(ct, ffi.typeof(ct))`).
             let have = tt.unqualified(c.named_type());
             let deref = convert::deref_ty(tt, c.ty());
@@ -423,7 +434,7 @@ pub(crate) fn is_type<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, R
                 _ => false,
             };
             // Pointers: the same pointee, ignoring qualifiers and signedness.
-            let ptrs = match (tt.get(want).kind, tt.get(have).kind) {
+            let ptrs = match (tt.get(want).kind, tt.get(have_deref).kind) {
                 (Kind::Ptr(a), Kind::Ptr(b)) => convert::ptr_istype(tt, b, a),
                 // Arrays as pointers (LuaJIT): the same size, and elements that are the
                 // same but for qualifiers.

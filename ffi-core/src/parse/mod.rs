@@ -316,6 +316,11 @@ impl<'a, 't> Parser<'a, 't> {
                     }
                 }
                 Storage::Static => {
+                    // A name that is already declared cannot become a constant: LuaJIT
+                    // stops at the `=` (`';' expected near '='`), even for the same value.
+                    if self.t.symbol(name).is_some() && self.is(b'=' as u16) {
+                        return Err(self.err_expected(";"));
+                    }
                     self.static_const(name, d.ty, |p, n, ty, v| {
                         if p.t.symbol(n).is_none() {
                             p.t.set_symbol(n, Symbol::Const { ty, value: v });

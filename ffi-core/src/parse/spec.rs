@@ -630,6 +630,10 @@ impl Parser<'_, '_> {
         self.scoped.truncate(scoped_mark);
         let pack = self.lx.pack.cur;
         let lay = layout::layout(self.t, is_union, &fields, sattrs.packed, sattrs.align, pack)?;
+        let has_const = lay.fields.iter().any(|f| {
+            let t = self.t.get(f.ty);
+            t.qual.is_const() || matches!(t.kind, Kind::Ref(_)) || self.t.has_const_member(f.ty)
+        });
         let def = AggDef {
             tag,
             is_union,
@@ -639,6 +643,7 @@ impl Parser<'_, '_> {
             size: lay.size,
             align: lay.align,
             vla: lay.vla,
+            has_const,
             variants: Vec::new(),
         };
         self.t.set_agg(a, def);
