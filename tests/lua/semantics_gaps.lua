@@ -424,6 +424,111 @@ do
   H.eq(a(t.a) + a(t.b), 0x30, "initializers")
 end
 
+-- Reference members take an address's 8 bytes; values convert to references as to pointers
+
+do
+  local a = ffi.new("int[1]", 7)
+  local s = ffi.new("struct { int &d; int e; }", a, 5)
+  H.eq(ffi.sizeof(s), 16, "a struct with a reference member")
+  H.eq(ffi.offsetof(ffi.typeof(s), "e"), 8, "the member after a reference")
+  H.eq(s.d + s.e, 12, "both members read back")
+  H.eq(ffi.offsetof("struct { char &d; char e; }", "e"), 8, "char & takes 8 bytes")
+  H.eq(ffi.sizeof("struct { struct { char a[100]; } &d; char e; }"), 16,
+    "a reference to a large struct takes 8 bytes")
+  H.eq(ffi.sizeof("union { struct { char a[20]; } &r; }"), 8, "a union of a reference")
+  local c = ffi.new("char[1]", 65)
+  local p = ffi.new("struct __attribute__((packed)) { char &d; }", c)
+  H.eq(ffi.sizeof(p), 8, "a packed struct of a reference")
+  H.eq(p.d, 65, "reads through it")
+  H.eq(ffi.offsetof("struct __attribute__((packed)) { char c; int &d; }", "d"), 1,
+    "a packed reference member is not aligned")
+  H.eq(ffi.sizeof("int &"), 4, "sizeof of a reference type is the referenced type's")
+  H.eq(ffi.new("struct { int &d; }", ffi.cast("int *", a)).d, 7, "a pointer converts to a reference")
+  H.raises("cannot convert 'int' to 'int &'", function() ffi.new("struct { int &d; }", ffi.new("int", 7)) end)
+  H.raises("cannot convert 'const int [1]' to 'int &'",
+    function() ffi.new("struct { int &d; }", ffi.new("const int[1]")) end)
+  H.eq(ffi.new("struct { const int &d; }", ffi.new("int[1]", 3)).d, 3, "const may be added")
+  local arr = ffi.new("struct { int &d; }[1]", { { a } })
+  H.raises("attempt to write to constant location", function() arr[0] = { a } end)
+  ffi.cdef "struct sg_rs { int v; };"
+  local o = ffi.new("struct sg_rs", 4)
+  local r = ffi.new("struct { struct sg_rs &r; }", o)
+  r.r.v = 9
+  H.eq(o.v, 9, "a struct reference member writes through")
+  H.eq(ffi.new("struct { struct sg_rs &r; }", ffi.cast("struct sg_rs *", o)).r.v, 9,
+    "a struct pointer converts to a struct reference")
+end
+
+-- Array copies compare element qualifiers; istype below the first level too
+do
+  local s = ffi.new("struct { int a[4]; int b[2][2]; }")
+  H.raises("cannot convert 'const int [4]' to 'int [4]'", function() s.a = ffi.new("const int[4]") end)
+  H.raises("cannot convert 'const int [2][2]' to 'int [2][2]'",
+    function() s.b = ffi.new("const int[2][2]") end)
+  H.raises("cannot convert 'volatile int [2]' to 'int [2]'",
+    function() s.b[0] = ffi.new("volatile int[2]") end)
+  H.raises("cannot convert 'const int [2]' to 'int [2]'",
+    function() ffi.new("struct { int a[2]; }", { ffi.new("const int[2]") }) end)
+  H.raises("cannot convert 'int [4]' to 'const int'",
+    function() ffi.new("const int[4]", ffi.new("int[4]")) end)
+  s.a = ffi.new("unsigned int[4]", 1, 2, 3, 4)
+  H.eq(s.a[3], 4, "signedness of elements does not matter")
+  ffi.cdef "enum sg_ae { SG_AE1 };"
+  s.a = ffi.new("enum sg_ae[4]")
+  H.eq(s.a[3], 0, "an enum array copies into an int array")
+  ffi.cdef "struct sg_cq { int v; };"
+  local x = ffi.new("struct sg_cq[1]")
+  x[0] = ffi.new("const struct sg_cq", 3)
+  H.eq(x[0].v, 3, "a const struct copies into a plain one")
+  H.eq(ffi.istype("int[2][2]", ffi.new("const int[2][2]")), false, "istype: qualifiers one level down")
+  H.eq(ffi.istype("int(*)[2]", ffi.new("const int(*)[2]")), false, "istype: pointee elements")
+  H.eq(ffi.istype("struct sg_cq &", ffi.new("struct sg_cq")), true, "istype of a reference type")
+  H.eq(ffi.istype("int[2]", ffi.new("const int[2][2]")[0]), true, "istype of a reference to an array")
+  H.eq(ffi.istype("void *", ffi.new("int *")), false, "istype: no void wildcard")
+end
+
+-- Unions and [0] members in initializers
+do
+  H.eq(ffi.new("union { struct { int a; }; int b; }", { b = 5 }).b, 5, "a union member by name after an anonymous one")
+  H.eq(ffi.new("union { struct { int a; }; struct { int b; }; }", { b = 5 }).b, 5, "in a second anonymous member")
+  H.eq(ffi.new("struct { int x; union { struct { int a; }; int b; }; }", { b = 5, x = 1 }).b, 5, "nested")
+  H.eq(ffi.new("union { struct { int a; }; int b; }", { a = 3, b = 5 }).a, 5, "both names: the later member wins")
+  H.eq(ffi.new("union { struct { int a; }; int b; }", { 7, 8 }).a, 8, "a positional table goes on too")
+  H.eq(ffi.new("union { struct { int a; }; int b; }", 7).a, 7, "one value")
+  H.raises("too many initializers", function() ffi.new("union { struct { int a; }; int b; }", 7, 8) end)
+  H.eq(ffi.new("union { int b; struct { int a; }; }", { a = 3, b = 5 }).a, 5, "a named member first ends it")
+  local z = ffi.new("union { char z[0]; char b[4]; }", "ok")
+  H.eq(z.b[1], 107, "a string initializer for a [0] member")
+  H.eq(ffi.new("union { char z[0]; char b[4]; }", { "ok" }).b[0], 111, "in a table")
+  H.eq(ffi.new("union { char z[0]; char b[4]; }", { z = "ok" }).b[1], 107, "by name")
+  H.raises("too many initializers for 'int [0]'",
+    function() ffi.new("union { int z[0]; int b[2]; }", { { 1, 2 } }) end)
+end
+
+-- Other conversions and names
+do
+  H.raises("cannot convert 'string' to 'bool [3]'", function() ffi.new("bool[3]", "ab") end)
+  H.raises("cannot convert 'number' to 'long double'", function() ffi.new("long double", 1) end)
+  H.raises("cannot convert 'number' to 'long double'", function() ffi.cast("long double", 1) end)
+  H.raises("cannot convert 'long double' to 'double'", function() return ffi.new("long double[2]")[0] end)
+  ffi.cdef "struct sg_q { int v; }; struct sg_r { int v; };"
+  H.raises("cannot convert 'struct sg_q' to 'struct sg_r'",
+    function() ffi.new("struct sg_r[1]")[0] = ffi.new("const struct sg_q") end)
+  H.raises("cannot convert 'struct sg_q' to 'struct sg_r *'",
+    function() ffi.new("struct sg_r *[1]")[0] = ffi.new("const struct sg_q") end)
+  H.eq(tostring(ffi.typeof("int *__ptr32 *")), "ctype<int *__ptr32 *>", "a pointer to a 32-bit pointer")
+  H.eq(tostring(ffi.typeof("int *__ptr32 [2]")), "ctype<int *__ptr32 [2]>", "an array of them")
+  for i, text in ipairs {
+    "static const int SG_K1 = 1;\nstatic const int SG_K1 = 1;",
+    "static const int SG_K2 = 1;\nstatic const int SG_K2 = 2;",
+    "enum { SG_K3 = 1 };\nstatic const int SG_K3 = 2;",
+    "typedef int SG_K4;\nstatic const int SG_K4 = 2;",
+    "int SG_K5;\nstatic const int SG_K5 = 2;",
+  } do
+    H.raises("';' expected near '=' at line 2", ffi.cdef, text)
+  end
+end
+
 -- Argument checks in LuaJIT's order
 H.raises("bad argument #2", function() ffi.metatype("int", 1) end)
 H.raises("invalid C type", function() ffi.metatype("int", {}) end)

@@ -297,8 +297,7 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
                     unsafe { dst.cast::<*const u8>().write_unaligned(bytes.as_ptr()) };
                     Ok(())
                 }
-                TypeClass::Array(e) if matches!(TypeClass::of(tt, e), TypeClass::Int(1, _)) =>
-                {
+                TypeClass::Array(e) if matches!(TypeClass::of(tt, e), TypeClass::Int(1, _)) => {
                     // Bytes of storage: the fixed length, or the variable part's.
                     let cap = match tt.get(ty).kind {
                         // A `[0]` member with storage after it (a union's other members):
