@@ -34,6 +34,7 @@ echo "== the LuaApi tables of Lua 5.2, 5.3 and 5.5 (compile-time check: every C 
 for v in 52 53 55; do
   cargo check -q -p ffi-mlua --no-default-features --features "lua$v,vendored"
 done
+mkdir -p target
 echo "== cargo test (workspace; the ffi module on Lua 5.4; the ABI differential test, ${FFI_ABI_SIGS:-2000} signatures)"
 cargo test --workspace 2>&1 | tee target/test-output.txt
 echo "== on Lua 5.1: the ffi-mlua tests (faults, close) and the conformance suite"
