@@ -529,6 +529,38 @@ do
   end
 end
 
+-- Reference members to types without a size; long double copies; names in messages
+do
+  ffi.cdef "struct sg_self { struct sg_self &me; int x; }; struct sg_fwd; struct sg_hf { struct sg_fwd &r; int y; };"
+  H.eq(ffi.sizeof("struct sg_self"), 16, "a reference to the struct being defined")
+  H.eq(ffi.sizeof("struct sg_hf"), 16, "a reference to an incomplete struct")
+  H.eq(ffi.sizeof("struct { int (&f)(int); }"), 8, "a reference to a function")
+  H.eq(ffi.sizeof("struct { int (&v)[]; }"), 8, "a reference to an unsized array")
+  local me = ffi.new("struct sg_self")
+  local t = ffi.new("struct sg_self", me, 5)
+  H.eq(t.x, 5, "a self-referencing struct initializes")
+  local x = ffi.new("long double")
+  H.ok(ffi.new("long double", x) ~= nil, "a long double copies into a long double")
+  H.ok(ffi.cast("long double", x) ~= nil, "and casts to one")
+  local la = ffi.new("long double[2]", x, x)
+  la[1] = x
+  H.ok(ffi.new("struct { long double v; }", { x }) ~= nil, "and initializes a member")
+  H.raises("cannot convert 'long double' to 'double'", function() return tonumber(x) end)
+  H.raises("cannot convert 'long double' to 'double'", function() return ffi.new("double", x) end)
+  H.raises("cannot convert 'double' to 'long double'", function() return ffi.new("long double", ffi.new("double", 1)) end)
+  ffi.cdef "struct sg_qq { int a; };"
+  H.raises("'struct sg_qq' has no member named 'zz'", function() return ffi.new("const struct sg_qq").zz end)
+  H.raises("'struct sg_qq' cannot be indexed with 'number'", function() return ffi.new("const struct sg_qq")[1] end)
+  H.raises("attempt to write to constant location", function() ffi.new("const struct sg_qq").zz = 1 end)
+  H.raises("attempt to write to constant location",
+    function() ffi.cast("const struct sg_qq *", ffi.new("struct sg_qq")).zz = 1 end)
+  H.raises("'struct sg_qq' has no member named 'zz'", function() ffi.new("struct sg_qq").zz = 1 end)
+  H.raises("'struct sg_qq' is not callable", function() ffi.new("struct sg_qq *")() end)
+  H.raises("'int' is not callable", function() ffi.new("int *")() end)
+  H.raises("'struct sg_qq' is not callable", function() ffi.new("struct { struct sg_qq q; }").q() end)
+  H.raises("'const struct sg_qq' is not callable", function() ffi.new("const struct sg_qq")() end)
+end
+
 -- Argument checks in LuaJIT's order
 H.raises("bad argument #2", function() ffi.metatype("int", 1) end)
 H.raises("invalid C type", function() ffi.metatype("int", {}) end)

@@ -5,7 +5,7 @@
 
 use super::cdata::{Boxed, Cdata};
 use super::frame::{Action, Frame, FrameStack, Next, Outcome, Raise};
-use crate::ctype::{ArrayLen, CTypeId, EnumId, Kind};
+use crate::ctype::{ArrayLen, CTypeId, EnumId, FloatKind, Kind};
 use crate::cvalue::{self, Num, ScalarKind, TypeClass};
 use crate::error::Error;
 use crate::luaapi::{LuaType, Vm};
@@ -494,6 +494,16 @@ unsafe fn cdata_to_c<V: Vm>(
     }
     let (sc, dc) = (TypeClass::of(tt, sty), TypeClass::of(tt, ty));
     let implicit = mode == Mode::Implicit;
+    if let (Kind::Float(FloatKind::LongDouble), Kind::Float(FloatKind::LongDouble)) =
+        (tt.get(sty).kind, tt.get(ty).kind)
+    {
+        // A `long double` is copied into a `long double` (the one conversion LuaJIT has
+        // for it).
+        let n = tt.size_of(ty).unwrap_or(0) as usize;
+        // SAFETY: `src` holds and `dst` has room for a `long double` (`n` bytes).
+        unsafe { core::ptr::copy(src, dst, n) };
+        return Ok(());
+    }
     // Throughout: `src` holds a value of `sty` (the cdata's payload or the memory its
     // reference names) and `dst` is writable for `ty` (the caller's contract).
     let ok = match (sc, dc) {

@@ -215,6 +215,15 @@ fn no_member<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> Raise {
         Kind::Ptr(to) if matches!(tt.get(to).kind, Kind::Struct(_)) => to,
         _ => ty,
     };
+    // LuaJIT names a struct without its qualifiers.
+    let shown = match tt.get(shown).kind {
+        Kind::Struct(_) => tt.unqualified(shown),
+        _ => shown,
+    };
+    let ty = match tt.get(ty).kind {
+        Kind::Struct(_) => tt.unqualified(ty),
+        _ => ty,
+    };
     match frame.stack.string(2) {
         Some(key) => {
             let key = String::from_utf8_lossy(key).into_owned();
@@ -428,6 +437,18 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
         frame.stack.push_copy(2);
         frame.stack.push_copy(3);
         return Ok(Outcome::Then(Action::SetTable, Next::Return(0)));
+    }
+    // A const struct refuses any write before its members are looked at (LuaJIT).
+    if !cd.is_ctype() {
+        let tt = frame.types();
+        let (dty, _) = cd.data(tt);
+        let target = match tt.get(dty).kind {
+            Kind::Ptr(to) => to,
+            _ => dty,
+        };
+        if matches!(tt.get(target).kind, Kind::Struct(_)) && tt.get(target).qual.is_const() {
+            return Err(Error::new(WRITE_CONST).into());
+        }
     }
     Err(no_member(frame, ty))
 }

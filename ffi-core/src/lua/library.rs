@@ -701,6 +701,9 @@ pub(crate) fn to_number<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome,
     }
     let tt = frame.context.types();
     let (ty, p) = c.data(tt);
+    if let Kind::Float(FloatKind::LongDouble) = tt.get(ty).kind {
+        return Err(Error::new("cannot convert 'long double' to 'double'").into());
+    }
     let class = TypeClass::of(tt, ty);
     let value = match class {
         // SAFETY: `p` holds a value of `ty` (the cdata's payload or what its reference

@@ -289,7 +289,14 @@ pub(crate) unsafe fn call<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Out
     if let Some(o) = call_metamethod(frame, Metamethod::Call, 1, MULTRET) {
         return Ok(o);
     }
-    let name = frame.types().repr(cd.ty());
+    // LuaJIT names a pointer's or reference's target (without qualifiers) or the type
+    // itself.
+    let tt = frame.types();
+    let shown = match tt.get(cd.ty()).kind {
+        Kind::Ptr(_) | Kind::Ref(_) => metatype_base(tt, cd.ty()),
+        _ => cd.ty(),
+    };
+    let name = tt.repr(shown);
     Err(Error::new(format!("'{name}' is not callable")).into())
 }
 

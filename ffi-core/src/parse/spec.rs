@@ -596,7 +596,10 @@ impl Parser<'_, '_> {
                 let t = self.t.get(fty);
                 let unsized_array =
                     matches!(t.kind, Kind::Array(_, ArrayLen::Unsized | ArrayLen::Vla));
-                if t.size.is_none() && (is_union || !unsized_array) {
+                // A reference member holds an address whatever it refers to (a function,
+                // `void`, an incomplete struct, the struct being defined), as in LuaJIT.
+                let reference = matches!(t.kind, Kind::Ref(_));
+                if t.size.is_none() && !reference && (is_union || !unsized_array) {
                     return Err(self.err(msg::TOO_LARGE));
                 }
                 if let Kind::Struct(inner) = t.kind {
