@@ -41,7 +41,7 @@ pub enum TypeClass {
 
 impl TypeClass {
     /// The class of `ty`.
-    #[inline]
+    #[inline(always)]
     pub fn of(tt: &CTypeTable, ty: CTypeId) -> TypeClass {
         match tt.get(ty).kind {
             Kind::Int { size, signed, .. } => TypeClass::Int(size, signed),

@@ -148,8 +148,6 @@ pub struct FieldInfo {
     pub offset: u64,
     /// Set for bitfields.
     pub bits: Option<BitPos>,
-    /// Reached through a `const` anonymous member (so not writable, as in LuaJIT).
-    pub via_const: bool,
 }
 
 #[derive(Clone)]
@@ -785,6 +783,12 @@ impl CTypeTable {
 
     /// [`offset_of`](Self::offset_of) by interned name.
     pub fn field_by_id(&self, ty: CTypeId, n: NameId) -> Option<FieldInfo> {
+        self.field_and_constness(ty, n).map(|(f, _)| f)
+    }
+
+    /// [`field_by_id`](Self::field_by_id), and whether the member was reached through a
+    /// `const` anonymous member (so it is not writable, as in LuaJIT).
+    pub fn field_and_constness(&self, ty: CTypeId, n: NameId) -> Option<(FieldInfo, bool)> {
         let Kind::Struct(a) = self.get(ty).kind else { return None };
         self.find_field(a, n, 0, false, 0)
     }
@@ -796,7 +800,7 @@ impl CTypeTable {
         base: u64,
         via_const: bool,
         depth: u32,
-    ) -> Option<FieldInfo> {
+    ) -> Option<(FieldInfo, bool)> {
         if depth > 64 {
             return None;
         }
@@ -804,7 +808,7 @@ impl CTypeTable {
         for f in &d.fields {
             if f.name == Some(n) {
                 let offset = base + f.offset;
-                return Some(FieldInfo { ty: f.ty, offset, bits: f.bits, via_const });
+                return Some((FieldInfo { ty: f.ty, offset, bits: f.bits }, via_const));
             }
         }
         for f in &d.fields {

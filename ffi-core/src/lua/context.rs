@@ -180,12 +180,7 @@ impl MemberCache {
         let empty = MemberSlot {
             struct_ty: u32::MAX,
             key: 0,
-            info: FieldInfo {
-                ty: crate::table::ids::VOID,
-                offset: 0,
-                bits: None,
-                via_const: false,
-            },
+            info: FieldInfo { ty: crate::table::ids::VOID, offset: 0, bits: None },
             scalar: None,
             konst: false,
         };

@@ -111,8 +111,17 @@ enum Level {
 /// not lose them, `void *` converts to and from any pointer at the first level, and below
 /// it the types must be the same, qualifiers included (integers of one size match
 /// whatever their signedness).
+#[inline]
 pub(crate) fn ptr_compatible(tt: &CTypeTable, from: CTypeId, to: CTypeId) -> bool {
-    pointees_compatible(tt, from, to, Level::Implicit, 0)
+    let (f, t) = (tt.get(from), tt.get(to));
+    match (f.kind, t.kind) {
+        // The common cases first: integers (`char *` to `const char *`) and structs.
+        (Kind::Int { size: a, .. }, Kind::Int { size: b, .. }) => {
+            a == b && f.qual.0 & !t.qual.0 == 0
+        }
+        (Kind::Struct(a), Kind::Struct(b)) => a == b && f.qual.0 & !t.qual.0 == 0,
+        _ => pointees_compatible(tt, from, to, Level::Implicit, 0),
+    }
 }
 
 /// The qualifiers of `ty` as a pointee: its own and, for an array, its elements'.

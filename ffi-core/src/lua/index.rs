@@ -154,20 +154,20 @@ fn member<V: Vm>(
     Ok(match (slot.scalar, slot.info.bits) {
         (Some(kind), _) => Place::Scalar { kind, ty: slot.info.ty, at, konst },
         (None, Some(bits)) => Place::Bits { ty: slot.info.ty, bits, at, konst },
-        (None, None) => match context.types().get(slot.info.ty).kind {
-            Kind::Ref(to) => referenced(context, to, at),
-            _ => Place::Value { ty: slot.info.ty, at, konst },
-        },
+        (None, None) => Place::Value { ty: slot.info.ty, at, konst },
     })
 }
 
-/// A reference member holding the address of a `to` at `at`: reads and writes go to
-/// the object it refers to (LuaJIT), whose own qualifiers decide whether it is const.
+/// A reference member (of type `ty`, at `at`): reads and writes go to the object it
+/// refers to (LuaJIT), whose own qualifiers decide whether it is const. Kept out of the
+/// member lookup so that the scalar path stays as short as before.
 #[cold]
-fn referenced(context: &mut ContextRef, to: CTypeId, at: *mut u8) -> Place {
+#[inline(never)]
+fn referenced(context: &mut ContextRef, ty: CTypeId, at: *mut u8) -> Place {
     // SAFETY: `at` is a reference member of a struct `resolve` found: a pointer's storage.
     let target = unsafe { at.cast::<*mut u8>().read_unaligned() };
     let tt = context.types();
+    let to = convert::deref_ty(tt, ty);
     let konst = tt.get(to).qual.is_const();
     match ScalarKind::unboxed(tt, to) {
         Some(kind) => Place::Scalar { kind, ty: to, at: target, konst },
@@ -185,8 +185,8 @@ fn lookup_member<V: Vm>(
     addr: usize,
 ) -> Result<MemberSlot, Place> {
     let tt = context.types();
-    let found = tt.names().get_bytes(key).and_then(|n| tt.field_by_id(sty, n));
-    let Some(info) = found else {
+    let found = tt.names().get_bytes(key).and_then(|n| tt.field_and_constness(sty, n));
+    let Some((info, via_const)) = found else {
         let scoped = core::str::from_utf8(key).ok().and_then(|name| tt.scoped_const(sty, name));
         return Err(match scoped {
             Some((ty, value)) => Place::Const { ty, value },
@@ -194,7 +194,7 @@ fn lookup_member<V: Vm>(
         });
     };
     let scalar = if info.bits.is_some() { None } else { ScalarKind::unboxed(tt, info.ty) };
-    let konst = tt.get(info.ty).qual.is_const() || info.via_const;
+    let konst = tt.get(info.ty).qual.is_const() || via_const;
     let i = MemberCache::slot_index(sty, addr);
     stack.raw_geti(stack.upvalue(upvalues::ANCHORS), i as i64 + 1);
     let anchored = stack.raw_equal(-1, 2);
@@ -282,7 +282,8 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
             Ok(Outcome::Return(1))
         }
         // SAFETY: `at` holds a value of `ty` (from `resolve`: a payload or a C address).
-        Place::Value { ty, at, .. } => unsafe { convert::return_value(frame, ty, at) },
+        // SAFETY: `at` holds a value of `ty` (from `resolve`: a payload or a C address).
+        Place::Value { ty, at, .. } => unsafe { load_value(frame, ty, at) },
         Place::Bits { ty, bits, at, .. } => {
             let tt = frame.context.types();
             let signed = matches!(TypeClass::of(tt, ty), TypeClass::Int(_, true));
@@ -321,6 +322,73 @@ pub(crate) unsafe fn index<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result<Ou
             index_metatype(frame, cd.ty())
         }
     }
+}
+
+/// `obj[key]` for a [`Place::Value`] of type `ty` at `at` (a reference member reads what
+/// it refers to). Kept out of `index` so that the scalar path stays short.
+///
+/// # Safety
+/// `at` holds a value of `ty` (from `resolve`).
+#[inline(never)]
+unsafe fn load_value<V: Vm>(
+    frame: &mut Frame<V>,
+    ty: CTypeId,
+    at: *mut u8,
+) -> Result<Outcome, Raise> {
+    if let Kind::Ref(_) = frame.context.types().get(ty).kind {
+        return match referenced(&mut frame.context, ty, at) {
+            Place::Scalar { kind, at, .. } => {
+                // SAFETY: `at` holds a value of `kind`: what the reference names.
+                unsafe { convert::push_scalar(&frame.stack, kind, at) };
+                Ok(Outcome::Return(1))
+            }
+            // SAFETY: `at` holds a value of `ty`: what the reference names.
+            Place::Value { ty, at, .. } => unsafe { convert::return_value(frame, ty, at) },
+            _ => Err(Error::new("bad reference member").into()),
+        };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { convert::return_value(frame, ty, at) }
+}
+
+/// `obj[key] = v` for a [`Place::Value`] of type `ty` at `at` inside (or through) `cd`:
+/// references write through, whole structs with const members and const places refuse,
+/// and a member array without a length of its own takes what its object holds. Kept out
+/// of `newindex` so that the scalar path stays short.
+///
+/// # Safety
+/// `at` holds a value of `ty` (from `resolve`).
+#[inline(never)]
+unsafe fn store_value<V: Vm>(
+    frame: &mut Frame<V>,
+    cd: Cdata,
+    ty: CTypeId,
+    at: *mut u8,
+    konst: bool,
+) -> Result<Outcome, Raise> {
+    const WRITE_CONST: &str = "attempt to write to constant location";
+    if let Kind::Ref(_) = frame.context.types().get(ty).kind {
+        // A reference member: the store goes to what it refers to.
+        return match referenced(&mut frame.context, ty, at) {
+            Place::Scalar { konst: true, .. } | Place::Value { konst: true, .. } => {
+                Err(Error::new(WRITE_CONST).into())
+            }
+            Place::Scalar { ty, at, .. } | Place::Value { ty, at, .. } => {
+                // SAFETY: `at` holds a value of `ty`: what the reference names.
+                unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
+                Ok(Outcome::Return(0))
+            }
+            _ => Err(Error::new("bad reference member").into()),
+        };
+    }
+    if konst || frame.types().has_const_member(ty) {
+        return Err(Error::new(WRITE_CONST).into());
+    }
+    let room = room_after(frame, cd, ty, at);
+    // SAFETY: `at` holds a value of `ty` (the caller's contract), and a member array
+    // without a length of its own has `room` elements of its object after it.
+    unsafe { convert::to_c_nested(frame, 3, ty, at, Mode::Implicit, room, 0)? };
+    Ok(Outcome::Return(0))
 }
 
 /// For a member array of no length of its own (`[0]`, `[]`, a VLS's `[?]`) at `at`
@@ -397,14 +465,8 @@ pub(crate) unsafe fn newindex<V: Vm>(frame: &mut Frame<V>, step: Step) -> Result
                 return Ok(Outcome::Return(0));
             }
             Place::Value { ty, at, konst } => {
-                if konst || frame.types().has_const_member(ty) {
-                    return Err(Error::new(WRITE_CONST).into());
-                }
-                let room = room_after(frame, cd, ty, at);
-                // SAFETY: `at` (from `resolve`) holds a value of `ty`, and a member array
-                // without a length of its own has `room` bytes of its object after it.
-                unsafe { convert::to_c_nested(frame, 3, ty, at, Mode::Implicit, room, 0)? };
-                return Ok(Outcome::Return(0));
+                // SAFETY: `at` (from `resolve`) holds a value of `ty`.
+                return unsafe { store_value(frame, cd, ty, at, konst) };
             }
             Place::Bits { ty, bits, at, konst } => {
                 if konst {

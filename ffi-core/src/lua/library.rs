@@ -143,6 +143,15 @@ pub(crate) fn vla_elem(tt: &CTypeTable, ty: CTypeId) -> Option<(u64, u64)> {
     }
 }
 
+/// `ffi.new`'s error for a type aligned beyond what a cdata block honours.
+#[cold]
+#[inline(never)]
+fn over_aligned(tt: &CTypeTable, ty: CTypeId, align: usize) -> Raise {
+    let t = tt.repr(ty);
+    Error::new(format!("cannot create '{t}': alignment {align} exceeds {} bytes", cdata::MAX_ALIGN))
+        .into()
+}
+
 /// Phase of [`construct`] once the new object is on top of the stack.
 const FILL: u8 = 1;
 
@@ -185,12 +194,7 @@ pub(crate) unsafe fn construct<V: Vm>(
     };
     let align = frame.types().align_of(ty) as usize;
     if align > cdata::MAX_ALIGN {
-        let t = frame.types().repr(ty);
-        return Err(Error::new(format!(
-            "cannot create '{t}': alignment {align} exceeds {} bytes",
-            cdata::MAX_ALIGN
-        ))
-        .into());
+        return Err(over_aligned(frame.types(), ty, align));
     }
     let action = Action::NewCdata { ty, size: size as usize, align, nelem };
     // Nothing to fill (a fresh object is zeroed) and no metatype that could have a __gc:
