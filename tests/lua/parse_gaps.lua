@@ -149,7 +149,7 @@ H.eq(ffi.sizeof("hdm_t"), 32, "typedef mode(OI)")
 ffi.cdef("struct hdm2 { int a __attribute__((mode(QI))); int b __attribute__((mode(OI))); };")
 H.eq(ffi.sizeof("struct hdm2"), 48, "mode(OI) member size")
 H.eq(ffi.offsetof("struct hdm2", "b"), 16, "mode(OI) member offset")
-H.ok(ffi.new(mode("int", "OI")) ~= nil, "ffi.new of mode(OI)")
+H.eq(ffi.sizeof(ffi.new(mode("int", "OI"))), 32, "ffi.new of mode(OI)")
 H.eq(ts("int __attribute__((mode(QI), vector_size(4)))"),
   "ctype<char __attribute__((vector_size(4)))>", "mode then vector_size")
 H.eq(ts("int __attribute__((vector_size(16), mode(QI)))"),

@@ -624,6 +624,21 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
         dynasm!(ops ; .arch x64 ; xor ecx, ecx ; xor r8d, r8d);
     }
     call!(t_call);
+    // The result must be a Lua number (lua_tointegerx and lua_tonumberx would convert a
+    // numeric string, which LuaJIT refuses): anything else goes to slow_result. Leaves
+    // the state and the index of the result in rdi and esi for the conversion.
+    let number_result = |ops: &mut CodeBuffer| {
+        dynasm!(ops
+            ; .arch x64
+            ; mov rdi, rbx
+            ; mov esi, -1
+            ; call QWORD [>t_type]
+            ; cmp eax, 3
+            ; jne >slow
+            ; mov rdi, rbx
+            ; mov esi, -1
+        );
+    };
     match spec.ret {
         RetConv::Void => {}
         RetConv::Int { size, signed } => {
@@ -640,18 +655,8 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
                     );
                 }
                 _ => {
-                    // A number only: lua_tointegerx would convert a numeric string,
-                    // which LuaJIT refuses.
-                    dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, -1);
-                    call!(t_type);
-                    dynasm!(ops
-                        ; .arch x64
-                        ; cmp eax, 3
-                        ; jne >slow
-                        ; mov rdi, rbx
-                        ; mov esi, -1
-                        ; lea rdx, [rsp + D_ISNUM]
-                    );
+                    number_result(&mut ops);
+                    dynasm!(ops ; .arch x64 ; lea rdx, [rsp + D_ISNUM]);
                     call!(t_tointegerx);
                     dynasm!(ops ; .arch x64 ; cmp DWORD [rsp + D_ISNUM], 0 ; je >slow);
                 }
@@ -660,16 +665,8 @@ pub fn direct_entry(spec: &DirectSpec, api: &DirectApi, generic: usize) -> Optio
             dynasm!(ops ; .arch x64 ; mov [rsp + D_RESULT], rax ; done:);
         }
         RetConv::Float { size } => {
-            dynasm!(ops ; .arch x64 ; mov rdi, rbx ; mov esi, -1);
-            call!(t_type);
-            dynasm!(ops
-                ; .arch x64
-                ; cmp eax, 3
-                ; jne >slow
-                ; mov rdi, rbx
-                ; mov esi, -1
-                ; xor edx, edx
-            );
+            number_result(&mut ops);
+            dynasm!(ops ; .arch x64 ; xor edx, edx);
             call!(t_tonumberx);
             if size == 4 {
                 dynasm!(ops ; .arch x64 ; cvtsd2ss xmm0, xmm0 ; movd [rsp + D_RESULT + 8], xmm0);

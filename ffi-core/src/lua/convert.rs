@@ -236,9 +236,9 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
     let tt = frame.context.types();
     match tt.get(ty).kind {
         // SAFETY: the caller's contract; a reference slot holds an address.
-        Kind::Ref(to) => return unsafe { ref_to_c(frame, idx, ty, to, dst, mode) },
+        Kind::Ref(to) => return unsafe { address_to_c(frame, idx, (ty, to), dst, mode, 8) },
         // SAFETY: the caller's contract: `dst` is writable for 4 bytes.
-        Kind::Ptr32(to) => return unsafe { ptr32_to_c(frame, idx, ty, to, dst, mode) },
+        Kind::Ptr32(to) => return unsafe { address_to_c(frame, idx, (ty, to), dst, mode, 4) },
         _ => {}
     }
     let class = TypeClass::of(tt, ty);
@@ -402,36 +402,6 @@ pub(crate) unsafe fn to_c_nested<V: Vm>(
     }
 }
 
-/// Converts the value at `idx` to the 32-bit pointer type `ty` (to `to`) at `dst`: by the
-/// rules for a pointer to `to` with the same qualifiers, keeping the low 32 bits of the
-/// address (LuaJIT). Errors name `ty`.
-///
-/// # Safety
-/// `dst` is writable for 4 bytes.
-#[cold]
-unsafe fn ptr32_to_c<V: Vm>(
-    frame: &mut Frame<V>,
-    idx: c_int,
-    ty: CTypeId,
-    to: CTypeId,
-    dst: *mut u8,
-    mode: Mode,
-) -> Result<(), Raise> {
-    let tt = frame.types();
-    let qual = tt.get(ty).qual;
-    let wide = tt.ptr_to(to);
-    let wide = tt.qualified(wide, qual);
-    let mut tmp = [0u8; 8];
-    // SAFETY: `tmp` holds a pointer; a 32-bit pointer converts as a 64-bit one.
-    let r = unsafe { to_c_nested(frame, idx, wide, tmp.as_mut_ptr(), mode, u32::MAX, 0) };
-    if r.is_err() {
-        return Err(cannot_convert(frame, idx, ty));
-    }
-    // SAFETY: `dst` is writable for 4 bytes (the caller's contract).
-    unsafe { core::ptr::copy_nonoverlapping(tmp.as_ptr(), dst, 4) };
-    Ok(())
-}
-
 /// Stores number `n` into every element of vector `ty` (elements `e`) at `dst`; false
 /// when the elements are not numbers.
 ///
@@ -453,25 +423,34 @@ unsafe fn fill_vector(tt: &CTypeTable, ty: CTypeId, e: CTypeId, dst: *mut u8, n:
     true
 }
 
-/// Initializes a reference `ty` (to `to`) from the value at `idx` as LuaJIT does: by the
-/// rules for a pointer to `to` (the address of an array's elements or of a struct, a
-/// pointer's value; qualifiers may be added, not dropped). Errors name `ty`.
+/// Converts the value at `idx` to `ty`, a reference or a 32-bit pointer to `to`, as
+/// LuaJIT does: by the rules for a pointer to `to` with `ty`'s qualifiers (the address of
+/// an array's elements or of a struct, a pointer's value; qualifiers may be added, not
+/// dropped), storing the address's low `width` bytes (8, or 4 for `T *__ptr32`). Errors
+/// name `ty`.
 ///
 /// # Safety
-/// `dst` is writable for a pointer.
+/// `dst` is writable for `width` (at most 8) bytes.
 #[cold]
-unsafe fn ref_to_c<V: Vm>(
+unsafe fn address_to_c<V: Vm>(
     frame: &mut Frame<V>,
     idx: c_int,
-    ty: CTypeId,
-    to: CTypeId,
+    (ty, to): (CTypeId, CTypeId),
     dst: *mut u8,
     mode: Mode,
+    width: usize,
 ) -> Result<(), Raise> {
-    let p = frame.types().ptr_to(to);
-    // SAFETY: `dst` is writable for a pointer (the caller's contract).
-    let r = unsafe { to_c_nested(frame, idx, p, dst, mode, u32::MAX, 0) };
-    r.map_err(|_| cannot_convert(frame, idx, ty))
+    let tt = frame.types();
+    let qual = tt.get(ty).qual;
+    let p = tt.ptr_to(to);
+    let p = tt.qualified(p, qual);
+    let mut tmp = [0u8; 8];
+    // SAFETY: `tmp` holds a pointer.
+    let r = unsafe { to_c_nested(frame, idx, p, tmp.as_mut_ptr(), mode, u32::MAX, 0) };
+    r.map_err(|_| cannot_convert(frame, idx, ty))?;
+    // SAFETY: `dst` is writable for `width` <= 8 bytes (the caller's contract).
+    unsafe { core::ptr::copy_nonoverlapping(tmp.as_ptr(), dst, width.min(8)) };
+    Ok(())
 }
 
 /// Converts a cdata to C type `ty`.
@@ -503,16 +482,6 @@ unsafe fn cdata_to_c<V: Vm>(
     }
     let (sc, dc) = (TypeClass::of(tt, sty), TypeClass::of(tt, ty));
     let implicit = mode == Mode::Implicit;
-    if let (Kind::Float(FloatKind::LongDouble), Kind::Float(FloatKind::LongDouble)) =
-        (tt.get(sty).kind, tt.get(ty).kind)
-    {
-        // A `long double` is copied into a `long double` (the one conversion LuaJIT has
-        // for it).
-        let n = tt.size_of(ty).unwrap_or(0) as usize;
-        // SAFETY: `src` holds and `dst` has room for a `long double` (`n` bytes).
-        unsafe { core::ptr::copy(src, dst, n) };
-        return Ok(());
-    }
     // Throughout: `src` holds a value of `sty` (the cdata's payload or the memory its
     // reference names) and `dst` is writable for `ty` (the caller's contract).
     let ok = match (sc, dc) {
@@ -645,6 +614,19 @@ unsafe fn cdata_to_c<V: Vm>(
                 unsafe { core::ptr::copy(src, dst, n as usize) };
             }
             size.is_some()
+        }
+        // A `long double` is copied into a `long double` (the one conversion LuaJIT has
+        // for it; both are of class `Other`).
+        (TypeClass::Other, TypeClass::Other)
+            if matches!(
+                (tt.get(sty).kind, tt.get(ty).kind),
+                (Kind::Float(FloatKind::LongDouble), Kind::Float(FloatKind::LongDouble))
+            ) =>
+        {
+            let n = tt.size_of(ty).unwrap_or(0) as usize;
+            // SAFETY: `src` holds and `dst` has room for a `long double` (`n` bytes).
+            unsafe { core::ptr::copy(src, dst, n) };
+            true
         }
         _ => false,
     };

@@ -19,6 +19,7 @@ use crate::ctype::{ArrayLen, BitPos, CTypeId, FloatKind, Kind};
 use crate::cvalue::{self, Num, ScalarKind, TypeClass};
 use crate::error::{msg, Error};
 use crate::luaapi::{LuaType, Vm};
+use crate::table::CTypeTable;
 use alloc::format;
 use alloc::string::String;
 use core::ffi::c_int;
@@ -158,21 +159,15 @@ fn member<V: Vm>(
     })
 }
 
-/// A reference member (of type `ty`, at `at`): reads and writes go to the object it
-/// refers to (LuaJIT), whose own qualifiers decide whether it is const. Kept out of the
-/// member lookup so that the scalar path stays as short as before.
-#[cold]
-#[inline(never)]
-fn referenced(context: &mut ContextRef, ty: CTypeId, at: *mut u8) -> Place {
-    // SAFETY: `at` is a reference member of a struct `resolve` found: a pointer's storage.
-    let target = unsafe { at.cast::<*mut u8>().read_unaligned() };
-    let tt = context.types();
-    let to = convert::deref_ty(tt, ty);
-    let konst = tt.get(to).qual.is_const();
-    match ScalarKind::unboxed(tt, to) {
-        Some(kind) => Place::Scalar { kind, ty: to, at: target, konst },
-        None => Place::Value { ty: to, at: target, konst },
-    }
+/// For a reference member (`ty` is `T &`, `at` its storage): the object it refers to,
+/// which reads and writes reach (LuaJIT). `None` for every other type.
+///
+/// # Safety
+/// `at` holds a value of `ty` (for a reference: an address).
+unsafe fn referenced(tt: &CTypeTable, ty: CTypeId, at: *mut u8) -> Option<(CTypeId, *mut u8)> {
+    let Kind::Ref(to) = tt.get(ty).kind else { return None };
+    // SAFETY: a reference's storage holds an address (the caller's contract).
+    Some((to, unsafe { at.cast::<*mut u8>().read_unaligned() }))
 }
 
 /// A member-cache miss: finds the member and caches it, or says what else the key means.
@@ -335,19 +330,9 @@ unsafe fn load_value<V: Vm>(
     ty: CTypeId,
     at: *mut u8,
 ) -> Result<Outcome, Raise> {
-    if let Kind::Ref(_) = frame.context.types().get(ty).kind {
-        return match referenced(&mut frame.context, ty, at) {
-            Place::Scalar { kind, at, .. } => {
-                // SAFETY: `at` holds a value of `kind`: what the reference names.
-                unsafe { convert::push_scalar(&frame.stack, kind, at) };
-                Ok(Outcome::Return(1))
-            }
-            // SAFETY: `at` holds a value of `ty`: what the reference names.
-            Place::Value { ty, at, .. } => unsafe { convert::return_value(frame, ty, at) },
-            _ => Err(Error::new("bad reference member").into()),
-        };
-    }
     // SAFETY: the caller's contract.
+    let (ty, at) = unsafe { referenced(frame.types(), ty, at) }.unwrap_or((ty, at));
+    // SAFETY: `at` holds a value of `ty` (the caller's, or what the reference names).
     unsafe { convert::return_value(frame, ty, at) }
 }
 
@@ -367,26 +352,19 @@ unsafe fn store_value<V: Vm>(
     konst: bool,
 ) -> Result<Outcome, Raise> {
     const WRITE_CONST: &str = "attempt to write to constant location";
-    if let Kind::Ref(_) = frame.context.types().get(ty).kind {
-        // A reference member: the store goes to what it refers to.
-        return match referenced(&mut frame.context, ty, at) {
-            Place::Scalar { konst: true, .. } | Place::Value { konst: true, .. } => {
-                Err(Error::new(WRITE_CONST).into())
-            }
-            Place::Scalar { ty, at, .. } | Place::Value { ty, at, .. } => {
-                // SAFETY: `at` holds a value of `ty`: what the reference names.
-                unsafe { convert::to_c(frame, 3, ty, at, Mode::Implicit)? };
-                Ok(Outcome::Return(0))
-            }
-            _ => Err(Error::new("bad reference member").into()),
-        };
-    }
+    // A reference member: the store goes to what it refers to, const by its own type.
+    // SAFETY: the caller's contract.
+    let (ty, at, konst) = match unsafe { referenced(frame.types(), ty, at) } {
+        Some((to, target)) => (to, target, frame.types().get(to).qual.is_const()),
+        None => (ty, at, konst),
+    };
     if konst || frame.types().has_const_member(ty) {
         return Err(Error::new(WRITE_CONST).into());
     }
     let room = room_after(frame, cd, ty, at);
-    // SAFETY: `at` holds a value of `ty` (the caller's contract), and a member array
-    // without a length of its own has `room` elements of its object after it.
+    // SAFETY: `at` holds a value of `ty` (the caller's contract, or what the reference
+    // names), and a member array without a length of its own has `room` elements of its
+    // object after it (0 outside `cd`'s object).
     unsafe { convert::to_c_nested(frame, 3, ty, at, Mode::Implicit, room, 0)? };
     Ok(Outcome::Return(0))
 }
