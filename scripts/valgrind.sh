@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/valgrind
 cc -shared -fPIC -O2 -g -o target/valgrind/libffitest.so tests/c/ffitest.c
-cargo build -q -p ffi-mlua --bin lua-ffi
+cargo build -q -p lua-ffi
 status=0
 for s in calls calls_testlib calls_libs puc_calls calls_callbacks calls_libs_callbacks puc_callbacks semantics_gaps puc_semantics_gaps; do
   if LUA_PATH="tests/lua/?.lua;;" FFI_TESTLIB="$PWD/target/valgrind/libffitest.so" \

@@ -1,0 +1,232 @@
+//! The read-eval-print loop of Lua 5.4's `lua.c` (as Debian builds it, with a line editor).
+//!
+//! A line is first tried as an expression (`return <line>;`), then as a statement; while
+//! the statement is incomplete (its syntax error ends in `<eof>`) the loop reads more
+//! lines with the `_PROMPT2` prompt. `=expr` is `return expr`. Results are printed with the
+//! global `print`; errors without the program name. On a terminal the lines come from
+//! `rustyline` (editing, history); otherwise the prompt and the line read are written to
+//! stdout, as GNU readline does when its input is not a terminal.
+
+use crate::interp::{docall, report, Interp};
+use crate::stdio;
+use crate::vm::{Vm, LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK};
+use mlua::ffi;
+use std::ffi::{c_char, c_int};
+
+/// Whether standard input is a terminal.
+pub fn stdin_is_tty() -> bool {
+    // SAFETY: isatty only inspects the descriptor.
+    unsafe { libc::isatty(0) == 1 }
+}
+
+/// Where the REPL's lines come from; it also holds the line being read and the prompt
+/// (so that no frame between Lua calls owns them).
+#[derive(Default)]
+pub struct Reader {
+    editor: Option<rustyline::DefaultEditor>,
+    started: bool,
+    prompt: String,
+    line: Vec<u8>,
+}
+
+extern "C" {
+    #[link_name = "stdin"]
+    static C_STDIN: *mut libc::FILE;
+}
+
+impl Reader {
+    fn start(&mut self) {
+        if !self.started {
+            self.started = true;
+            if stdin_is_tty() {
+                self.editor = rustyline::DefaultEditor::new().ok();
+            }
+        }
+    }
+
+    /// Shows the prompt and reads one line into `self.line` (without its newline);
+    /// false at the end of input.
+    fn read(&mut self) -> bool {
+        self.start();
+        self.line.clear();
+        stdio::flush_out();
+        if let Some(ed) = self.editor.as_mut() {
+            return match ed.readline(&self.prompt) {
+                Ok(s) => {
+                    self.line = s.into_bytes();
+                    true
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => {
+                    // As GNU readline does in `lua`: Ctrl-C at the prompt ends the process
+                    // with the signal's default action.
+                    // SAFETY: restoring the default action and raising the signal.
+                    unsafe { libc::signal(libc::SIGINT, libc::SIG_DFL) };
+                    // SAFETY: as above.
+                    unsafe { libc::raise(libc::SIGINT) };
+                    false
+                }
+                Err(_) => false,
+            };
+        }
+        stdio::out(self.prompt.as_bytes());
+        let mut buf: *mut c_char = std::ptr::null_mut();
+        let mut cap = 0usize;
+        // SAFETY: getline allocates `buf` (freed below) and reads from C's stdin, the
+        // stream `io.read` also uses, so neither loses the other's buffered input.
+        let n = unsafe { libc::getline(&mut buf, &mut cap, C_STDIN) };
+        if n >= 0 {
+            // SAFETY: getline stored `n` bytes at `buf`.
+            let s = unsafe { std::slice::from_raw_parts(buf as *const u8, n as usize) };
+            self.line.extend_from_slice(s);
+        }
+        // SAFETY: `buf` is NULL or was allocated by getline with malloc.
+        unsafe { libc::free(buf as *mut libc::c_void) };
+        if n < 0 {
+            return false;
+        }
+        if self.line.last() == Some(&b'\n') {
+            self.line.pop();
+        }
+        stdio::out(&self.line);
+        stdio::out(b"\n");
+        true
+    }
+
+    /// Adds a line to the history (`lua_saveline`).
+    fn save(&mut self, line: &[u8]) {
+        if let Some(ed) = self.editor.as_mut() {
+            let _ = ed.add_history_entry(String::from_utf8_lossy(line));
+        }
+    }
+}
+
+/// Reads a line with the first or the continuation prompt and pushes it; false at the
+/// end of input.
+fn pushline(vm: Vm, it: &mut Interp, firstline: bool) -> bool {
+    vm.get_global(if firstline { c"_PROMPT" } else { c"_PROMPT2" });
+    // SAFETY: the prompt value stays on the stack until the pop below.
+    let prompt = unsafe { vm.to_bytes(-1) }.unwrap_or(if firstline { b"> " } else { b">> " });
+    it.reader.prompt.clear();
+    it.reader.prompt.push_str(&String::from_utf8_lossy(prompt));
+    let got = it.reader.read();
+    vm.pop(1);
+    if !got {
+        return false;
+    }
+    let line = &it.reader.line;
+    let line = line.split(|&b| b == 0).next().unwrap_or(line);
+    match line.strip_prefix(b"=").filter(|_| firstline) {
+        Some(expr) => {
+            vm.push_bytes(b"return ");
+            vm.push_bytes(expr);
+            vm.concat(2);
+        }
+        None => vm.push_bytes(line),
+    }
+    true
+}
+
+/// Tries the line on the stack as `return <line>;`; on success the chunk replaces it.
+fn addreturn(vm: Vm, it: &mut Interp) -> c_int {
+    let line = vm.to_cstr_ptr(-1);
+    // SAFETY: a live state; `line` is the string on the stack.
+    unsafe { ffi::lua_pushfstring(vm.0, c"return %s;".as_ptr(), line) };
+    // SAFETY: the string stays on the stack while loaded.
+    let retline = unsafe { vm.to_bytes(-1) }.unwrap_or_default();
+    let status = vm.load_buffer(retline, c"=stdin");
+    if status == LUA_OK {
+        vm.remove(-2);
+        // SAFETY: the original line is still on the stack (below the chunk).
+        let line = unsafe { vm.to_bytes(-2) }.unwrap_or_default();
+        if !line.is_empty() {
+            it.reader.save(line);
+        }
+    } else {
+        vm.pop(2);
+    }
+    status
+}
+
+/// True when `status` is a syntax error at the end of input (message on the top).
+fn incomplete(vm: Vm, status: c_int) -> bool {
+    // SAFETY: the message stays on the stack while read.
+    status == LUA_ERRSYNTAX && unsafe { vm.to_bytes(-1) }.is_some_and(|m| m.ends_with(b"<eof>"))
+}
+
+/// Compiles the line at index 1 as a statement, reading continuation lines while it is
+/// incomplete. At the end of input inside a statement, its syntax error is the result
+/// (Lua 5.4.6+; the 5.4.4 `lua.c` of Debian prints `(null)` there, reading an empty stack).
+fn multiline(vm: Vm, it: &mut Interp) -> c_int {
+    loop {
+        // SAFETY: the line stays at index 1 during the loop body.
+        let line = unsafe { vm.to_bytes(1) }.unwrap_or_default();
+        let status = vm.load_buffer(line, c"=stdin");
+        if !incomplete(vm, status) || !pushline(vm, it, false) {
+            it.reader.save(line);
+            return status;
+        }
+        vm.remove(-2);
+        vm.push_bytes(b"\n");
+        vm.insert(-2);
+        vm.concat(3);
+    }
+}
+
+/// Reads and compiles one entry; -1 at the end of input, else the compile status with
+/// the chunk or the error message on the stack.
+fn loadline(vm: Vm, it: &mut Interp) -> c_int {
+    vm.set_top(0);
+    if !pushline(vm, it, true) {
+        return -1;
+    }
+    let mut status = addreturn(vm, it);
+    if status != LUA_OK {
+        status = multiline(vm, it);
+    }
+    vm.remove(1);
+    status
+}
+
+/// Prints the values on the stack with the global `print`.
+fn print_results(vm: Vm, it: &Interp) {
+    let n = vm.top();
+    if n > 0 {
+        // SAFETY: raises "too many results to print" inside pmain's protected call.
+        unsafe {
+            ffi::luaL_checkstack(vm.0, ffi::LUA_MINSTACK, c"too many results to print".as_ptr())
+        };
+        vm.get_global(c"print");
+        vm.insert(1);
+        if vm.pcall(n, 0, 0) != LUA_OK {
+            let inner = vm.to_cstr_ptr(-1);
+            // SAFETY: a live state; `inner` is NULL or the string on the stack (Lua prints
+            // "(null)" for NULL, as the C interpreter's does).
+            unsafe { ffi::lua_pushfstring(vm.0, c"error calling 'print' (%s)".as_ptr(), inner) };
+            // SAFETY: the message stays on the stack while printed.
+            let msg = unsafe { vm.to_bytes(-1) }.unwrap_or_default();
+            crate::interp::message(it.progname(), msg);
+        }
+    }
+}
+
+/// `doREPL`.
+pub fn run(vm: Vm, it: &mut Interp) {
+    it.in_repl = true;
+    loop {
+        let mut status = loadline(vm, it);
+        if status == -1 {
+            break;
+        }
+        if status == LUA_OK {
+            status = docall(vm, 0, LUA_MULTRET);
+        }
+        if status == LUA_OK {
+            print_results(vm, it);
+        } else {
+            report(vm, it, status);
+        }
+    }
+    vm.set_top(0);
+    stdio::out(b"\n");
+    it.in_repl = false;
+}
