@@ -51,9 +51,9 @@ do local buf = ffi.gc(ffi.new("char[1024]"), function() freed = freed + 1 end) e
 collectgarbage(); collectgarbage()
 print("finalizers run:", freed)
 
--- Errors use LuaJIT's wording (these are deliberate, and caught).
-print("caught:", select(2, pcall(ffi.cdef, "struct broken { int a }")))
-print("caught:", select(2, pcall(function() return p.nope end)))
+-- Errors use LuaJIT's wording. These two are deliberate, caught with pcall and printed.
+print("caught: a cdef missing a ';' ->", select(2, pcall(ffi.cdef, "struct broken { int a }")))
+print("caught: an unknown member ->", select(2, pcall(function() return p.nope end)))
 
 -- Calling C: libc through ffi.C, zlib through ffi.load (the runtime library every
 -- Debian system has), structs by value, out parameters, varargs, errno.
@@ -104,7 +104,8 @@ print("qsort with a Lua comparator:", table.concat(sorted, " "))
 local twice = ffi.cast("int (*)(int)", function(x) return 2 * x end)
 print("a callback called through its pointer:", twice(21))
 twice:free()
-print("and after cb:free():", (select(2, pcall(twice, 1))))
+-- A deliberate error: calling a freed callback, caught.
+print("caught: a call after cb:free() ->", (select(2, pcall(twice, 1))))
 local midpoint = ffi.cast("struct { double x, y; } (*)(double, double)", function(a, b)
   return { (a + b) / 2, (b - a) / 2 }
 end)

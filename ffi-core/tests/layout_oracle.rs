@@ -159,7 +159,7 @@ fn check(target: Target, flags: &[&str], label: &str) {
         }
     }
     println!(
-        "{label}: {} aggregates, {} checked values, {} mismatches",
+        "layout vs gcc ({label}): {} aggregates, {} checked values, {} mismatches",
         aggs.len(),
         ours.len(),
         bad.len()

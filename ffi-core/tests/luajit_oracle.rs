@@ -247,6 +247,9 @@ fn luajit() -> Option<String> {
     match Command::new(&exe).arg("-v").output() {
         Ok(o) if o.status.success() => Some(exe),
         _ => {
+            if std::env::var_os("FFI_REQUIRE_ORACLES").is_some() {
+                panic!("luajit not found and FFI_REQUIRE_ORACLES is set");
+            }
             // Straight to stderr: libtest captures eprintln! of a passing test.
             use std::io::Write;
             let _ = writeln!(

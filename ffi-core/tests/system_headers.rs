@@ -118,7 +118,7 @@ fn all_headers_together_and_selected_types_match_gcc() {
         .map(|(o, g)| format!("  ffi-core: {o}\n  cc:       {g}"))
         .collect();
     println!(
-        "headers: {} types, {} checked values, {} mismatches",
+        "system headers vs gcc: {} types, {} checked values, {} mismatches",
         types.len(),
         ours.len(),
         bad.len()

@@ -87,6 +87,16 @@ fn run(exe: &Path, dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)])
     }
 }
 
+thread_local! {
+    /// Invocations compared so far by this test (each test runs on its own thread).
+    static COMPARED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn compared(what: &str) {
+    let n = COMPARED.take();
+    println!("side by side with lua5.4 ({what}): {n} invocations, same stdout, stderr and status");
+}
+
 /// Runs one invocation through both interpreters and compares everything.
 fn same(stock: &Path, dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
     let a = run(stock, dir, args, stdin, env);
@@ -95,6 +105,7 @@ fn same(stock: &Path, dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str
     assert_eq!(b.stdout, a.stdout, "stdout differs for {what}");
     assert_eq!(b.stderr, a.stderr, "stderr differs for {what}");
     assert_eq!(b.status, a.status, "exit status differs for {what}");
+    COMPARED.set(COMPARED.get() + 1);
     b
 }
 
@@ -175,6 +186,7 @@ fn options_scripts_and_errors_match_lua54() {
     s(&["-e", "warn('hidden')"], "");
     s(&["-W", "-e", "warn('a', 'b') warn('@off') warn('c') warn('@on') warn('d')"], "");
     s(&["-e", "warn('@on') warn('x')"], "");
+    compared("options, scripts, stdin, errors, warnings");
 }
 
 #[test]
@@ -195,6 +207,7 @@ fn environment_matches_lua54() {
     e(&["-e", paths], &[("LUA_PATH", "a;b"), ("LUA_PATH_5_4", "c;;d")]);
     e(&["-E", "-e", paths], &[("LUA_PATH", "a"), ("LUA_CPATH", "b")]);
     e(&["-E", "-e", "print(debug.getregistry().LUA_NOENV)"], &[]);
+    compared("LUA_INIT, LUA_PATH, LUA_CPATH, -E");
 }
 
 /// C modules: one built here against Lua 5.4's headers, and Debian's lpeg and cjson.
@@ -253,5 +266,21 @@ fn c_modules_load() {
         // The same script without the ffi line, side by side.
         let script = script.rsplit_once('\n').unwrap().0;
         same(&lua, &dir, &["-e", script], "", &[("LUA_CPATH", &cpath)]);
+        compared("a cc-built C module, lpeg, cjson");
     }
+}
+
+/// The README's first command: the tour runs to the end, and its three deliberate errors
+/// are printed as `caught: ...` lines.
+#[test]
+fn tour_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let r = run(Path::new(OURS), root, &["examples/tour.lua"], "", &[]);
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    let caught: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("caught: ")).collect();
+    assert_eq!(caught.len(), 3, "{}", r.stdout);
+    assert!(caught[0].ends_with("';' expected near '}'"), "{}", caught[0]);
+    assert!(caught[1].ends_with("'struct particle' has no member named 'nope'"), "{}", caught[1]);
+    assert!(caught[2].ends_with("bad callback"), "{}", caught[2]);
+    assert!(r.stdout.contains("qsort with a Lua comparator:\tapple banana fig kiwi pear\n"));
 }
