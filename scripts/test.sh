@@ -57,18 +57,40 @@ for v in 52 53 55; do
 done
 stage "cargo test (workspace on Lua 5.4: ffi-core, the conformance suite, the ABI differential test with ${FFI_ABI_SIGS:-2000} signatures, lua-ffi side by side with lua5.4)"
 cargo test --workspace -- --nocapture 2>&1 | tee -a "$out"
-stage "on Lua 5.1: the ffi-mlua tests (faults, close) and the conformance suite"
+stage "on Lua 5.1: the ffi-mlua tests (faults, close), the conformance suite, the ABI differential test"
 cargo test -p ffi-mlua --no-default-features --features lua51,vendored -- --nocapture 2>&1 | tee -a "$out"
-cargo test -p ffi-conformance --no-default-features --features lua51 -- --nocapture 2>&1 | tee -a "$out"
+# The LuaJIT oracle run does not depend on the VM built in; it ran above.
+cargo test -p ffi-conformance --no-default-features --features lua51 -- --nocapture \
+  --skip conformance_on_luajit_oracle 2>&1 | tee -a "$out"
 stage "the C-call, callback and bounds scripts under valgrind"
 scripts/valgrind.sh 2>&1 | tee -a "$out"
 stage "summary"
+times+=("$(( SECONDS ))s  in all")
 
 echo
-echo "== conformance scripts, per VM"
-grep -E '^(Lua 5\.[0-9]( gc-stress)?|luajit) [^ ]+\.lua: [0-9]+ passed, [0-9]+ failed$' "$out" || true
+echo "== conformance scripts: assertions passed/failed per VM"
+awk '
+  match($0, /^(Lua 5\.[0-9]( gc-stress)?|luajit) [^ ]+\.lua: [0-9]+ passed, [0-9]+ failed$/) {
+    line = $0; sub(/: .*/, "", line)
+    script = line; sub(/.* /, "", script)
+    vm = line; sub(/ [^ ]+$/, "", vm)
+    n = $0; sub(/.*: /, "", n); split(n, a, " ")
+    cell[script, vm] = a[1] "/" a[3]
+    if (!(script in seen)) { seen[script] = 1; scripts[++ns] = script }
+    if (!(vm in vseen)) { vseen[vm] = 1; vms[++nv] = vm }
+  }
+  END {
+    printf "%-26s", "script"
+    for (j = 1; j <= nv; j++) printf "%20s", vms[j]
+    printf "\n"
+    for (i = 1; i <= ns; i++) {
+      printf "%-26s", scripts[i]
+      for (j = 1; j <= nv; j++) printf "%20s", ((scripts[i], vms[j]) in cell) ? cell[scripts[i], vms[j]] : "-"
+      printf "\n"
+    }
+  }' "$out"
 echo "== totals and oracle figures"
-grep -E '^(Lua 5\.[0-9]( gc-stress)?|luajit) total: |^layout vs gcc|^system headers vs gcc|^luajit oracle:|^abi_diff:|^fuzz smoke:|^side by side with lua5\.4|^valgrind ' "$out" || true
+grep -E '^(Lua 5\.[0-9]( gc-stress)?|luajit) total: |^layout vs gcc|^system headers vs gcc|^luajit oracle:|^abi_diff|^fuzz smoke:|^side by side with lua5\.4|^valgrind ' "$out" || true
 echo "== stage times"
 printf '%s\n' "${times[@]}"
 skipped=$(grep -c 'SKIPPED' "$out" || true)
@@ -76,18 +98,26 @@ if [ "$skipped" -gt 0 ]; then
   echo "!!!! $skipped checks were SKIPPED: !!!!"
   grep 'SKIPPED' "$out"
 fi
-# The closing line: Rust test functions (libtest's "test result" lines) and the Lua
-# assertions of every conformance run and of the valgrind runs.
+# The closing line: Rust test functions (libtest's "test result" lines), the Lua
+# assertions of every conformance run and of the valgrind runs, and the oracles' checks.
 awk -v skipped="$skipped" '
+  function num(n,   s) { s = sprintf("%d", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
   /^test result:/ { p += $4; f += $6; ig += $8 }
   /^(Lua 5\.[0-9]( gc-stress)?|luajit) total: / {
     label = $0; sub(/ total:.*/, "", label)
     n = $0; sub(/.* total: /, "", n); split(n, a, " ")
-    lp += a[1]; lf += a[3]; parts = parts sprintf("%s%s %d", (parts ? ", " : ""), label, a[1])
+    lp += a[1]; lf += a[3]; parts = parts sprintf("%s%s %s", (parts ? ", " : ""), label, num(a[1]))
   }
   /^valgrind [^ ]+\.lua: 0 errors; / { n = $0; sub(/.*errors; /, "", n); split(n, a, " "); vp += a[1]; vf += a[3] }
+  /^valgrind [^ ]+\.lua: FAILED/ { vf += 1 }
+  /^layout vs gcc/ { n = $0; sub(/.*aggregates, /, "", n); split(n, a, " "); lay += a[1]; bad += a[4] }
+  /^system headers vs gcc/ { n = $0; sub(/.*types, /, "", n); split(n, a, " "); hdr += a[1]; bad += a[4] }
+  /^luajit oracle:/ { par += $3; bad += $5 }
+  /^abi_diff/ { n = $0; sub(/.*signatures, /, "", n); split(n, a, " "); calls += a[1]; cbs += a[4]; m = $0; sub(/.*\), /, "", m); bad += m + 0 }
+  /^side by side with lua5\.4 .*invocations/ { n = $0; sub(/.*\): /, "", n); inv += n + 0 }
+  /^side by side with lua5\.4 \(REPL/ { repl += 1 }
   END {
-    parts = parts sprintf(", valgrind %d", vp)
-    printf "tests: %d passed, %d failed, %d ignored (Rust tests); Lua assertions: %d passed, %d failed (%s); %d skipped\n", p, f, ig, lp + vp, lf + vf, parts, skipped
+    parts = parts sprintf(", valgrind %s", num(vp))
+    printf "tests: %s Rust tests passed, %d failed, %d ignored; Lua assertions: %s passed, %d failed (%s); oracles: %d mismatches in %s layout values, %s header values, %s luajit parser cases, %s ABI calls and %s callbacks, %s lua5.4 invocations and %d REPL session; %d skipped\n", num(p), f, ig, num(lp + vp), lf + vf, parts, bad, num(lay), num(hdr), num(par), num(calls), num(cbs), num(inv), repl, skipped
   }' "$out"
 [ "$skipped" -eq 0 ]

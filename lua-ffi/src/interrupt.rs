@@ -26,16 +26,26 @@ extern "C" fn on_sigint(sig: c_int) {
     unsafe { ffi::lua_sethook(l, Some(stop), mask, 1) };
 }
 
+/// Sets the action of `SIGINT` with `sigaction` and no flags, as `lua.c` does: a system
+/// call that the signal interrupts (`io.read` waiting for input) fails with `EINTR`
+/// instead of restarting, so the hook gets to run.
+fn set_action(action: libc::sighandler_t) {
+    // SAFETY: an all-zero sigaction is valid (empty mask, no flags).
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = action;
+    // SAFETY: installs the default action or a handler that only calls
+    // async-signal-safe functions.
+    unsafe { libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut()) };
+}
+
 /// Catches `SIGINT` while `l` runs a chunk.
 pub fn arm(l: *mut ffi::lua_State) {
     RUNNING.store(l, Ordering::Relaxed);
     let handler: extern "C" fn(c_int) = on_sigint;
-    // SAFETY: installs a handler that only calls async-signal-safe functions.
-    unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+    set_action(handler as libc::sighandler_t);
 }
 
 /// Restores the default action of `SIGINT`.
 pub fn disarm() {
-    // SAFETY: restoring the default action.
-    unsafe { libc::signal(libc::SIGINT, libc::SIG_DFL) };
+    set_action(libc::SIG_DFL);
 }

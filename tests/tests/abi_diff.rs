@@ -653,9 +653,10 @@ fn abi_differential() {
         bad.extend(b);
         first += count;
     }
+    let vm = mlua::Lua::new().globals().get::<String>("_VERSION").unwrap_or_default();
     println!(
-        "abi_diff: seed {seed}: {n} signatures, {ran} calls and {cb_ran} callbacks (SysV and \
-         ms_abi), {} mismatches",
+        "abi_diff ({vm}): seed {seed}: {n} signatures, {ran} calls and {cb_ran} callbacks \
+         (SysV and ms_abi), {} mismatches",
         bad.len()
     );
     for b in bad.iter().take(20) {
