@@ -11,19 +11,11 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const OURS: &str = env!("CARGO_BIN_EXE_lua-ffi");
+mod common;
+use common::OURS;
 
-/// The stock interpreter, or `None` (after saying so) when it is missing and allowed to be.
 fn stock() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH")
-        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("lua5.4")).find(|f| f.is_file()));
-    if found.is_none() {
-        if std::env::var_os("FFI_REQUIRE_ORACLES").is_some() {
-            panic!("lua5.4 (Debian package lua5.4) is required for the side-by-side tests");
-        }
-        println!("SKIPPED: lua5.4 not found; the side-by-side tests did not run (apt-get install lua5.4)");
-    }
-    found
+    common::stock("the side-by-side tests did not run")
 }
 
 /// A scratch directory with the files the cases use.
@@ -224,7 +216,11 @@ fn c_modules_load() {
         if std::env::var_os("FFI_REQUIRE_ORACLES").is_some() {
             panic!("the Debian package {pkg} is required for the C module test");
         }
-        println!("SKIPPED: {pkg} not installed; the C module test did not run");
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "!!!! SKIPPED: {pkg} not installed; the C module test did not run !!!!"
+        );
         return;
     }
     let src = dir.join("tiny.c");

@@ -12,18 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const OURS: &str = env!("CARGO_BIN_EXE_lua-ffi");
+mod common;
+use common::OURS;
 
 fn stock() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH")
-        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("lua5.4")).find(|f| f.is_file()));
-    if found.is_none() {
-        if std::env::var_os("FFI_REQUIRE_ORACLES").is_some() {
-            panic!("lua5.4 (Debian package lua5.4) is required for the REPL comparison");
-        }
-        println!("SKIPPED: lua5.4 not found; the REPL ran on lua-ffi only, without comparison");
-    }
-    found
+    common::stock("the REPL ran on lua-ffi only, without comparison")
 }
 
 /// A child on a pseudo-terminal.
