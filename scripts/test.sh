@@ -41,29 +41,38 @@ stage() {
   echo "== $1"
 }
 
+# A failing stage is recorded and the run goes on, so that the summary is always printed;
+# the script fails at the end if any stage failed.
+failed=()
+check() { "$@" || failed+=("$stage_name"); }
+logged() { "$@" 2>&1 | tee -a "$out"; }
+no_std_deps() {
+  cargo build -p ffi-core --no-default-features || return 1
+  # Proc macros (dynasm) run at build time only and are not part of the no_std library.
+  if cargo tree -p ffi-core -e normal,no-proc-macro --no-default-features --prefix none | grep -vE '^(ffi-core|hashbrown|foldhash) ' ; then
+    echo "ffi-core pulls in a crate that is not known to be no_std"; return 1
+  fi
+}
+
 stage "cargo fmt --check"
-cargo fmt --all -- --check
+check cargo fmt --all -- --check
 stage "cargo clippy"
-cargo clippy --all-targets -- -D warnings
+check cargo clippy --all-targets -- -D warnings
 stage "no_std build of ffi-core"
-cargo build -p ffi-core --no-default-features
-# Proc macros (dynasm) run at build time only and are not part of the no_std library.
-if cargo tree -p ffi-core -e normal,no-proc-macro --no-default-features --prefix none | grep -vE '^(ffi-core|hashbrown|foldhash) ' ; then
-  echo "ffi-core pulls in a crate that is not known to be no_std"; exit 1
-fi
+check no_std_deps
 stage "the LuaApi tables of Lua 5.2, 5.3 and 5.5 (compile-time check)"
 for v in 52 53 55; do
-  cargo check -q -p ffi-mlua --no-default-features --features "lua$v,vendored"
+  check cargo check -q -p ffi-mlua --no-default-features --features "lua$v,vendored"
 done
 stage "cargo test (workspace on Lua 5.4: ffi-core, the conformance suite, the ABI differential test with ${FFI_ABI_SIGS:-2000} signatures, lua-ffi side by side with lua5.4)"
-cargo test --workspace -- --nocapture 2>&1 | tee -a "$out"
+check logged cargo test --workspace -- --nocapture
 stage "on Lua 5.1: the ffi-mlua tests (faults, close), the conformance suite, the ABI differential test"
-cargo test -p ffi-mlua --no-default-features --features lua51,vendored -- --nocapture 2>&1 | tee -a "$out"
+check logged cargo test -p ffi-mlua --no-default-features --features lua51,vendored -- --nocapture
 # The LuaJIT oracle run does not depend on the VM built in; it ran above.
-cargo test -p ffi-conformance --no-default-features --features lua51 -- --nocapture \
-  --skip conformance_on_luajit_oracle 2>&1 | tee -a "$out"
+check logged cargo test -p ffi-conformance --no-default-features --features lua51 -- --nocapture \
+  --skip conformance_on_luajit_oracle
 stage "the C-call, callback and bounds scripts under valgrind"
-scripts/valgrind.sh 2>&1 | tee -a "$out"
+check logged scripts/valgrind.sh
 stage "summary"
 times+=("$(( SECONDS ))s  in all")
 
@@ -124,4 +133,9 @@ awk -v skipped="$skipped" '
     parts = parts sprintf(", luajit %s, valgrind %s", num(oracle), num(vp))
     printf "tests: %s Rust tests passed, %d failed, %d ignored; Lua assertions: %s passed, %d failed (%s); oracles: %d mismatches in %s layout values, %s header values, %s luajit parser cases, %s ABI calls and %s callbacks, %s lua5.4 invocations and %d REPL session; %d skipped\n", num(p), f, ig, num(lp + vp), lf + vf, parts, bad, num(lay), num(hdr), num(par), num(calls), num(cbs), num(inv), repl, skipped
   }' "$out"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "!!!! FAILED stages: !!!!"
+  printf '  %s\n' "${failed[@]}"
+  exit 1
+fi
 [ "$skipped" -eq 0 ]

@@ -72,8 +72,10 @@ pub fn message(progname: Option<&[u8]>, msg: &[u8]) {
 /// `report`: prints the error on the top of the stack when `status` is not OK.
 pub fn report(vm: Vm, it: &Interp, status: c_int) -> c_int {
     if status != LUA_OK {
-        // SAFETY: the message stays on the stack until the pop below.
-        let msg = unsafe { vm.to_bytes(-1) }.unwrap_or(b"(error message not a string)");
+        // SAFETY: the message stays on the stack until the pop below. A value that is no
+        // string (only an error raised outside `docall`, whose handler makes strings)
+        // prints as Debian's 5.4.4 prints it: its `lua.c` passes NULL to `%s`.
+        let msg = unsafe { vm.to_bytes(-1) }.unwrap_or(b"(null)");
         message(it.progname(), msg);
         vm.pop(1);
     }
@@ -83,7 +85,8 @@ pub fn report(vm: Vm, it: &Interp, status: c_int) -> c_int {
 /// The message handler of every chunk: a string (or `__tostring`'s result) with a
 /// traceback, or `(error object is a T value)`.
 unsafe extern "C-unwind" fn msghandler(l: *mut ffi::lua_State) -> c_int {
-    let vm = Vm(l);
+    // SAFETY: Lua calls the handler with a live state and the error object at index 1.
+    let vm = unsafe { Vm::new(l) };
     let mut msg = vm.to_cstr_ptr(1);
     if msg.is_null() {
         if vm.call_meta(1, c"__tostring") && vm.type_of(-1) == LUA_TSTRING {
@@ -108,7 +111,7 @@ pub fn docall(vm: Vm, narg: c_int, nres: c_int) -> c_int {
     let base = vm.top() - narg;
     vm.push_cfunction(msghandler);
     vm.insert(base);
-    interrupt::arm(vm.0);
+    interrupt::arm(vm.raw());
     let status = vm.pcall(narg, nres, base);
     interrupt::disarm();
     vm.remove(base);
@@ -150,13 +153,13 @@ fn dolibrary(vm: Vm, it: &Interp, spec: &[u8]) -> c_int {
 fn pushargs(vm: Vm) -> c_int {
     if vm.get_global(c"arg") != LUA_TTABLE {
         // SAFETY: raising from inside pmain's protected call; no frame owns a destructor.
-        unsafe { ffi::luaL_error(vm.0, c"'arg' is not a table".as_ptr()) };
+        unsafe { ffi::luaL_error(vm.raw(), c"'arg' is not a table".as_ptr()) };
     }
-    let n = vm.len(-1) as c_int;
+    // A `__len` may answer anything: below 0 there is nothing to push; above what a
+    // stack can hold, luaL_checkstack raises "too many arguments to script".
+    let n = vm.len(-1).clamp(0, i64::from(c_int::MAX - 3)) as c_int;
     // SAFETY: as above (luaL_checkstack raises "stack overflow (too many arguments ...)").
-    unsafe {
-        ffi::luaL_checkstack(vm.0, n.saturating_add(3), c"too many arguments to script".as_ptr())
-    };
+    unsafe { ffi::luaL_checkstack(vm.raw(), n + 3, c"too many arguments to script".as_ptr()) };
     for i in 1..=n {
         vm.raw_get_i(-i, i as i64);
     }
@@ -278,16 +281,27 @@ fn set_paths(vm: Vm, it: &Interp) {
     vm.pop(1);
 }
 
-/// The interpreter's body, called in protected mode with the [`Interp`] as a light
-/// userdata; returns `true` (on the stack) when everything ran without error.
+/// [`pmain`] as a `lua_CFunction`.
+// SAFETY: the same ABI; the "C-unwind" of the type only allows unwinding, which pmain
+// never does (a Rust panic in it aborts the process instead of crossing Lua's C frames).
+pub const PMAIN: ffi::lua_CFunction = unsafe {
+    std::mem::transmute::<unsafe extern "C" fn(*mut ffi::lua_State) -> c_int, ffi::lua_CFunction>(
+        pmain,
+    )
+};
+
+/// The interpreter's body, called in protected mode with the argument count and the
+/// [`Interp`] (a light userdata) as `lua.c` passes argc and argv; returns `true` (on the
+/// stack) when everything ran without error.
 ///
 /// # Safety
 /// Called by `lua_pcall` from `main` with a pointer to a live `Interp` that nothing else
 /// uses during the call.
-pub unsafe extern "C-unwind" fn pmain(l: *mut ffi::lua_State) -> c_int {
-    let vm = Vm(l);
+unsafe extern "C" fn pmain(l: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls it with the live main state.
+    let vm = unsafe { Vm::new(l) };
     // SAFETY: the caller's contract. The pointer is read once: the REPL clears the stack.
-    let it = unsafe { &mut *(vm.to_userdata(1) as *mut Interp) };
+    let it = unsafe { &mut *(vm.to_userdata(2) as *mut Interp) };
     let (flags, script) = match it.cmdline {
         CommandLine::Bad(i) => {
             usage(it, i);

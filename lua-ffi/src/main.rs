@@ -13,6 +13,12 @@
 //! ```
 
 #![deny(unsafe_op_in_unsafe_fn)]
+// C's `main`, not Rust's: the Rust runtime would ignore SIGPIPE (so `lua-ffi ... | head`
+// would never end, and children would inherit the ignored signal) and reopen closed
+// descriptors 0-2 on /dev/null; `lua` does neither.
+// (Unit tests keep libtest's main.)
+#![cfg_attr(not(test), no_main)]
+#![cfg_attr(test, allow(dead_code))]
 
 mod interp;
 mod interrupt;
@@ -25,9 +31,8 @@ mod warn;
 
 use interp::{Init, Interp};
 use options::CommandLine;
-use std::ffi::{c_void, CStr, CString};
+use std::ffi::{c_int, c_void, CStr, CString};
 use std::os::unix::ffi::OsStringExt;
-use std::process::ExitCode;
 use vm::Vm;
 
 /// `LUA_INIT_5_4`, else `LUA_INIT`: a chunk, or `@file`.
@@ -44,7 +49,37 @@ fn lua_init() -> Option<Init> {
     })
 }
 
-fn main() -> ExitCode {
+/// `lua.c`'s allocator: `realloc`/`free`, a failure being Lua's "not enough memory" error.
+/// (mlua's own aborts the process when the system allocator fails.)
+///
+/// # Safety
+/// Lua's allocator contract: `ptr` is NULL or a block from this allocator or from the
+/// one it replaced (Rust's `System` allocator, which is `malloc`/`posix_memalign`/
+/// `realloc` on this platform, so `realloc` and `free` accept its blocks).
+unsafe extern "C" fn c_alloc(
+    _ud: *mut c_void,
+    ptr: *mut c_void,
+    _osize: usize,
+    nsize: usize,
+) -> *mut c_void {
+    if nsize == 0 {
+        // SAFETY: the caller's contract: `ptr` is NULL or a live malloc-family block.
+        unsafe { libc::free(ptr) };
+        std::ptr::null_mut()
+    } else {
+        // SAFETY: as above.
+        unsafe { libc::realloc(ptr, nsize) }
+    }
+}
+
+/// The process entry point (see the `no_main` note at the top).
+#[cfg(not(test))]
+#[no_mangle]
+pub extern "C" fn main(_argc: c_int, _argv: *const *const std::ffi::c_char) -> c_int {
+    run()
+}
+
+fn run() -> c_int {
     // Arguments hold no NUL (they come from C strings).
     let argv: Vec<CString> =
         std::env::args_os().map(|a| CString::new(a.into_vec()).unwrap_or_default()).collect();
@@ -53,7 +88,7 @@ fn main() -> ExitCode {
     let no_env = matches!(cmdline, CommandLine::Ok { flags, .. } if flags.no_env);
     let progname = match words.first() {
         Some(p) if !p.is_empty() => p.to_vec(),
-        _ => b"lua-ffi".to_vec(),
+        _ => b"lua".to_vec(),
     };
     let path = paths::search_path("LUA_PATH", paths::PATH_DEFAULT, no_env, paths::getenv);
     let cpath = paths::search_path("LUA_CPATH", &paths::cpath_default(), no_env, paths::getenv);
@@ -66,9 +101,11 @@ fn main() -> ExitCode {
     let found = unsafe { lua.exec_raw::<()>((), |l| state = l) };
     if let Err(e) = found.and_then(|()| ffi_mlua::preload(&lua)) {
         interp::message(Some(&progname), format!("cannot create state: {e}").as_bytes());
-        return ExitCode::FAILURE;
+        return libc::EXIT_FAILURE;
     }
-    let vm = Vm(state);
+    // SAFETY: the main state of `lua`, which outlives every use of `vm` below.
+    let vm = unsafe { Vm::new(state) };
+    vm.set_allocator(c_alloc);
     let mut it = Interp {
         argv,
         cmdline,
@@ -80,16 +117,19 @@ fn main() -> ExitCode {
         reader: repl::Reader::default(),
     };
     vm.gc(mlua::ffi::LUA_GCSTOP);
-    vm.push_cfunction(interp::pmain);
+    vm.push_cfunction(interp::PMAIN);
+    // The two arguments of lua.c's pmain (argc, and argv here the whole Interp), so that
+    // the stack holds what it holds in lua5.4 (recursion limits count its slots).
+    vm.push_integer(it.argv.len() as i64);
     vm.push_light(&mut it as *mut Interp as *mut c_void);
-    let status = vm.pcall(1, 1, 0);
+    let status = vm.pcall(2, 1, 0);
     let ok = vm.to_bool(-1);
     interp::report(vm, &it, status);
     vm.set_top(0);
     drop(lua);
     if ok && status == vm::LUA_OK {
-        ExitCode::SUCCESS
+        libc::EXIT_SUCCESS
     } else {
-        ExitCode::FAILURE
+        libc::EXIT_FAILURE
     }
 }

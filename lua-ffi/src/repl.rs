@@ -4,14 +4,16 @@
 //! the statement is incomplete (its syntax error ends in `<eof>`) the loop reads more
 //! lines with the `_PROMPT2` prompt. `=expr` is `return expr`. Results are printed with the
 //! global `print`; errors without the program name. On a terminal the lines come from
-//! `rustyline` (editing, history); otherwise the prompt and the line read are written to
-//! stdout, as GNU readline does when its input is not a terminal.
+//! `rustyline` (editing, history). Otherwise they are read as GNU readline reads a pipe:
+//! byte by byte from descriptor 0 (so whatever follows the line is left for `io.read` and
+//! child processes), a line ending at `\n` or `\r`, NUL bytes dropped; the prompt and the
+//! line read are written to stdout.
 
 use crate::interp::{docall, report, Interp};
 use crate::stdio;
-use crate::vm::{Vm, LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK};
+use crate::vm::{Vm, LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TNIL};
 use mlua::ffi;
-use std::ffi::{c_char, c_int};
+use std::ffi::c_int;
 
 /// Whether standard input is a terminal.
 pub fn stdin_is_tty() -> bool {
@@ -25,13 +27,19 @@ pub fn stdin_is_tty() -> bool {
 pub struct Reader {
     editor: Option<rustyline::DefaultEditor>,
     started: bool,
-    prompt: String,
+    prompt: Vec<u8>,
     line: Vec<u8>,
 }
 
-extern "C" {
-    #[link_name = "stdin"]
-    static C_STDIN: *mut libc::FILE;
+/// The editor: history as readline keeps it (every entry, duplicates included).
+fn editor() -> Option<rustyline::DefaultEditor> {
+    let config = rustyline::Config::builder()
+        .history_ignore_dups(false)
+        .ok()?
+        .max_history_size(1 << 20)
+        .ok()?
+        .build();
+    rustyline::DefaultEditor::with_config(config).ok()
 }
 
 impl Reader {
@@ -39,7 +47,29 @@ impl Reader {
         if !self.started {
             self.started = true;
             if stdin_is_tty() {
-                self.editor = rustyline::DefaultEditor::new().ok();
+                self.editor = editor();
+            }
+        }
+    }
+
+    /// One line from descriptor 0, unbuffered; false at the end of input with nothing read.
+    fn read_fd0(&mut self) -> bool {
+        let mut any = false;
+        loop {
+            let mut b = 0u8;
+            // SAFETY: reads one byte into a local.
+            let n = unsafe { libc::read(0, (&mut b as *mut u8).cast(), 1) };
+            if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            if n <= 0 {
+                return any;
+            }
+            any = true;
+            match b {
+                b'\n' | b'\r' => return true,
+                0 => {}
+                _ => self.line.push(b),
             }
         }
     }
@@ -51,41 +81,36 @@ impl Reader {
         self.line.clear();
         stdio::flush_out();
         if let Some(ed) = self.editor.as_mut() {
-            return match ed.readline(&self.prompt) {
-                Ok(s) => {
-                    self.line = s.into_bytes();
-                    true
+            let prompt = String::from_utf8_lossy(&self.prompt);
+            return loop {
+                match ed.readline(&*prompt) {
+                    Ok(s) => {
+                        self.line = s.into_bytes();
+                        break true;
+                    }
+                    // The line editor works in UTF-8: a line that is not is dropped (with a
+                    // word on stderr) and the prompt shown again.
+                    Err(rustyline::error::ReadlineError::Io(e))
+                        if e.kind() == std::io::ErrorKind::InvalidData =>
+                    {
+                        stdio::err(b"lua-ffi: input line ignored: not valid UTF-8\n");
+                    }
+                    Err(rustyline::error::ReadlineError::Interrupted) => {
+                        // As GNU readline does in `lua`: Ctrl-C at the prompt ends the process
+                        // with the signal's default action.
+                        // SAFETY: restoring the default action and raising the signal.
+                        unsafe { libc::signal(libc::SIGINT, libc::SIG_DFL) };
+                        // SAFETY: as above.
+                        unsafe { libc::raise(libc::SIGINT) };
+                        break false;
+                    }
+                    Err(_) => break false,
                 }
-                Err(rustyline::error::ReadlineError::Interrupted) => {
-                    // As GNU readline does in `lua`: Ctrl-C at the prompt ends the process
-                    // with the signal's default action.
-                    // SAFETY: restoring the default action and raising the signal.
-                    unsafe { libc::signal(libc::SIGINT, libc::SIG_DFL) };
-                    // SAFETY: as above.
-                    unsafe { libc::raise(libc::SIGINT) };
-                    false
-                }
-                Err(_) => false,
             };
         }
-        stdio::out(self.prompt.as_bytes());
-        let mut buf: *mut c_char = std::ptr::null_mut();
-        let mut cap = 0usize;
-        // SAFETY: getline allocates `buf` (freed below) and reads from C's stdin, the
-        // stream `io.read` also uses, so neither loses the other's buffered input.
-        let n = unsafe { libc::getline(&mut buf, &mut cap, C_STDIN) };
-        if n >= 0 {
-            // SAFETY: getline stored `n` bytes at `buf`.
-            let s = unsafe { std::slice::from_raw_parts(buf as *const u8, n as usize) };
-            self.line.extend_from_slice(s);
-        }
-        // SAFETY: `buf` is NULL or was allocated by getline with malloc.
-        unsafe { libc::free(buf as *mut libc::c_void) };
-        if n < 0 {
+        stdio::out(&self.prompt);
+        if !self.read_fd0() {
             return false;
-        }
-        if self.line.last() == Some(&b'\n') {
-            self.line.pop();
         }
         stdio::out(&self.line);
         stdio::out(b"\n");
@@ -103,11 +128,22 @@ impl Reader {
 /// Reads a line with the first or the continuation prompt and pushes it; false at the
 /// end of input.
 fn pushline(vm: Vm, it: &mut Interp, firstline: bool) -> bool {
-    vm.get_global(if firstline { c"_PROMPT" } else { c"_PROMPT2" });
-    // SAFETY: the prompt value stays on the stack until the pop below.
-    let prompt = unsafe { vm.to_bytes(-1) }.unwrap_or(if firstline { b"> " } else { b">> " });
+    // `_PROMPT`/`_PROMPT2` through `tostring` (`__tostring`, `__name`), or the default.
+    let prompt: &[u8] =
+        if vm.get_global(if firstline { c"_PROMPT" } else { c"_PROMPT2" }) == LUA_TNIL {
+            if firstline {
+                b"> "
+            } else {
+                b">> "
+            }
+        } else {
+            // SAFETY: the string stays on the stack until the pop below.
+            let p = unsafe { vm.to_display(-1) };
+            vm.remove(-2);
+            p
+        };
     it.reader.prompt.clear();
-    it.reader.prompt.push_str(&String::from_utf8_lossy(prompt));
+    it.reader.prompt.extend_from_slice(prompt);
     let got = it.reader.read();
     vm.pop(1);
     if !got {
@@ -130,7 +166,7 @@ fn pushline(vm: Vm, it: &mut Interp, firstline: bool) -> bool {
 fn addreturn(vm: Vm, it: &mut Interp) -> c_int {
     let line = vm.to_cstr_ptr(-1);
     // SAFETY: a live state; `line` is the string on the stack.
-    unsafe { ffi::lua_pushfstring(vm.0, c"return %s;".as_ptr(), line) };
+    unsafe { ffi::lua_pushfstring(vm.raw(), c"return %s;".as_ptr(), line) };
     // SAFETY: the string stays on the stack while loaded.
     let retline = unsafe { vm.to_bytes(-1) }.unwrap_or_default();
     let status = vm.load_buffer(retline, c"=stdin");
@@ -193,7 +229,7 @@ fn print_results(vm: Vm, it: &Interp) {
     if n > 0 {
         // SAFETY: raises "too many results to print" inside pmain's protected call.
         unsafe {
-            ffi::luaL_checkstack(vm.0, ffi::LUA_MINSTACK, c"too many results to print".as_ptr())
+            ffi::luaL_checkstack(vm.raw(), ffi::LUA_MINSTACK, c"too many results to print".as_ptr())
         };
         vm.get_global(c"print");
         vm.insert(1);
@@ -201,7 +237,9 @@ fn print_results(vm: Vm, it: &Interp) {
             let inner = vm.to_cstr_ptr(-1);
             // SAFETY: a live state; `inner` is NULL or the string on the stack (Lua prints
             // "(null)" for NULL, as the C interpreter's does).
-            unsafe { ffi::lua_pushfstring(vm.0, c"error calling 'print' (%s)".as_ptr(), inner) };
+            unsafe {
+                ffi::lua_pushfstring(vm.raw(), c"error calling 'print' (%s)".as_ptr(), inner)
+            };
             // SAFETY: the message stays on the stack while printed.
             let msg = unsafe { vm.to_bytes(-1) }.unwrap_or_default();
             crate::interp::message(it.progname(), msg);

@@ -10,13 +10,44 @@ use mlua::ffi;
 use std::ffi::{c_char, c_int, c_void, CStr};
 
 /// A Lua state owned elsewhere (by the `mlua::Lua` in `main`), valid for the whole run.
+///
+/// The methods are safe to call because of what [`Vm::new`] promises: the interpreter's
+/// code keeps Lua's stack discipline (indices it passes name live slots), which the
+/// vendored Lua also checks in debug builds (`LUA_USE_APICHECK`).
 #[derive(Copy, Clone)]
-pub struct Vm(pub *mut ffi::lua_State);
+pub struct Vm(*mut ffi::lua_State);
 
 /// Lua's status codes and type tags, re-exported for the interpreter's modules.
-pub use ffi::{LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TSTRING, LUA_TTABLE};
+pub use ffi::{LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TNIL, LUA_TSTRING, LUA_TTABLE};
 
 impl Vm {
+    /// The handle of `l`.
+    ///
+    /// # Safety
+    /// `l` is a live Lua 5.4 state for as long as the handle is used, and the code using
+    /// the handle passes only stack indices that exist and tables where tables are due.
+    pub unsafe fn new(l: *mut ffi::lua_State) -> Vm {
+        Vm(l)
+    }
+
+    /// The raw state.
+    pub fn raw(self) -> *mut ffi::lua_State {
+        self.0
+    }
+
+    /// `lua_setallocf` with no user data.
+    pub fn set_allocator(self, f: ffi::lua_Alloc) {
+        // SAFETY: a live state; `f` accepts every block the previous allocator made (the
+        // caller's choice, see `c_alloc` in main.rs).
+        unsafe { ffi::lua_setallocf(self.0, f, std::ptr::null_mut()) }
+    }
+
+    /// `lua_pushinteger`.
+    pub fn push_integer(self, n: i64) {
+        // SAFETY: a live state.
+        unsafe { ffi::lua_pushinteger(self.0, n) }
+    }
+
     /// `lua_gettop`.
     pub fn top(self) -> c_int {
         // SAFETY: `self.0` is a live state (the type's invariant).
@@ -221,6 +252,19 @@ impl Vm {
     pub fn call_meta(self, idx: c_int, event: &CStr) -> bool {
         // SAFETY: a live state and a NUL-terminated event name.
         unsafe { ffi::luaL_callmeta(self.0, idx, event.as_ptr()) != 0 }
+    }
+
+    /// `luaL_tolstring` (pushes the result; honours `__tostring` and `__name`; may raise).
+    ///
+    /// # Safety
+    /// As [`Vm::to_bytes`]: the pushed string must stay on the stack while the slice is used.
+    pub unsafe fn to_display<'a>(self, idx: c_int) -> &'a [u8] {
+        let mut len = 0usize;
+        // SAFETY: a live state.
+        let p = unsafe { ffi::luaL_tolstring(self.0, idx, &mut len) };
+        // SAFETY: luaL_tolstring returns `len` bytes of the string it pushed.
+        let s = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
+        s.split(|&b| b == 0).next().unwrap_or(s)
     }
 
     /// The string at `idx` as a C pointer (NULL if not a string or number).

@@ -201,6 +201,11 @@ fn session(exe: &Path) -> (Vec<String>, Option<i32>) {
         ("> ", b"x * 6\r"),
         ("> ", b"error('oops')\r"),
         ("> ", b"\x1b[A\x1b[A\r"),
+        // Three lines in one write (a paste without bracketed paste, or typed ahead),
+        // then history with a duplicate: up three times is the first `print('p', 1)`
+        // (`x * 6` if the duplicate had not been kept).
+        ("> ", b"print('p', 1)\rprint('p', 1)\rprint('p', 2)\r"),
+        ("> ", b"\x1b[A\x1b[A\x1b[A\r"),
         ("> ", b"local n = 0 while true do n = n + 1 end\r"),
     ];
     for (prompt, keys) in steps {
@@ -230,7 +235,7 @@ fn repl_on_a_terminal() {
         "> for i = 1, 2 do\n>> print('loop', i)\n>> end\nloop\t1\nloop\t2\n",
         "> x * 6\n42\n",
         "> error('oops')\nstdin:1: oops\nstack traceback:\n",
-        "> x * 6\n42\n> local n",
+        "> x * 6\n42\n> print('p', 1)\np\t1\n> print('p', 1)\np\t1\n> print('p', 2)\np\t2\n> print('p', 1)\np\t1\n> local n",
         "interrupted!\nstack traceback:\n\tstdin:1: in main chunk\n",
         "> print('still here')\nstill here\n>\n",
     ] {
