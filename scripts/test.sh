@@ -127,7 +127,7 @@ awk -v skipped="$skipped" '
   /^system headers vs gcc/ { n = $0; sub(/.*types, /, "", n); split(n, a, " "); hdr += a[1]; bad += a[4] }
   /^luajit oracle:/ { par += $3; bad += $5 }
   /^abi_diff/ { n = $0; sub(/.*signatures, /, "", n); split(n, a, " "); calls += a[1]; cbs += a[4]; m = $0; sub(/.*\), /, "", m); bad += m + 0 }
-  /^side by side with lua5\.4 .*invocations/ { n = $0; sub(/.*\): /, "", n); inv += n + 0 }
+  /^side by side with lua5\.4 .*: [0-9]+ invocation/ { n = $0; sub(/.*\): /, "", n); inv += n + 0 }
   /^side by side with lua5\.4 \(REPL/ { repl += 1 }
   END {
     parts = parts sprintf(", luajit %s, valgrind %s", num(oracle), num(vp))
