@@ -26,13 +26,13 @@ mod options;
 mod paths;
 mod repl;
 mod stdio;
+mod terminal;
 mod vm;
 mod warn;
 
 use interp::{Init, Interp};
 use options::CommandLine;
 use std::ffi::{c_int, c_void, CStr, CString};
-use std::os::unix::ffi::OsStringExt;
 use vm::Vm;
 
 /// `LUA_INIT_5_4`, else `LUA_INIT`: a chunk, or `@file`.
@@ -73,16 +73,25 @@ unsafe extern "C" fn c_alloc(
 }
 
 /// The process entry point (see the `no_main` note at the top).
+///
+/// # Safety
+/// Called by the C runtime, with `argv` holding `argc` pointers to NUL-terminated strings.
 #[cfg(not(test))]
 #[no_mangle]
-pub extern "C" fn main(_argc: c_int, _argv: *const *const std::ffi::c_char) -> c_int {
-    run()
+pub unsafe extern "C" fn main(argc: c_int, argv: *const *const std::ffi::c_char) -> c_int {
+    let args = (0..argc.max(0) as usize)
+        // SAFETY: `i < argc` (the caller's contract).
+        .map(|i| unsafe { argv.add(i) })
+        // SAFETY: as above: an element of the array.
+        .map(|p| unsafe { *p })
+        .take_while(|p| !p.is_null())
+        // SAFETY: as above.
+        .map(|p| unsafe { CStr::from_ptr(p) }.to_owned())
+        .collect();
+    run(args)
 }
 
-fn run() -> c_int {
-    // Arguments hold no NUL (they come from C strings).
-    let argv: Vec<CString> =
-        std::env::args_os().map(|a| CString::new(a.into_vec()).unwrap_or_default()).collect();
+fn run(argv: Vec<CString>) -> c_int {
     let words: Vec<&[u8]> = argv.iter().map(|a| a.to_bytes()).collect();
     let cmdline = options::collect(&words);
     let no_env = matches!(cmdline, CommandLine::Ok { flags, .. } if flags.no_env);
@@ -105,6 +114,12 @@ fn run() -> c_int {
     }
     // SAFETY: the main state of `lua`, which outlives every use of `vm` below.
     let vm = unsafe { Vm::new(state) };
+    // With a limit set, mlua protects the calls it makes that can then fail (without one
+    // it counts on its own allocator aborting); the limit is never reached, and mlua stops
+    // counting once the allocator is no longer its own.
+    if lua.set_memory_limit(isize::MAX as usize).is_err() {
+        return libc::EXIT_FAILURE;
+    }
     vm.set_allocator(c_alloc);
     let mut it = Interp {
         argv,
@@ -126,7 +141,13 @@ fn run() -> c_int {
     let ok = vm.to_bool(-1);
     interp::report(vm, &it, status);
     vm.set_top(0);
-    drop(lua);
+    // `lua_close` as lua.c calls it: dropping mlua's `Lua` would first run a full
+    // collection (finalisers in another order, weak tables cleared before them). mlua's
+    // own data (and the ffi context in it) stays alive for the finalisers and is left to
+    // the process's end.
+    std::mem::forget(lua);
+    // SAFETY: the last use of the state; its owner was forgotten above.
+    unsafe { vm.close() };
     if ok && status == vm::LUA_OK {
         libc::EXIT_SUCCESS
     } else {

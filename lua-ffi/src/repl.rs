@@ -10,8 +10,8 @@
 //! line read are written to stdout.
 
 use crate::interp::{docall, report, Interp};
-use crate::stdio;
 use crate::vm::{Vm, LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TNIL};
+use crate::{stdio, terminal};
 use mlua::ffi;
 use std::ffi::c_int;
 
@@ -19,6 +19,12 @@ use std::ffi::c_int;
 pub fn stdin_is_tty() -> bool {
     // SAFETY: isatty only inspects the descriptor.
     unsafe { libc::isatty(0) == 1 }
+}
+
+/// Whether standard output is a terminal.
+fn stdout_is_tty() -> bool {
+    // SAFETY: isatty only inspects the descriptor.
+    unsafe { libc::isatty(1) == 1 }
 }
 
 /// Where the REPL's lines come from; it also holds the line being read and the prompt
@@ -46,7 +52,10 @@ impl Reader {
     fn start(&mut self) {
         if !self.started {
             self.started = true;
-            if stdin_is_tty() {
+            terminal::adopt_ctype_locale();
+            // The editor draws on standard output: with that redirected, lines are read
+            // as from a pipe (the terminal's own line editing still applies).
+            if stdin_is_tty() && stdout_is_tty() {
                 self.editor = editor();
             }
         }
@@ -80,9 +89,11 @@ impl Reader {
         self.start();
         self.line.clear();
         stdio::flush_out();
+        terminal::make_stdin_blocking();
         if let Some(ed) = self.editor.as_mut() {
             let prompt = String::from_utf8_lossy(&self.prompt);
-            return loop {
+            terminal::guard();
+            let got = loop {
                 match ed.readline(&*prompt) {
                     Ok(s) => {
                         self.line = s.into_bytes();
@@ -107,6 +118,8 @@ impl Reader {
                     Err(_) => break false,
                 }
             };
+            terminal::unguard();
+            return got;
         }
         stdio::out(&self.prompt);
         if !self.read_fd0() {

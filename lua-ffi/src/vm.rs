@@ -35,6 +35,15 @@ impl Vm {
         self.0
     }
 
+    /// `lua_close`.
+    ///
+    /// # Safety
+    /// Neither this handle (nor any copy) nor the state's owner uses the state afterwards.
+    pub unsafe fn close(self) {
+        // SAFETY: a live state, closed once (the caller's contract).
+        unsafe { ffi::lua_close(self.0) }
+    }
+
     /// `lua_setallocf` with no user data.
     pub fn set_allocator(self, f: ffi::lua_Alloc) {
         // SAFETY: a live state; `f` accepts every block the previous allocator made (the

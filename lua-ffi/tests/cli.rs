@@ -358,6 +358,13 @@ fn limits_pipes_and_prompts_match_lua54() {
     s(&["-i"], "print(#'a\0b')\n");
     s(&["-e", "local n = 0 local function f() n = n + 1 f() end print(pcall(f)) print(n)"], "");
     s(&["-e", "local function f() f() end f()"], "");
+    // lua_close as lua.c calls it: finalisers in its order, weak tables not yet cleared,
+    // no extra collection before it.
+    s(&["-e", "do local b = setmetatable({}, {__gc = function() print('b') end}) end A = setmetatable({}, {__gc = function() print('A') end})"], "");
+    s(&["-e", "local w = setmetatable({}, {__mode = 'v'}) w[1] = {} G = w setmetatable({}, {__gc = function() print(G[1]) end})"], "");
+    s(&["-e", "setmetatable({}, {__gc = function() setmetatable({}, {__gc = function() print('nested') end}) end})"], "");
+    // The REPL takes the character-type locale from the environment, as readline does.
+    s(&["-i"], "print(os.setlocale(nil, 'ctype'))\n");
 
     // A reader that goes away: both die of SIGPIPE (Rust's runtime would ignore it).
     use std::io::Read;

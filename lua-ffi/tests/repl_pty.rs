@@ -252,3 +252,29 @@ fn repl_on_a_terminal() {
         );
     }
 }
+
+/// A fatal signal while the line editor holds the terminal in raw mode: the terminal is
+/// left in its normal mode (echo, line editing), as readline leaves it.
+#[test]
+fn sigterm_at_the_prompt_restores_the_terminal() {
+    let mut exes = vec![PathBuf::from(OURS)];
+    exes.extend(stock());
+    let both = exes.len() == 2;
+    for exe in exes.iter() {
+        let mut p = Pty::spawn(exe);
+        p.wait_prompt("> ");
+        // SAFETY: signals the child this test spawned.
+        unsafe { libc::kill(p.child.id() as libc::pid_t, libc::SIGTERM) };
+        let status = p.child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGTERM), "{exe:?}");
+        // SAFETY: an all-zero termios is a valid buffer for tcgetattr to fill.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: the master side reports the pseudo-terminal's mode.
+        assert_eq!(unsafe { libc::tcgetattr(p.master.as_raw_fd(), &mut t) }, 0);
+        assert_eq!(t.c_lflag & (libc::ICANON | libc::ECHO), libc::ICANON | libc::ECHO, "{exe:?}");
+    }
+    if both {
+        println!("side by side with lua5.4 (SIGTERM at the prompt): the terminal's mode restored by both");
+    }
+}
