@@ -337,7 +337,7 @@ unsafe extern "C" fn pmain(l: *mut ffi::lua_State) -> c_int {
     if interactive {
         repl::run(vm, it);
     } else if script < 1 && !(exec || version) {
-        if repl::stdin_is_tty() {
+        if crate::terminal::is_tty(0) {
             print_version();
             repl::run(vm, it);
         } else {

@@ -10,22 +10,10 @@
 //! line read are written to stdout.
 
 use crate::interp::{docall, report, Interp};
-use crate::vm::{Vm, LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TNIL};
+use crate::vm::{until_nul, Vm, LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TNIL};
 use crate::{stdio, terminal};
 use mlua::ffi;
 use std::ffi::c_int;
-
-/// Whether standard input is a terminal.
-pub fn stdin_is_tty() -> bool {
-    // SAFETY: isatty only inspects the descriptor.
-    unsafe { libc::isatty(0) == 1 }
-}
-
-/// Whether standard output is a terminal.
-fn stdout_is_tty() -> bool {
-    // SAFETY: isatty only inspects the descriptor.
-    unsafe { libc::isatty(1) == 1 }
-}
 
 /// Where the REPL's lines come from; it also holds the line being read and the prompt
 /// (so that no frame between Lua calls owns them).
@@ -55,7 +43,7 @@ impl Reader {
             terminal::adopt_ctype_locale();
             // The editor draws on standard output: with that redirected, lines are read
             // as from a pipe (the terminal's own line editing still applies).
-            if stdin_is_tty() && stdout_is_tty() {
+            if terminal::is_tty(0) && terminal::is_tty(1) {
                 self.editor = editor();
             }
         }
@@ -108,11 +96,9 @@ impl Reader {
                     }
                     Err(rustyline::error::ReadlineError::Interrupted) => {
                         // As GNU readline does in `lua`: Ctrl-C at the prompt ends the process
-                        // with the signal's default action.
-                        // SAFETY: restoring the default action and raising the signal.
-                        unsafe { libc::signal(libc::SIGINT, libc::SIG_DFL) };
-                        // SAFETY: as above.
-                        unsafe { libc::raise(libc::SIGINT) };
+                        // with the signal's default action (rustyline has restored the
+                        // terminal).
+                        terminal::die_of(libc::SIGINT);
                         break false;
                     }
                     Err(_) => break false,
@@ -162,8 +148,7 @@ fn pushline(vm: Vm, it: &mut Interp, firstline: bool) -> bool {
     if !got {
         return false;
     }
-    let line = &it.reader.line;
-    let line = line.split(|&b| b == 0).next().unwrap_or(line);
+    let line = until_nul(&it.reader.line);
     match line.strip_prefix(b"=").filter(|_| firstline) {
         Some(expr) => {
             vm.push_bytes(b"return ");

@@ -11,6 +11,22 @@ static COOKED: OnceLock<libc::termios> = OnceLock::new();
 
 const FATAL: [c_int; 3] = [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
+/// Whether descriptor `fd` is a terminal.
+pub fn is_tty(fd: c_int) -> bool {
+    // SAFETY: isatty only inspects the descriptor.
+    unsafe { libc::isatty(fd) == 1 }
+}
+
+/// Ends the process with `sig`'s default action (readline's way out on Ctrl-C at the
+/// prompt, and after restoring the terminal on a fatal signal). Async-signal-safe.
+pub extern "C" fn die_of(sig: c_int) {
+    // SAFETY: restoring the default action and raising the signal again are
+    // async-signal-safe.
+    unsafe { libc::signal(sig, libc::SIG_DFL) };
+    // SAFETY: as above.
+    unsafe { libc::raise(sig) };
+}
+
 /// `setlocale(LC_CTYPE, "")`, as readline's initialisation does.
 pub fn adopt_ctype_locale() {
     // SAFETY: called on the main thread before the REPL runs Lua code; the empty name
@@ -34,11 +50,7 @@ extern "C" fn restore_and_die(sig: c_int) {
         // SAFETY: tcsetattr is async-signal-safe; `t` is a mode read from this terminal.
         unsafe { libc::tcsetattr(0, libc::TCSANOW, t) };
     }
-    // SAFETY: restoring the default action and raising the signal again are
-    // async-signal-safe.
-    unsafe { libc::signal(sig, libc::SIG_DFL) };
-    // SAFETY: as above.
-    unsafe { libc::raise(sig) };
+    die_of(sig);
 }
 
 /// Before the line editor reads: remembers the terminal's mode (once) and makes the fatal

@@ -20,6 +20,11 @@ pub struct Vm(*mut ffi::lua_State);
 /// Lua's status codes and type tags, re-exported for the interpreter's modules.
 pub use ffi::{LUA_ERRSYNTAX, LUA_MULTRET, LUA_OK, LUA_TNIL, LUA_TSTRING, LUA_TTABLE};
 
+/// The bytes before the first NUL: what C's `%s` and `strlen` see of a Lua string.
+pub fn until_nul(s: &[u8]) -> &[u8] {
+    s.split(|&b| b == 0).next().unwrap_or(s)
+}
+
 impl Vm {
     /// The handle of `l`.
     ///
@@ -139,7 +144,7 @@ impl Vm {
         // SAFETY: Lua returns `len` readable bytes, kept alive by the value at `idx`
         // (the caller's contract).
         let s = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
-        Some(s.split(|&b| b == 0).next().unwrap_or(s))
+        Some(until_nul(s))
     }
 
     /// `lua_type`.
@@ -168,10 +173,8 @@ impl Vm {
         unsafe { ffi::lua_setglobal(self.0, name.as_ptr()) }
     }
 
-    /// `lua_setglobal` with a name given as bytes (pushed as a Lua string first, so that
-    /// names containing NUL are cut as in C).
+    /// `lua_setglobal` with a name given as bytes (a part of an argument, so without NUL).
     pub fn set_global_bytes(self, name: &[u8]) {
-        let name = name.split(|&b| b == 0).next().unwrap_or(name);
         // SAFETY: a live state; the registry always holds the globals table.
         unsafe { ffi::lua_rawgeti(self.0, ffi::LUA_REGISTRYINDEX, ffi::LUA_RIDX_GLOBALS) };
         self.insert(-2);
@@ -273,7 +276,7 @@ impl Vm {
         let p = unsafe { ffi::luaL_tolstring(self.0, idx, &mut len) };
         // SAFETY: luaL_tolstring returns `len` bytes of the string it pushed.
         let s = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
-        s.split(|&b| b == 0).next().unwrap_or(s)
+        until_nul(s)
     }
 
     /// The string at `idx` as a C pointer (NULL if not a string or number).

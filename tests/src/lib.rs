@@ -85,6 +85,11 @@ pub fn testlib_copy() -> PathBuf {
     .clone()
 }
 
+/// This build's Lua as its `_VERSION` ("Lua 5.4"), the label of its figures.
+pub fn vm_name() -> String {
+    mlua::Lua::new().globals().get::<String>("_VERSION").unwrap_or_else(|_| "Lua ?".into())
+}
+
 /// Runs one script through ffi-mlua in a fresh state. `gc_stress` makes the collector
 /// run continuously (and steps it after every harness assertion).
 pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {

@@ -653,7 +653,7 @@ fn abi_differential() {
         bad.extend(b);
         first += count;
     }
-    let vm = mlua::Lua::new().globals().get::<String>("_VERSION").unwrap_or_default();
+    let vm = ffi_conformance::vm_name();
     println!(
         "abi_diff ({vm}): seed {seed}: {n} signatures, {ran} calls and {cb_ran} callbacks \
          (SysV and ms_abi), {} mismatches",

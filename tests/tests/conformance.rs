@@ -2,7 +2,7 @@
 //! Lua), again with the garbage collector running continuously, and through `luajit` as
 //! the oracle (scripts named `puc_*`/`lua53_*` test PUC-only extensions and skip it).
 
-use ffi_conformance::{run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, Outcome};
+use ffi_conformance::{run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, vm_name, Outcome};
 
 /// Prints each script's counts and returns the totals; every script must have run some
 /// assertions (one that stopped early or was skipped by mistake shows up here).
@@ -25,11 +25,6 @@ fn name(p: &std::path::Path) -> String {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string()
 }
 
-/// This build's Lua, as the label of its counts ("Lua 5.4").
-fn vm() -> String {
-    mlua::Lua::new().globals().get::<String>("_VERSION").unwrap_or_else(|_| "Lua ?".into())
-}
-
 /// A check that cannot run: a failure when `FFI_REQUIRE_ORACLES` is set (the test script
 /// sets it, having installed every oracle), else a line straight to the process's stderr
 /// (libtest captures `println!`/`eprintln!` of passing tests, and a skip must be seen).
@@ -45,7 +40,7 @@ fn skipped(msg: &str) {
 fn conformance_on_this_lua() {
     let res: Vec<_> =
         scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, false))).collect();
-    let (passed, failed) = report(&vm(), &res);
+    let (passed, failed) = report(&vm_name(), &res);
     assert_eq!(failed, 0, "conformance failures (see above)");
     assert!(passed >= 100, "only {passed} assertions ran");
 }
@@ -54,7 +49,7 @@ fn conformance_on_this_lua() {
 fn conformance_under_gc_stress() {
     let res: Vec<_> =
         scripts().iter().filter(|p| runs_here(p)).map(|p| (name(p), run_mlua(p, true))).collect();
-    let (_, failed) = report(&format!("{} gc-stress", vm()), &res);
+    let (_, failed) = report(&format!("{} gc-stress", vm_name()), &res);
     assert_eq!(failed, 0, "conformance failures under GC stress (see above)");
     // Every script runs exactly the assertions it runs without the stress.
     for (p, (n, stressed)) in scripts().iter().filter(|p| runs_here(p)).zip(&res) {
