@@ -41,10 +41,29 @@ pub fn runs_on_luajit(p: &Path) -> bool {
 
 /// Whether a script applies to this build's Lua (`lua53_*` need 5.3+).
 pub fn runs_here(p: &Path) -> bool {
+    applies_to(p, this_version())
+}
+
+/// This build's `LUA_VERSION_NUM` (501 .. 505).
+pub fn this_version() -> u32 {
+    if cfg!(feature = "lua55") {
+        505
+    } else if cfg!(feature = "lua54") {
+        504
+    } else if cfg!(feature = "lua53") {
+        503
+    } else if cfg!(feature = "lua52") {
+        502
+    } else {
+        501
+    }
+}
+
+/// Whether a script applies to Lua `version` (`LUA_VERSION_NUM`): `lua53_*` scripts need
+/// 5.3+, `lua54_*` need 5.4+.
+pub fn applies_to(p: &Path, version: u32) -> bool {
     let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let old = cfg!(any(feature = "lua51", feature = "lua52"));
-    let pre54 = old || cfg!(feature = "lua53");
-    !(n.starts_with("lua53_") && old || n.starts_with("lua54_") && pre54)
+    !(n.starts_with("lua53_") && version < 503 || n.starts_with("lua54_") && version < 504)
 }
 
 /// The C test library the calls scripts load (`tests/c/ffitest.c`), built once per test
@@ -134,12 +153,24 @@ pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
 
 /// Runs one script with `luajit`, parsing the harness's closing line.
 pub fn run_luajit(exe: &str, path: &Path) -> Outcome {
+    run_interpreter(exe, None, path)
+}
+
+/// Runs one script with a stand-alone interpreter (`luajit`, or a stock `lua5.x` that
+/// loads `ffi.so` from `cpath_dir`), parsing the harness's closing line.
+pub fn run_interpreter(exe: &str, cpath_dir: Option<&Path>, path: &Path) -> Outcome {
     let dir = lua_dir();
-    let out = std::process::Command::new(exe)
-        .env("LUA_PATH", format!("{}/?.lua;;", dir.display()))
-        .env("FFI_TESTLIB", testlib())
-        .arg(path)
-        .output();
+    let mut cmd = std::process::Command::new(exe);
+    cmd.env("LUA_PATH", format!("{}/?.lua;;", dir.display())).env("FFI_TESTLIB", testlib());
+    if let Some(c) = cpath_dir {
+        // Only our ffi.so: not a system module of the same name.
+        cmd.env("LUA_CPATH", format!("{}/?.so", c.display()));
+    }
+    // Every version's variables too (LUA_PATH_5_4 would win over LUA_PATH).
+    for v in ["5_2", "5_3", "5_4", "5_5"] {
+        cmd.env_remove(format!("LUA_PATH_{v}")).env_remove(format!("LUA_CPATH_{v}"));
+    }
+    let out = cmd.arg(path).output();
     let out = match out {
         Ok(o) => o,
         Err(e) => {
@@ -164,7 +195,7 @@ pub fn run_luajit(exe: &str, path: &Path) -> Outcome {
     if !out.status.success() {
         o.failed += 1;
         o.failures.push(format!(
-            "luajit exited with {}: {}",
+            "{exe} exited with {}: {}",
             out.status,
             String::from_utf8_lossy(&out.stderr)
         ));

@@ -1,0 +1,193 @@
+//! Finding the host's Lua C API in the process and telling its version.
+//!
+//! A stock interpreter (`lua5.1` .. `lua5.4` from Debian, or any `lua` linked with
+//! `-Wl,-E`) exports the Lua C API from its executable or from the `liblua` it links, so
+//! `dlsym(RTLD_DEFAULT, name)` finds every function. `ffi.so` itself has no undefined
+//! `lua_*` symbol: the dynamic linker never has to bind a function that only another Lua
+//! version has, so Full RELRO (`-z now`, `LD_BIND_NOW`) cannot make loading fail.
+//!
+//! The version comes from which of a few marker functions are there (a symbol that is
+//! present rules out the versions whose library lacks it, one that is absent rules out the
+//! versions that have it): exactly one version must remain; for 5.4 and later
+//! `lua_version` must agree. For 5.2 and 5.3, `lua_version(L)` and `lua_version(NULL)` are
+//! also compared, as `luaL_checkversion` does: the state must come from the library that
+//! was found.
+
+use core::ffi::{c_int, c_void, CStr};
+
+use ffi_core::luaapi::lua_State;
+
+/// Looks a symbol up in the process's global scope; null when it is not there.
+fn global_symbol(name: &CStr) -> *const c_void {
+    // SAFETY: RTLD_DEFAULT is a valid pseudo-handle and `name` ends in NUL; dlsym only
+    // reads the loaded objects' symbol tables.
+    unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) as *const c_void }
+}
+
+/// Why the version could not be told (the text is the Lua error message).
+#[derive(Debug)]
+pub struct Unknown(pub String);
+
+/// Functions whose presence tells the versions apart: (C symbol, the versions whose library
+/// exports it, bit 0 = 5.1). Where a newer version keeps an old name, it is a macro there
+/// (`lua_objlen`, `lua_insert`, `lua_newuserdata`), so the symbol is gone. (Not
+/// `LuaC::SYMBOLS`' marks: those say which functions ffi-core *uses* per version, and for
+/// example `lua_isnumber` exists in every version but is used in 5.1 only.)
+const MARKERS: [(&CStr, u8); 8] = [
+    (c"lua_objlen", 0b0_0001),
+    (c"lua_rawlen", 0b1_1110),
+    (c"lua_insert", 0b0_0011),
+    (c"lua_rotate", 0b1_1100),
+    (c"lua_newuserdata", 0b0_0111),
+    (c"lua_newuserdatauv", 0b1_1000),
+    (c"lua_resetthread", 0b0_1000),
+    (c"lua_pushexternalstring", 0b1_0000),
+];
+
+fn version_name(slot: u32) -> String {
+    format!("5.{}", slot + 1)
+}
+
+/// Tells the version of the Lua whose C API `lookup` finds (`l` is the calling state).
+/// Returns `LUA_VERSION_NUM`.
+///
+/// # Safety
+/// `l` is a live state; every non-null address `lookup` returns is the C function of that
+/// name from one Lua library.
+pub unsafe fn tell_version(
+    l: *mut lua_State,
+    lookup: &mut dyn FnMut(&CStr) -> *const c_void,
+) -> Result<c_int, Unknown> {
+    if lookup(c"lua_gettop").is_null() {
+        return Err(Unknown(
+            "ffi: no Lua C API in this process's global symbols (lua_gettop is not \
+             exported): build the host with its Lua symbols exported (-Wl,-E), or open ffi \
+             with lua_ffi_open from lua_ffi.h"
+                .into(),
+        ));
+    }
+    let mut candidates: u8 = 0b1_1111;
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for (name, mask) in MARKERS {
+        let shown = name.to_str().unwrap_or("?");
+        if lookup(name).is_null() {
+            candidates &= !mask;
+            missing.push(shown);
+        } else {
+            candidates &= mask;
+            found.push(shown);
+        }
+    }
+    let versions: Vec<u32> = (0..5).filter(|i| candidates & (1 << i) != 0).collect();
+    let what = || {
+        format!(
+            "found {}; lacks {}",
+            if found.is_empty() { "none of the markers".into() } else { found.join(", ") },
+            if missing.is_empty() { "none of them".into() } else { missing.join(", ") }
+        )
+    };
+    let number = match versions.as_slice() {
+        [] => {
+            return Err(Unknown(format!(
+                "ffi: the Lua C API symbols in this process fit no single Lua version \
+                 (two Lua libraries loaded?): {}",
+                what()
+            )))
+        }
+        [0] => 501,
+        [1] | [2] => {
+            let num = 502 + (versions[0] as c_int - 1);
+            let sym = lookup(c"lua_version");
+            if sym.is_null() {
+                return Err(Unknown(format!(
+                    "ffi: Lua {} without lua_version",
+                    version_name(versions[0])
+                )));
+            }
+            // SAFETY: in 5.2 and 5.3, `lua_version` is `const lua_Number *(lua_State *)`.
+            let f = unsafe {
+                core::mem::transmute::<
+                    *const c_void,
+                    unsafe extern "C" fn(*mut lua_State) -> *const f64,
+                >(sym)
+            };
+            // SAFETY: for NULL it returns the address of its library's own version number.
+            let own = unsafe { f(core::ptr::null_mut()) };
+            // SAFETY: for a live state (`l`), the one recorded in the state.
+            let state = unsafe { f(l) };
+            if own != state {
+                return Err(Unknown(format!(
+                    "ffi: this state was not made by the Lua {} library found in the process \
+                     (lua_version differs: several Lua libraries loaded?)",
+                    version_name(versions[0])
+                )));
+            }
+            // SAFETY: `own` points at the library's static version number.
+            let v = unsafe { *own };
+            if v != num as f64 {
+                return Err(Unknown(format!(
+                    "ffi: the symbols are those of Lua {} but lua_version gives {v}",
+                    version_name(versions[0])
+                )));
+            }
+            num
+        }
+        [3] | [4] | [3, 4] => {
+            let sym = lookup(c"lua_version");
+            if sym.is_null() {
+                return Err(Unknown("ffi: Lua 5.4 or later without lua_version".into()));
+            }
+            // SAFETY: from 5.4 on, `lua_version` is `lua_Number (lua_State *)`.
+            let f = unsafe {
+                core::mem::transmute::<*const c_void, unsafe extern "C" fn(*mut lua_State) -> f64>(
+                    sym,
+                )
+            };
+            // SAFETY: it only returns LUA_VERSION_NUM.
+            let v = unsafe { f(l) };
+            let num = match v {
+                504.0 if versions.contains(&3) => 504,
+                505.0 if versions.contains(&4) => 505,
+                _ => {
+                    return Err(Unknown(format!(
+                        "ffi: unknown Lua version: lua_version gives {v} ({})",
+                        what()
+                    )))
+                }
+            };
+            num
+        }
+        _ => {
+            return Err(Unknown(format!(
+                "ffi: cannot tell the Lua version ({} would fit): {}",
+                versions.iter().map(|&s| version_name(s)).collect::<Vec<_>>().join(", "),
+                what()
+            )))
+        }
+    };
+    Ok(number)
+}
+
+/// The process-wide lookup used by `luaopen_ffi`.
+pub fn process_lookup(name: &CStr) -> *const c_void {
+    global_symbol(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each version has a distinct set of markers, except 5.4 and 5.5 apart from the two
+    /// markers `lua_version` confirms.
+    #[test]
+    fn markers_tell_versions_apart() {
+        let sets: Vec<Vec<bool>> =
+            (0..5).map(|v| MARKERS.iter().map(|&(_, m)| m & (1 << v) != 0).collect()).collect();
+        for a in 0..5 {
+            for b in a + 1..5 {
+                assert_ne!(sets[a], sets[b], "5.{} and 5.{} look alike", a + 1, b + 1);
+            }
+        }
+    }
+}

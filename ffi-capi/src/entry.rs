@@ -1,0 +1,150 @@
+//! The exported entry points: `luaopen_ffi` for `require`, `lua_ffi_open_with` for C hosts
+//! (through `include/lua_ffi.h`).
+//!
+//! ```text
+//!   luaopen_ffi(L)                      lua_ffi_open_with(L, LUA_VERSION_NUM, lookup, opts)
+//!     detect::tell_version (dlsym)        the host's lua.h names the functions
+//!            \                             /
+//!             LuaC::from_symbols -> vm::install -> open::<CapiVm> -> patch globals
+//! ```
+//!
+//! Errors are Lua errors raised with the functions that were found. When not even
+//! `lua_pushlstring` and `lua_error` can be found there is no way to raise: the message goes
+//! to stderr and the loader returns nothing (`require` then gives `true`).
+
+use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
+
+use ffi_core::luaapi::{lua_State, Lua, LuaC};
+
+use crate::detect;
+use crate::vm::{self, CapiVm};
+
+/// Option bit: the global `tonumber` becomes `ffi.tonumber` (cdata-aware).
+pub const LUA_FFI_PATCH_TONUMBER: c_uint = 1;
+/// Option bit: the global `type` becomes `ffi.type` ("cdata" for cdata).
+pub const LUA_FFI_PATCH_TYPE: c_uint = 2;
+/// Option bit: the globals `pairs`/`ipairs` become `ffi.pairs`/`ffi.ipairs`.
+pub const LUA_FFI_PATCH_PAIRS: c_uint = 4;
+/// What `require "ffi"` does, as `ffi-mlua`'s default options.
+pub const LUA_FFI_DEFAULTS: c_uint = LUA_FFI_PATCH_TONUMBER | LUA_FFI_PATCH_PAIRS;
+
+/// A C host's symbol lookup: the address of the host's Lua C function of that name, or
+/// null.
+pub type Lookup = unsafe extern "C" fn(name: *const c_char) -> *const c_void;
+
+type PushLString = unsafe extern "C-unwind" fn(*mut lua_State, *const c_char, usize);
+type LuaError = unsafe extern "C-unwind" fn(*mut lua_State) -> c_int;
+
+/// Raises `msg` as a Lua error with the functions `lookup` finds, or prints it and returns
+/// 0 when they are not there.
+///
+/// # Safety
+/// `l` is a live state of the Lua whose functions `lookup` finds, called as a C function
+/// (this frame's callers own nothing a `longjmp` would skip).
+unsafe fn fail(
+    l: *mut lua_State,
+    lookup: &mut dyn FnMut(&CStr) -> *const c_void,
+    msg: String,
+) -> c_int {
+    let push = lookup(c"lua_pushlstring");
+    let error = lookup(c"lua_error");
+    if push.is_null() || error.is_null() {
+        eprintln!("{msg}");
+        return 0;
+    }
+    // SAFETY: the Lua function of that name (the caller's contract); it returns void in
+    // 5.1 and a pointer after, which the call ignores.
+    let push = unsafe { core::mem::transmute::<*const c_void, PushLString>(push) };
+    // SAFETY: the Lua function of that name (the caller's contract).
+    let error = unsafe { core::mem::transmute::<*const c_void, LuaError>(error) };
+    // SAFETY: a live state; a C function has a free slot; the bytes are readable.
+    unsafe { push(l, msg.as_ptr() as *const c_char, msg.len()) };
+    drop(msg);
+    // SAFETY: nothing in this frame is owned any more; the error value is on top.
+    unsafe { error(l) }
+}
+
+/// Opens ffi in `l` once the process's table is installed, patches the globals `options`
+/// asks for and leaves the module on top.
+///
+/// # Safety
+/// `l` is a live state of the installed Lua, called as a C function.
+unsafe fn open_installed(l: *mut lua_State, options: c_uint) -> c_int {
+    // SAFETY: the caller's contract; `open` raises like any luaopen function.
+    unsafe { ffi_core::lua::open::<CapiVm>(l) };
+    // SAFETY: a live state of CapiVm's Lua (installed).
+    let lua = unsafe { Lua::new::<CapiVm>(l) };
+    let patches: [(c_uint, &[u8], &[u8]); 4] = [
+        (LUA_FFI_PATCH_TONUMBER, b"tonumber\0", b"tonumber\0"),
+        (LUA_FFI_PATCH_TYPE, b"type\0", b"type\0"),
+        (LUA_FFI_PATCH_PAIRS, b"pairs\0", b"pairs\0"),
+        (LUA_FFI_PATCH_PAIRS, b"ipairs\0", b"ipairs\0"),
+    ];
+    for (bit, field, global) in patches {
+        if options & bit != 0 {
+            // SAFETY: the module table is on top; `open` left stack room; the key ends in
+            // NUL. The frame owns nothing if it raises.
+            unsafe { lua.get_field(-1, field) };
+            // SAFETY: the function is on top; the name ends in NUL.
+            unsafe { lua.set_global(global) };
+        }
+    }
+    1
+}
+
+/// `require "ffi"` from a stock interpreter: finds the host's Lua among the process's
+/// global symbols, then opens the module with the default options
+/// ([`LUA_FFI_DEFAULTS`]). Returns the module table.
+///
+/// # Safety
+/// Called by Lua as a `lua_CFunction` with a live state.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
+    let mut lookup = detect::process_lookup;
+    // SAFETY: a live state; dlsym returns the functions of the loaded Lua.
+    let installed = match unsafe { detect::tell_version(l, &mut lookup) } {
+        // SAFETY: dlsym returns the functions of that name from the Lua just identified.
+        Ok(version) => vm::install(unsafe { LuaC::from_symbols(version, &mut lookup) }),
+        Err(detect::Unknown(msg)) => Err(msg),
+    };
+    match installed {
+        // SAFETY: a live state of the installed Lua, called by Lua.
+        Ok(_) => unsafe { open_installed(l, LUA_FFI_DEFAULTS) },
+        // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut lookup, msg) },
+    }
+}
+
+/// The entry of `include/lua_ffi.h`: opens ffi in `l` with the C functions of the host's
+/// own Lua, which `lookup` names (so that a host that links Lua statically and exports
+/// nothing can have ffi). `version` is the host's `LUA_VERSION_NUM`; `options` is a set of
+/// `LUA_FFI_PATCH_*` bits. Leaves the module on the stack and returns 1, like a
+/// `luaopen_*` function (and can be used as one through the header's wrappers).
+///
+/// # Safety
+/// `l` is a live state of that Lua; `lookup` returns, for each name, null or that Lua's C
+/// function of that name; called as a C function (or from one).
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_ffi_open_with(
+    l: *mut lua_State,
+    version: c_int,
+    lookup: Lookup,
+    options: c_uint,
+) -> c_int {
+    let mut find = |name: &CStr| -> *const c_void {
+        // SAFETY: the host's lookup takes a NUL-terminated name.
+        unsafe { lookup(name.as_ptr()) }
+    };
+    let installed = if ffi_core::luaapi::c::version_slot(version).is_some() {
+        // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
+        vm::install(unsafe { LuaC::from_symbols(version, &mut find) })
+    } else {
+        Err(format!("ffi: lua_ffi_open_with: unknown LUA_VERSION_NUM {version}"))
+    };
+    match installed {
+        // SAFETY: a live state of the installed Lua.
+        Ok(_) => unsafe { open_installed(l, options) },
+        // SAFETY: the lookup finds the host's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut find, msg) },
+    }
+}

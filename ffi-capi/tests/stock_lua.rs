@@ -1,0 +1,126 @@
+//! One `ffi.so` for every stock Lua: Debian's `lua5.1` .. `lua5.4` and a 5.5 built from
+//! lua-src's sources load the same file with `require "ffi"` and run the conformance suite.
+
+mod common;
+
+use std::process::Command;
+
+use common::{ffi_so_dir, interpreters, lua55};
+use ffi_conformance::{applies_to, run_interpreter, scripts, Outcome};
+
+fn run(exe: &std::path::Path, chunk: &str) -> std::process::Output {
+    Command::new(exe)
+        .env("LUA_CPATH", format!("{}/?.so", ffi_so_dir().display()))
+        // Full RELRO's effect: every symbol bound at load time.
+        .env("LD_BIND_NOW", "1")
+        .args(["-e", chunk])
+        .output()
+        .expect("interpreter")
+}
+
+#[test]
+fn one_shared_object_every_version() {
+    let chunk = r#"local ffi = require "ffi"
+        ffi.cdef "int strlen(const char *)"
+        io.write(ffi.C.strlen("abc"), " ", _VERSION, " ", tostring(ffi.new("int64_t", -7)), "\n")"#;
+    let vms = interpreters();
+    for (num, exe) in &vms {
+        let out = run(exe, chunk);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            exe.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let want = format!("3 Lua {}.{} -7LL\n", num / 100, num % 100);
+        assert_eq!(stdout, want, "{}", exe.display());
+        println!("{} with {}/ffi.so: {}", exe.display(), ffi_so_dir().display(), stdout.trim());
+    }
+    assert_eq!(vms.len(), 5, "every version ran");
+}
+
+/// No Lua function is an import of ffi.so, so no version's missing function can fail the
+/// load under `-z now`.
+#[test]
+fn no_lua_symbol_to_bind() {
+    let so = ffi_so_dir().join("ffi.so");
+    let out = Command::new("nm").args(["-D", "--undefined-only"]).arg(&so).output().expect("nm");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lua: Vec<&str> = text
+        .lines()
+        .filter(|l| l.split_whitespace().last().is_some_and(|s| s.starts_with("lua")))
+        .collect();
+    assert!(lua.is_empty(), "ffi.so imports Lua functions: {lua:?}");
+    assert!(text.lines().count() > 5, "nm listed the imports: {text}");
+    let defined = Command::new("nm").args(["-D", "--defined-only"]).arg(&so).output().expect("nm");
+    let defined = String::from_utf8_lossy(&defined.stdout);
+    for sym in ["luaopen_ffi", "lua_ffi_open_with"] {
+        assert!(defined.lines().any(|l| l.ends_with(&format!(" {sym}"))), "{sym} not exported");
+    }
+}
+
+/// A host whose Lua symbols are not exported: no way to raise, so the message goes to
+/// stderr and `require` gives `true`.
+#[test]
+fn host_without_exported_lua() {
+    let out = run(&lua55(false), r#"print((require "ffi"))"#);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ffi: no Lua C API in this process's global symbols"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "true\n");
+}
+
+/// Two Lua libraries in one process: refused with a Lua error naming what was found.
+#[test]
+fn two_lua_libraries_refused() {
+    let lib51 = "/usr/lib/x86_64-linux-gnu/liblua5.1.so.0";
+    if !std::path::Path::new(lib51).exists() {
+        common::skipped("liblua5.1.so.0 not installed: the two-Lua refusal not tested");
+        return;
+    }
+    let lua54 = interpreters().into_iter().find(|(n, _)| *n == 504);
+    let Some((_, lua54)) = lua54 else { return };
+    let out = Command::new(lua54)
+        .env("LUA_CPATH", format!("{}/?.so", ffi_so_dir().display()))
+        .env("LD_PRELOAD", lib51)
+        .args(["-e", r#"print(pcall(require, "ffi"))"#])
+        .output()
+        .expect("lua5.4");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "false\tffi: the Lua C API symbols in this process fit no single Lua version"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("found lua_objlen") && stdout.contains("lua_newuserdatauv"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn conformance_on_stock_interpreters() {
+    let dir = ffi_so_dir();
+    let mut total_failed = 0;
+    for (num, exe) in interpreters() {
+        let label = format!("Lua {}.{} ffi.so", num / 100, num % 100);
+        let (mut p, mut f) = (0, 0);
+        for script in scripts().iter().filter(|s| applies_to(s, num)) {
+            let name = script.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+            let o: Outcome = run_interpreter(exe.to_str().unwrap(), Some(&dir), script);
+            assert!(o.passed > 0 || o.failed > 0, "{label} {name}: no assertion ran");
+            println!("{label} {name}: {} passed, {} failed", o.passed, o.failed);
+            for m in &o.failures {
+                println!("    FAIL {m}");
+            }
+            p += o.passed;
+            f += o.failed;
+        }
+        println!("{label} total: {p} passed, {f} failed");
+        assert!(p >= 2000, "{label}: only {p} assertions ran");
+        total_failed += f;
+    }
+    assert_eq!(total_failed, 0, "conformance failures through ffi.so (see above)");
+}
