@@ -92,6 +92,36 @@ unsafe fn open_installed(l: *mut lua_State, options: c_uint) -> c_int {
     1
 }
 
+/// Installs the process's table from the Lua found among the global symbols.
+///
+/// # Safety
+/// `l` is a live state.
+unsafe fn install_from_process(l: *mut lua_State) -> Result<(), String> {
+    let mut lookup = detect::process_lookup;
+    // SAFETY: a live state; dlsym returns the functions of the loaded Lua.
+    match unsafe { detect::tell_version(l, &mut lookup) } {
+        // SAFETY: dlsym returns the functions of that name from the Lua just identified.
+        Ok(version) => vm::install(unsafe { LuaC::from_symbols(version, &mut lookup) }).map(drop),
+        Err(detect::Unknown(msg)) => Err(msg),
+    }
+}
+
+/// Installs the process's table from the functions a C host names.
+///
+/// # Safety
+/// `lookup` returns, for each name, null or the host's Lua C function of that name from
+/// the Lua `version`.
+unsafe fn install_from_host(
+    version: c_int,
+    find: &mut dyn FnMut(&CStr) -> *const c_void,
+) -> Result<(), String> {
+    if ffi_core::luaapi::c::version_slot(version).is_none() {
+        return Err(format!("ffi: lua_ffi_open_with: unknown LUA_VERSION_NUM {version}"));
+    }
+    // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
+    vm::install(unsafe { LuaC::from_symbols(version, find) }).map(drop)
+}
+
 /// `require "ffi"` from a stock interpreter: finds the host's Lua among the process's
 /// global symbols, then opens the module with the default options
 /// ([`LUA_FFI_DEFAULTS`]). Returns the module table.
@@ -100,18 +130,29 @@ unsafe fn open_installed(l: *mut lua_State, options: c_uint) -> c_int {
 /// Called by Lua as a `lua_CFunction` with a live state.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
-    let mut lookup = detect::process_lookup;
-    // SAFETY: a live state; dlsym returns the functions of the loaded Lua.
-    let installed = match unsafe { detect::tell_version(l, &mut lookup) } {
-        // SAFETY: dlsym returns the functions of that name from the Lua just identified.
-        Ok(version) => vm::install(unsafe { LuaC::from_symbols(version, &mut lookup) }),
-        Err(detect::Unknown(msg)) => Err(msg),
-    };
-    match installed {
+    // SAFETY: a live state (the caller's contract).
+    match unsafe { install_from_process(l) } {
         // SAFETY: a live state of the installed Lua, called by Lua.
-        Ok(_) => unsafe { open_installed(l, LUA_FFI_DEFAULTS) },
+        Ok(()) => unsafe { open_installed(l, LUA_FFI_DEFAULTS) },
         // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
-        Err(msg) => unsafe { fail(l, &mut lookup, msg) },
+        Err(msg) => unsafe { fail(l, &mut detect::process_lookup, msg) },
+    }
+}
+
+/// `require "bit"` from a stock interpreter (the same shared object installed as
+/// `bit.so`): LuaJIT 2.1's BitOp with 64-bit cdata. Opens `ffi` too if needed, without
+/// patching globals.
+///
+/// # Safety
+/// Called by Lua as a `lua_CFunction` with a live state.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_bit(l: *mut lua_State) -> c_int {
+    // SAFETY: a live state (the caller's contract).
+    match unsafe { install_from_process(l) } {
+        // SAFETY: a live state of the installed Lua, called by Lua.
+        Ok(()) => unsafe { ffi_core::lua::open_bit::<CapiVm>(l) },
+        // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut detect::process_lookup, msg) },
     }
 }
 
@@ -119,7 +160,7 @@ pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
 /// own Lua, which `lookup` names (so that a host that links Lua statically and exports
 /// nothing can have ffi). `version` is the host's `LUA_VERSION_NUM`; `options` is a set of
 /// `LUA_FFI_PATCH_*` bits. Leaves the module on the stack and returns 1, like a
-/// `luaopen_*` function (and can be used as one through the header's wrappers).
+/// `luaopen_*` function.
 ///
 /// # Safety
 /// `l` is a live state of that Lua; `lookup` returns, for each name, null or that Lua's C
@@ -135,15 +176,33 @@ pub unsafe extern "C-unwind" fn lua_ffi_open_with(
         // SAFETY: the host's lookup takes a NUL-terminated name.
         unsafe { lookup(name.as_ptr()) }
     };
-    let installed = if ffi_core::luaapi::c::version_slot(version).is_some() {
-        // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
-        vm::install(unsafe { LuaC::from_symbols(version, &mut find) })
-    } else {
-        Err(format!("ffi: lua_ffi_open_with: unknown LUA_VERSION_NUM {version}"))
-    };
-    match installed {
+    // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
+    match unsafe { install_from_host(version, &mut find) } {
         // SAFETY: a live state of the installed Lua.
-        Ok(_) => unsafe { open_installed(l, options) },
+        Ok(()) => unsafe { open_installed(l, options) },
+        // SAFETY: the lookup finds the host's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut find, msg) },
+    }
+}
+
+/// [`lua_ffi_open_with`] for the `bit` module: leaves it on the stack and returns 1.
+///
+/// # Safety
+/// As for [`lua_ffi_open_with`].
+#[no_mangle]
+pub unsafe extern "C-unwind" fn lua_ffi_open_bit_with(
+    l: *mut lua_State,
+    version: c_int,
+    lookup: Lookup,
+) -> c_int {
+    let mut find = |name: &CStr| -> *const c_void {
+        // SAFETY: the host's lookup takes a NUL-terminated name.
+        unsafe { lookup(name.as_ptr()) }
+    };
+    // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
+    match unsafe { install_from_host(version, &mut find) } {
+        // SAFETY: a live state of the installed Lua.
+        Ok(()) => unsafe { ffi_core::lua::open_bit::<CapiVm>(l) },
         // SAFETY: the lookup finds the host's Lua; nothing else is owned here.
         Err(msg) => unsafe { fail(l, &mut find, msg) },
     }

@@ -31,6 +31,6 @@ mod entry;
 pub mod vm;
 
 pub use entry::{
-    lua_ffi_open_with, luaopen_ffi, LUA_FFI_DEFAULTS, LUA_FFI_PATCH_PAIRS, LUA_FFI_PATCH_TONUMBER,
-    LUA_FFI_PATCH_TYPE,
+    lua_ffi_open_bit_with, lua_ffi_open_with, luaopen_bit, luaopen_ffi, LUA_FFI_DEFAULTS,
+    LUA_FFI_PATCH_PAIRS, LUA_FFI_PATCH_TONUMBER, LUA_FFI_PATCH_TYPE,
 };

@@ -108,9 +108,49 @@ pub fn open_with(lua: &Lua, opts: Options) -> Result<Table> {
     Ok(m)
 }
 
-/// Makes `require "ffi"` work (opening the module on first use, with default options).
+/// Makes `require "ffi"` work (opening the module on first use, with default options),
+/// and `require "bit"` too unless the state already has a `bit` module (in
+/// `package.loaded` or `package.preload`), which is left alone ([`preload_bit`]).
 pub fn preload(lua: &Lua) -> Result<()> {
     let f = loader(lua)?;
     let preload: Table = lua.globals().get::<Table>("package")?.get("preload")?;
-    preload.set("ffi", f)
+    preload.set("ffi", f)?;
+    preload_bit(lua)?;
+    Ok(())
+}
+
+/// Opens the `bit` module (LuaJIT 2.1's BitOp, with 64-bit cdata) and returns it, also
+/// stored as `package.loaded.bit`, replacing any other `bit` (the host asked for this
+/// one). Opens `ffi` without patching globals if it is not open yet.
+pub fn open_bit(lua: &Lua) -> Result<Table> {
+    let m = open_bit_module(lua)?;
+    let loaded: Table = lua.globals().get::<Table>("package")?.get("loaded")?;
+    loaded.set("bit", &m)?;
+    Ok(m)
+}
+
+/// Makes `require "bit"` give LuaJIT's `bit` unless the state already has one
+/// (`package.loaded.bit` or `package.preload.bit` set). Returns whether it did.
+pub fn preload_bit(lua: &Lua) -> Result<bool> {
+    let package: Table = lua.globals().get("package")?;
+    let preload: Table = package.get("preload")?;
+    let loaded: Table = package.get("loaded")?;
+    if !loaded.get::<mlua::Value>("bit")?.is_nil() || !preload.get::<mlua::Value>("bit")?.is_nil() {
+        return Ok(false);
+    }
+    preload.set("bit", lua.create_function(|lua, ()| open_bit_module(lua))?)?;
+    Ok(true)
+}
+
+/// The `bit` table of this state (made with the ffi module).
+fn open_bit_module(lua: &Lua) -> Result<Table> {
+    // Through `open_module` first, so that mlua's app data owns the context.
+    open_module(lua)?;
+    let open: ffi_core::luaapi::CFunction = ffi_core::lua::open_bit::<MluaVm>;
+    // SAFETY: the same function type with mlua's opaque state type for ffi-core's.
+    let open =
+        unsafe { std::mem::transmute::<ffi_core::luaapi::CFunction, mlua::lua_CFunction>(open) };
+    // SAFETY: `open_bit::<MluaVm>` is a lua_CFunction for the Lua version mlua links.
+    let open = unsafe { lua.create_c_function(open)? };
+    open.call(())
 }

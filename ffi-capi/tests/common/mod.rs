@@ -25,8 +25,8 @@ pub fn scratch() -> PathBuf {
     .clone()
 }
 
-/// A directory holding the cdylib as `ffi.so` (the name `require "ffi"` looks for):
-/// the one shared object every interpreter loads.
+/// A directory holding the cdylib as `ffi.so` (the name `require "ffi"` looks for) and
+/// `bit.so` linked to it: the one shared object every interpreter loads.
 pub fn ffi_so_dir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -35,6 +35,8 @@ pub fn ffi_so_dir() -> PathBuf {
         let lib = profile_dir().join("libffi_capi.so");
         std::fs::copy(&lib, d.join("ffi.so"))
             .unwrap_or_else(|e| panic!("copy {}: {e}", lib.display()));
+        // `require "bit"` finds the same file (luaopen_bit), as luarocks installs it.
+        std::os::unix::fs::symlink("ffi.so", d.join("bit.so")).expect("bit.so link");
         d
     })
     .clone()

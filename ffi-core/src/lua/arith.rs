@@ -131,7 +131,7 @@ fn number(op: Operand) -> Option<(Num, bool)> {
 /// `n` converted to the 64-bit integer type of the result, as LuaJIT converts each
 /// operand (a double to `uint64_t` differs from one to `int64_t` at 2^63 and above).
 #[inline]
-fn as64(n: Num, unsigned: bool) -> i64 {
+pub(crate) fn as64(n: Num, unsigned: bool) -> i64 {
     if unsigned {
         n.to_u64() as i64
     } else {

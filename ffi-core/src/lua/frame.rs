@@ -382,6 +382,19 @@ impl<V: Vm> FrameStack<V> {
         unsafe { self.raw().tonumberx(idx, core::ptr::null_mut()) }
     }
 
+    /// The number the value at `idx` converts to: a number, or a string Lua reads as one
+    /// (`lua_tonumberx`, which neither allocates nor changes the value).
+    #[inline(always)]
+    pub fn to_number(&self, idx: c_int) -> Option<f64> {
+        if !self.readable(idx) {
+            return None;
+        }
+        let mut ok = 0;
+        // SAFETY: a live state, a readable index; `ok` outlives the call.
+        let v = unsafe { self.raw().tonumberx(idx, &mut ok) };
+        (ok != 0).then_some(v)
+    }
+
     /// The number at `idx` as an integer, if it is integral (5.3 semantics everywhere).
     #[inline(always)]
     pub fn integer(&self, idx: c_int) -> Option<i64> {

@@ -24,7 +24,7 @@ pub(crate) fn bad_arg(n: c_int, fname: &str, m: &str) -> Raise {
 }
 
 /// `bad argument #n to 'fname' (<what> expected, got <type>)`.
-fn expected<V: Vm>(frame: &Frame<V>, n: c_int, fname: &str, what: &str) -> Raise {
+pub(crate) fn expected<V: Vm>(frame: &Frame<V>, n: c_int, fname: &str, what: &str) -> Raise {
     let got = frame.stack.type_of(n).name();
     bad_arg(n, fname, &format!("{what} expected, got {got}"))
 }

@@ -11,6 +11,7 @@
 //! | `index` | `__index`/`__newindex`: the one resolver for `obj[key]` |
 //! | `meta` | metatype dispatch, `__tostring`, `__call`, `__len`, `__concat`, `__close`, `__gc` |
 //! | `arith` | arithmetic and comparison metamethods |
+//! | `bit` | the `bit` module (LuaJIT 2.1's BitOp with 64-bit cdata) |
 //! | `convert` | Lua <-> C conversions |
 //! | `init` | table initializers and member stores |
 //! | `cdata` | the cdata object layout |
@@ -22,6 +23,7 @@
 //! finaliser, [`claim_context`]; the rest is private to the crate.
 
 mod arith;
+mod bit;
 mod call;
 mod callback;
 mod cdata;
@@ -39,4 +41,4 @@ mod upvalues;
 
 pub use call::set_stack_probe;
 pub use context::{claim_context, ContextOwner};
-pub use open::open;
+pub use open::{open, open_bit};

@@ -5,7 +5,7 @@
 use super::context::{self, ContextCell};
 use super::frame::{lua_functions, protected_trampoline};
 use super::meta::Metamethod;
-use super::{arith, call, callback, clib, index, library, meta, upvalues};
+use super::{arith, bit, call, callback, clib, index, library, meta, upvalues};
 use crate::luaapi::{lua_State, CFunction, Lua, LuaType, Vm};
 use crate::target::Target;
 use core::ffi::{c_int, c_void};
@@ -111,10 +111,37 @@ lua_functions! {
     mm_shr => arith::shr;
     /// cdata `__bnot` (5.3+)
     mm_bnot => arith::bnot;
+    /// `bit.tobit`
+    bit_tobit => bit::to_bit;
+    /// `bit.tohex`
+    bit_tohex => bit::tohex;
+    /// `bit.bnot`
+    bit_bnot => bit::bnot;
+    /// `bit.band`
+    bit_band => bit::band;
+    /// `bit.bor`
+    bit_bor => bit::bor;
+    /// `bit.bxor`
+    bit_bxor => bit::bxor;
+    /// `bit.lshift`
+    bit_lshift => bit::lshift;
+    /// `bit.rshift`
+    bit_rshift => bit::rshift;
+    /// `bit.arshift`
+    bit_arshift => bit::arshift;
+    /// `bit.rol`
+    bit_rol => bit::rol;
+    /// `bit.ror`
+    bit_ror => bit::ror;
+    /// `bit.bswap`
+    bit_bswap => bit::bswap;
 }
 
 /// The registry key of the module table (a light userdata: no string needed).
 static MODULE_KEY: u8 = 0;
+
+/// The registry key of the `bit` module's table (made with the `ffi` table).
+static BIT_KEY: u8 = 0;
 
 /// Where `open` builds things: the state and the stack position of the upvalues.
 #[derive(Copy, Clone)]
@@ -445,6 +472,31 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.rawset(reg) };
     // SAFETY: the parts table is on top.
     unsafe { lua.pop(1) };
+    // The `bit` module, kept for `open_bit`.
+    // SAFETY: a slot of the 40 reserved above; this frame owns nothing if it raises.
+    unsafe { lua.createtable(0, 12) };
+    let bit_functions: [(&[u8], CFunction); 12] = [
+        (b"tobit\0", bit_tobit::<V>),
+        (b"tohex\0", bit_tohex::<V>),
+        (b"bnot\0", bit_bnot::<V>),
+        (b"band\0", bit_band::<V>),
+        (b"bor\0", bit_bor::<V>),
+        (b"bxor\0", bit_bxor::<V>),
+        (b"lshift\0", bit_lshift::<V>),
+        (b"rshift\0", bit_rshift::<V>),
+        (b"arshift\0", bit_arshift::<V>),
+        (b"rol\0", bit_rol::<V>),
+        (b"ror\0", bit_ror::<V>),
+        (b"bswap\0", bit_bswap::<V>),
+    ];
+    // SAFETY: the bit table is on top, the upvalues at `base..`; reserved slots.
+    unsafe { b.set_all(-1, &bit_functions) };
+    // SAFETY: reserved slots.
+    unsafe { lua.pushlightuserdata(&BIT_KEY as *const u8 as *mut c_void) };
+    // SAFETY: reserved slots.
+    unsafe { lua.insert(-2) };
+    // SAFETY: the registry is a table; key and value on top.
+    unsafe { lua.rawset(reg) };
     // Remember the module; drop the upvalue slots.
     // SAFETY: room reserved.
     unsafe { lua.pushlightuserdata(module_key) };
@@ -456,5 +508,25 @@ pub unsafe extern "C-unwind" fn open<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.insert(base) };
     // SAFETY: the module is at `base`.
     unsafe { lua.settop(base) };
+    1
+}
+
+/// Opens the `bit` module (LuaJIT 2.1's BitOp with 64-bit cdata; see `bit.rs`) and leaves
+/// it on the stack: the `luaopen_bit` of every adapter. Opens `ffi` too when it is not
+/// open yet (the 64-bit cdata need its context), without patching any global.
+///
+/// # Safety
+/// As for [`open`].
+pub unsafe extern "C-unwind" fn open_bit<V: Vm>(l: *mut lua_State) -> c_int {
+    // SAFETY: the caller's contract; `open` leaves the ffi module on top.
+    unsafe { open::<V>(l) };
+    // SAFETY: the caller's contract.
+    let lua = unsafe { Lua::new::<V>(l) };
+    // SAFETY: the module is on top.
+    unsafe { lua.pop(1) };
+    // SAFETY: `open` made room for 40 values and left one.
+    unsafe { lua.pushlightuserdata(&BIT_KEY as *const u8 as *mut c_void) };
+    // SAFETY: the registry is a table; the key is on top.
+    unsafe { lua.rawget(lua.registry()) };
     1
 }
