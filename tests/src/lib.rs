@@ -109,9 +109,29 @@ pub fn vm_name() -> String {
     mlua::Lua::new().globals().get::<String>("_VERSION").unwrap_or_else(|_| "Lua ?".into())
 }
 
+/// Copy number `i` of [`testlib`] (another path, so another instance of its globals): for
+/// runs that go on at once in one process.
+pub fn testlib_instance(i: usize) -> PathBuf {
+    let lib = testlib();
+    let copy = lib.with_extension(format!("{i}.so"));
+    if !copy.exists() {
+        let tmp = lib.with_extension(format!("{i}.{:?}.tmp", std::thread::current().id()));
+        std::fs::copy(&lib, &tmp).expect("copy of the test library");
+        std::fs::rename(&tmp, &copy).expect("copy of the test library");
+    }
+    copy
+}
+
 /// Runs one script through ffi-mlua in a fresh state. `gc_stress` makes the collector
 /// run continuously (and steps it after every harness assertion).
 pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
+    // The plain and the GC-stress runs go on at once in this process: each gets its own
+    // copy of the library, so that neither sees the other's extern variables.
+    run_mlua_with(path, gc_stress, &if gc_stress { testlib_copy() } else { testlib() })
+}
+
+/// [`run_mlua`] with the C test library at `lib`.
+pub fn run_mlua_with(path: &Path, gc_stress: bool, lib: &Path) -> Outcome {
     // SAFETY: all standard libraries, `debug` included, as the stock interpreter opens
     // them (the harness uses debug.getinfo for failure positions).
     let lua = unsafe { mlua::Lua::unsafe_new() };
@@ -132,9 +152,6 @@ pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
         if gc_stress {
             lua.globals().set("FFI_GC_STRESS", true)?;
         }
-        // The plain and the GC-stress runs go on at once in this process: each gets its
-        // own copy of the library, so that neither sees the other's extern variables.
-        let lib = if gc_stress { testlib_copy() } else { testlib() };
         lua.globals().set("FFI_TESTLIB", lib.display().to_string())?;
         let src = std::fs::read_to_string(path).map_err(mlua::Error::external)?;
         lua.load(&src).set_name(format!("@{}", path.display())).exec()?;
