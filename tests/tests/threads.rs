@@ -170,6 +170,7 @@ fn states_closed_while_others_call_c() {
         bytes2 - bytes,
         maps2 as isize - maps as isize
     );
-    assert_eq!(bytes2, bytes, "memory left over after closing states");
+    // (Fewer bytes is fine: something process-wide from the warm-up can shrink.)
+    assert!(bytes2 <= bytes, "memory left over after closing states: {} bytes", bytes2 - bytes);
     assert!(maps2 <= maps, "mappings left over: {maps} -> {maps2}");
 }
