@@ -25,7 +25,7 @@ static const char demo[] =
     "end)\n"
     "ffi.C.qsort(a, 5, ffi.sizeof('int'), cmp)\n"
     "cmp:free()\n"
-    "print(a[0], a[1], a[2], a[3], a[4])\n"
+    "print(a[0] .. ' ' .. a[1] .. ' ' .. a[2] .. ' ' .. a[3] .. ' ' .. a[4])\n"
     "print(bit.tohex(bit.bxor(ffi.new('uint64_t', 0xff00ff), 0xffff)))\n"
     "print(ffi.new('int64_t', 2) ^ 40)\n";
 
