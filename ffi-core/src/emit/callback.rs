@@ -31,11 +31,14 @@
 //! writes the result registers back into the image. The entry owns no Rust values, so a
 //! Lua error raised in the helper crosses it (and the C frames above it) with `longjmp`.
 //!
-//! Slot pages and records are never unmapped or freed: a slot freed by `cb:free()` or by
-//! its state's closing goes back to the pool and is handed out again later (oldest free
-//! first), so the pool holds no more than the most slots ever live at once, and a C
-//! library that calls a callback after its state is gone finds a record saying so
-//! instead of unmapped memory.
+//! Slot pages and records are never unmapped or freed. A slot freed by `cb:free()` stays
+//! its state's and is reused by that state only ([`retake`], after a quarantine of a
+//! page's worth of other freed slots); at the state's closing every slot it holds goes back
+//! to the pool and is handed out again later (oldest free first). So the pool holds little
+//! more than the most slots ever live at once, a stale pointer of a live state can only
+//! reach a callback of that same state (as in LuaJIT, whose slots are per state), and a C
+//! library that calls a callback after its state is gone finds a record saying so instead
+//! of unmapped memory.
 //!
 //! The common entries (one per convention) are emitted once per process into pages of
 //! their own. A state may also emit a *direct entry* per signature ([`direct_entry`])
@@ -147,16 +150,33 @@ pub struct Taken {
 /// `abi`'s common entry and not live yet. `None` when the host cannot map or protect
 /// memory.
 pub fn take(mem: &dyn ExecMemory, abi: CallAbi, owner: usize) -> Option<Taken> {
+    take_slot(mem, abi, owner, None)
+}
+
+/// [`take`] for slot `index`, which `owner` freed and kept back from the pool (a state
+/// reuses the slots it freed itself while it lives, so that a stale pointer of a live
+/// state never reaches another state's callback).
+pub fn retake(mem: &dyn ExecMemory, abi: CallAbi, owner: usize, index: u32) -> Option<Taken> {
+    take_slot(mem, abi, owner, Some(index))
+}
+
+fn take_slot(mem: &dyn ExecMemory, abi: CallAbi, owner: usize, own: Option<u32>) -> Option<Taken> {
     POOL.with(|pool| {
         let e = (abi == CallAbi::Win64) as usize;
         if pool.entries[e] == 0 {
             let code = entry(abi).link().ok()?;
             pool.entries[e] = place(mem, &code)?;
         }
-        if pool.free.is_empty() {
-            add_page(pool, mem)?;
-        }
-        let index = pool.free.pop_front()?;
+        let index = match own {
+            Some(index) if (index as usize) < pool.pages.len() * PER_PAGE => index,
+            Some(_) => return None,
+            None => {
+                if pool.free.is_empty() {
+                    add_page(pool, mem)?;
+                }
+                pool.free.pop_front()?
+            }
+        };
         let page = &pool.pages[index as usize / PER_PAGE];
         let i = index as usize % PER_PAGE;
         let slot = &page.records[i];
@@ -167,8 +187,7 @@ pub fn take(mem: &dyn ExecMemory, abi: CallAbi, owner: usize) -> Option<Taken> {
     })
 }
 
-/// Returns slot `index` to the pool, not live. Its record keeps its owner until the slot
-/// is taken again, so that a late call still finds the state that freed it.
+/// Returns slot `index` to the pool, not live (its owner is cleared by the caller).
 pub fn give_back(index: u32) {
     POOL.with(|pool| pool.free.push_back(index));
 }

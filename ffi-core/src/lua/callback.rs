@@ -47,6 +47,7 @@ use crate::error::Error;
 use crate::luaapi::{lua_State, Lua, LuaType, Vm};
 use crate::target::CallAbi;
 use alloc::boxed::Box;
+use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use core::ffi::{c_int, c_void};
 use core::sync::atomic::Ordering;
@@ -173,6 +174,10 @@ pub(crate) struct Callbacks {
     /// Slots this state took (live or freed), by global index: at the end each one that
     /// still names this state as its owner is released.
     owned: HashSet<u32>,
+    /// Slots this state freed, oldest first: kept from the pool and reused by this state
+    /// once more than [`QUARANTINE`] wait (so a stale pointer calls `bad callback` for a
+    /// while, and never another state's callback).
+    freed: VecDeque<u32>,
     /// The context's address, recorded as owner in its slots.
     owner: usize,
     /// The register image of the runner call an entry is about to make (0 otherwise):
@@ -186,18 +191,19 @@ impl Callbacks {
     /// libraries are closed (their destructors may call a callback) and before this
     /// state's code goes. Idempotent.
     pub fn detach(&mut self) {
+        self.freed.clear();
         for index in self.owned.drain() {
             let Some(slot) = pool::slot(index) else { continue };
-            // A slot another state took since names that state: leave it.
+            // Every slot this state took is still its own (freed ones wait in `freed`,
+            // not in the pool): switched to the common entry, then given back.
             let mine =
                 slot.owner.compare_exchange(self.owner, 0, Ordering::AcqRel, Ordering::Relaxed);
             if mine.is_ok() {
                 // SAFETY: the slot's spec is one of this state's, still alive here.
                 let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
                 slot.entry.store(spec.generic, Ordering::Release);
-                if slot.live.swap(false, Ordering::AcqRel) {
-                    pool::give_back(index);
-                }
+                slot.live.store(false, Ordering::Release);
+                pool::give_back(index);
             }
         }
     }
@@ -274,7 +280,14 @@ pub(crate) unsafe fn make<V: Vm>(
             }
         }
     }
-    let Some(taken) = pool::take(&V::api().host, plan.abi, ctx_addr) else {
+    let host = &V::api().host;
+    let cbs = &mut frame.ctx().callbacks;
+    let taken = if cbs.freed.len() > QUARANTINE {
+        cbs.freed.pop_front().and_then(|i| pool::retake(host, plan.abi, ctx_addr, i))
+    } else {
+        pool::take(host, plan.abi, ctx_addr)
+    };
+    let Some(taken) = taken else {
         return Err(Error::new("cannot allocate executable memory").into());
     };
     let slot = taken.slot;
@@ -294,8 +307,8 @@ pub(crate) unsafe fn make<V: Vm>(
     };
     // SAFETY: `op` does not panic and owns nothing while it raises.
     if let Err(e) = unsafe { frame.protected(&[idx], &mut op) } {
-        // Not anchored (out of memory): the slot goes back at once.
-        release(slot, taken.index);
+        // Not anchored (out of memory): the slot is freed at once.
+        release(&mut frame.ctx().callbacks, slot, taken.index);
         return Err(e);
     }
     slot.function.store(reference as usize, Ordering::Relaxed);
@@ -503,15 +516,18 @@ fn holds<V: Vm>(frame: &mut Frame<V>, slot: &Slot, idx: c_int) -> bool {
     same
 }
 
-/// Marks `slot` freed and returns it to the pool (it stays this state's, so a late call
-/// still finds the state to raise "bad callback" in: through the common entry, since a
-/// direct entry does not check liveness).
-fn release(slot: &Slot, index: u32) {
+/// Slots a state's freed callbacks wait before it reuses them: a page's worth.
+const QUARANTINE: usize = 256;
+
+/// Marks `slot` freed and keeps it for this state's later callbacks (it stays this
+/// state's, so a late call still finds the state to raise "bad callback" in: through the
+/// common entry, since a direct entry does not check liveness).
+fn release(cbs: &mut Callbacks, slot: &Slot, index: u32) {
     // SAFETY: a slot this state took points to one of its specs, alive with the state.
     let spec = unsafe { &*(slot.spec.load(Ordering::Relaxed) as *const Spec) };
     slot.entry.store(spec.generic, Ordering::Release);
     if slot.live.swap(false, Ordering::AcqRel) {
-        pool::give_back(index);
+        cbs.freed.push_back(index);
     }
 }
 
@@ -582,7 +598,7 @@ pub(crate) fn push_method<V: Vm>(frame: &mut Frame<V>, ty: CTypeId) -> bool {
 /// A body (called by `run`).
 pub(crate) unsafe fn free_body<V: Vm>(frame: &mut Frame<V>, _step: Step) -> Result<Outcome, Raise> {
     let (index, slot) = callback_at(frame, 1)?;
-    release(slot, index);
+    release(&mut frame.ctx().callbacks, slot, index);
     let reference = slot.function.load(Ordering::Relaxed) as c_int;
     let mut op = |lua: Lua| {
         // SAFETY: under lua_pcall (Frame::protected); the reference is this callback's.
