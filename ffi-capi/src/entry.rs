@@ -14,7 +14,8 @@
 
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
 
-use ffi_core::luaapi::{lua_State, Lua, LuaC};
+use ffi_core::lua::Options;
+use ffi_core::luaapi::{lua_State, LuaC};
 
 use crate::detect;
 use crate::vm::{self, CapiVm};
@@ -72,23 +73,13 @@ unsafe fn fail(
 unsafe fn open_installed(l: *mut lua_State, options: c_uint) -> c_int {
     // SAFETY: the caller's contract; `open` raises like any luaopen function.
     unsafe { ffi_core::lua::open::<CapiVm>(l) };
-    // SAFETY: a live state of CapiVm's Lua (installed).
-    let lua = unsafe { Lua::new::<CapiVm>(l) };
-    let patches: [(c_uint, &[u8], &[u8]); 4] = [
-        (LUA_FFI_PATCH_TONUMBER, b"tonumber\0", b"tonumber\0"),
-        (LUA_FFI_PATCH_TYPE, b"type\0", b"type\0"),
-        (LUA_FFI_PATCH_PAIRS, b"pairs\0", b"pairs\0"),
-        (LUA_FFI_PATCH_PAIRS, b"ipairs\0", b"ipairs\0"),
-    ];
-    for (bit, field, global) in patches {
-        if options & bit != 0 {
-            // SAFETY: the module table is on top; `open` left stack room; the key ends in
-            // NUL. The frame owns nothing if it raises.
-            unsafe { lua.get_field(-1, field) };
-            // SAFETY: the function is on top; the name ends in NUL.
-            unsafe { lua.set_global(global) };
-        }
-    }
+    let opts = Options {
+        patch_tonumber: options & LUA_FFI_PATCH_TONUMBER != 0,
+        patch_type: options & LUA_FFI_PATCH_TYPE != 0,
+        patch_pairs: options & LUA_FFI_PATCH_PAIRS != 0,
+    };
+    // SAFETY: the module is on top, `open` left room; called from a C function.
+    unsafe { ffi_core::lua::patch_globals::<CapiVm>(l, opts) };
     1
 }
 
@@ -122,6 +113,57 @@ unsafe fn install_from_host(
     vm::install(unsafe { LuaC::from_symbols(version, find) }).map(drop)
 }
 
+/// How an entry opens its module once the table is installed: `open_installed` (ffi,
+/// with option bits) or `open_bit_installed`.
+type Opener = unsafe fn(*mut lua_State, c_uint) -> c_int;
+
+/// `bit` once the table is installed (the options are ffi's, unused here).
+///
+/// # Safety
+/// As for [`open_installed`].
+unsafe fn open_bit_installed(l: *mut lua_State, _options: c_uint) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { ffi_core::lua::open_bit::<CapiVm>(l) }
+}
+
+/// The `luaopen_*` entries: the table from the process's symbols, then `open`.
+///
+/// # Safety
+/// Called by Lua as a `lua_CFunction` with a live state.
+unsafe fn from_process(l: *mut lua_State, open: Opener, options: c_uint) -> c_int {
+    // SAFETY: a live state (the caller's contract).
+    match unsafe { install_from_process(l) } {
+        // SAFETY: a live state of the installed Lua, called by Lua.
+        Ok(()) => unsafe { open(l, options) },
+        // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut detect::process_lookup, msg) },
+    }
+}
+
+/// The `lua_ffi_open*_with` entries: the table from the host's lookup, then `open`.
+///
+/// # Safety
+/// As for [`lua_ffi_open_with`].
+unsafe fn from_host(
+    l: *mut lua_State,
+    version: c_int,
+    lookup: Lookup,
+    open: Opener,
+    options: c_uint,
+) -> c_int {
+    let mut find = |name: &CStr| -> *const c_void {
+        // SAFETY: the host's lookup takes a NUL-terminated name.
+        unsafe { lookup(name.as_ptr()) }
+    };
+    // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
+    match unsafe { install_from_host(version, &mut find) } {
+        // SAFETY: a live state of the installed Lua.
+        Ok(()) => unsafe { open(l, options) },
+        // SAFETY: the lookup finds the host's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut find, msg) },
+    }
+}
+
 /// `require "ffi"` from a stock interpreter: finds the host's Lua among the process's
 /// global symbols, then opens the module with the default options
 /// ([`LUA_FFI_DEFAULTS`]). Returns the module table.
@@ -130,13 +172,8 @@ unsafe fn install_from_host(
 /// Called by Lua as a `lua_CFunction` with a live state.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
-    // SAFETY: a live state (the caller's contract).
-    match unsafe { install_from_process(l) } {
-        // SAFETY: a live state of the installed Lua, called by Lua.
-        Ok(()) => unsafe { open_installed(l, LUA_FFI_DEFAULTS) },
-        // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
-        Err(msg) => unsafe { fail(l, &mut detect::process_lookup, msg) },
-    }
+    // SAFETY: the caller's contract.
+    unsafe { from_process(l, open_installed, LUA_FFI_DEFAULTS) }
 }
 
 /// `require "bit"` from a stock interpreter (the same shared object installed as
@@ -147,13 +184,8 @@ pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
 /// Called by Lua as a `lua_CFunction` with a live state.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_bit(l: *mut lua_State) -> c_int {
-    // SAFETY: a live state (the caller's contract).
-    match unsafe { install_from_process(l) } {
-        // SAFETY: a live state of the installed Lua, called by Lua.
-        Ok(()) => unsafe { ffi_core::lua::open_bit::<CapiVm>(l) },
-        // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
-        Err(msg) => unsafe { fail(l, &mut detect::process_lookup, msg) },
-    }
+    // SAFETY: the caller's contract.
+    unsafe { from_process(l, open_bit_installed, 0) }
 }
 
 /// The entry of `include/lua_ffi.h`: opens ffi in `l` with the C functions of the host's
@@ -172,17 +204,8 @@ pub unsafe extern "C-unwind" fn lua_ffi_open_with(
     lookup: Lookup,
     options: c_uint,
 ) -> c_int {
-    let mut find = |name: &CStr| -> *const c_void {
-        // SAFETY: the host's lookup takes a NUL-terminated name.
-        unsafe { lookup(name.as_ptr()) }
-    };
-    // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
-    match unsafe { install_from_host(version, &mut find) } {
-        // SAFETY: a live state of the installed Lua.
-        Ok(()) => unsafe { open_installed(l, options) },
-        // SAFETY: the lookup finds the host's Lua; nothing else is owned here.
-        Err(msg) => unsafe { fail(l, &mut find, msg) },
-    }
+    // SAFETY: the caller's contract.
+    unsafe { from_host(l, version, lookup, open_installed, options) }
 }
 
 /// [`lua_ffi_open_with`] for the `bit` module: leaves it on the stack and returns 1.
@@ -195,15 +218,6 @@ pub unsafe extern "C-unwind" fn lua_ffi_open_bit_with(
     version: c_int,
     lookup: Lookup,
 ) -> c_int {
-    let mut find = |name: &CStr| -> *const c_void {
-        // SAFETY: the host's lookup takes a NUL-terminated name.
-        unsafe { lookup(name.as_ptr()) }
-    };
-    // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
-    match unsafe { install_from_host(version, &mut find) } {
-        // SAFETY: a live state of the installed Lua.
-        Ok(()) => unsafe { ffi_core::lua::open_bit::<CapiVm>(l) },
-        // SAFETY: the lookup finds the host's Lua; nothing else is owned here.
-        Err(msg) => unsafe { fail(l, &mut find, msg) },
-    }
+    // SAFETY: the caller's contract.
+    unsafe { from_host(l, version, lookup, open_bit_installed, 0) }
 }

@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 use common::{ffi_so_dir, interpreters, lua55};
-use ffi_conformance::{applies_to, run_interpreter, scripts, Outcome};
+use ffi_conformance::{applies_to, report, run_interpreter, script_name, scripts, Outcome};
 
 fn run(exe: &std::path::Path, chunk: &str) -> std::process::Output {
     Command::new(exe)
@@ -106,19 +106,12 @@ fn conformance_on_stock_interpreters() {
     let mut total_failed = 0;
     for (num, exe) in interpreters() {
         let label = format!("Lua {}.{} ffi.so", num / 100, num % 100);
-        let (mut p, mut f) = (0, 0);
-        for script in scripts().iter().filter(|s| applies_to(s, num)) {
-            let name = script.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-            let o: Outcome = run_interpreter(exe.to_str().unwrap(), Some(&dir), script);
-            assert!(o.passed > 0 || o.failed > 0, "{label} {name}: no assertion ran");
-            println!("{label} {name}: {} passed, {} failed", o.passed, o.failed);
-            for m in &o.failures {
-                println!("    FAIL {m}");
-            }
-            p += o.passed;
-            f += o.failed;
-        }
-        println!("{label} total: {p} passed, {f} failed");
+        let results: Vec<(String, Outcome)> = scripts()
+            .iter()
+            .filter(|s| applies_to(s, num))
+            .map(|s| (script_name(s), run_interpreter(exe.to_str().unwrap(), Some(&dir), s)))
+            .collect();
+        let (p, f) = report(&label, &results);
         assert!(p >= 2000, "{label}: only {p} assertions ran");
         total_failed += f;
     }

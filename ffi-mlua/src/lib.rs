@@ -29,24 +29,9 @@ pub mod api;
 use api::MluaVm;
 use mlua::{Function, Lua, Result, Table};
 
-/// Options for [`open_with`].
-#[derive(Copy, Clone, Debug)]
-pub struct Options {
-    /// Make the global `tonumber` cdata-aware (default: yes, as ported LuaJIT code expects).
-    pub patch_tonumber: bool,
-    /// Make the global `type` return "cdata" for cdata (default: no).
-    pub patch_type: bool,
-    /// Make the global `pairs` and `ipairs` honour a metatype's `__pairs`/`__ipairs` and
-    /// raise LuaJIT's error for other cdata (default: yes; the VM's `ipairs` would read a
-    /// cdata array past its end on Lua 5.3+, as an index never gives `nil`).
-    pub patch_pairs: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { patch_tonumber: true, patch_type: false, patch_pairs: true }
-    }
-}
+/// Options for [`open_with`]: which globals become cdata-aware (ffi-core's, shared by
+/// every adapter).
+pub use ffi_core::lua::Options;
 
 /// Owns a state's ffi context until mlua drops its app data, after `lua_close`.
 struct ContextKeeper(#[allow(dead_code)] ffi_core::lua::ContextOwner);
@@ -93,15 +78,8 @@ pub fn open(lua: &Lua) -> Result<Table> {
 /// Opens the `ffi` module with `opts`.
 pub fn open_with(lua: &Lua, opts: Options) -> Result<Table> {
     let m = open_module(lua)?;
-    if opts.patch_tonumber {
-        lua.globals().set("tonumber", m.get::<Function>("tonumber")?)?;
-    }
-    if opts.patch_type {
-        lua.globals().set("type", m.get::<Function>("type")?)?;
-    }
-    if opts.patch_pairs {
-        lua.globals().set("pairs", m.get::<Function>("pairs")?)?;
-        lua.globals().set("ipairs", m.get::<Function>("ipairs")?)?;
+    for name in opts.patched_names() {
+        lua.globals().set(name, m.get::<Function>(name)?)?;
     }
     let loaded: Table = lua.globals().get::<Table>("package")?.get("loaded")?;
     loaded.set("ffi", &m)?;

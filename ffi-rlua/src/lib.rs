@@ -34,23 +34,9 @@ use api::RluaVm;
 use ffi_core::luaapi::{lua_State, CFunction};
 use rlua::{Function, Lua, Result, Table};
 
-/// Options for [`open_with`] (the same as `ffi-mlua`'s).
-#[derive(Copy, Clone, Debug)]
-pub struct Options {
-    /// Make the global `tonumber` cdata-aware (default: yes).
-    pub patch_tonumber: bool,
-    /// Make the global `type` return "cdata" for cdata (default: no).
-    pub patch_type: bool,
-    /// Make the global `pairs`/`ipairs` honour a metatype's `__pairs`/`__ipairs` and raise
-    /// LuaJIT's error for other cdata (default: yes).
-    pub patch_pairs: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { patch_tonumber: true, patch_type: false, patch_pairs: true }
-    }
-}
+/// Options for [`open_with`]: which globals become cdata-aware (ffi-core's, the same as
+/// `ffi-mlua`'s).
+pub use ffi_core::lua::Options;
 
 /// Owns a state's ffi context until rlua drops its app data, after `lua_close`.
 struct ContextKeeper(#[allow(dead_code)] ffi_core::lua::ContextOwner);
@@ -107,15 +93,8 @@ pub fn open(lua: &Lua) -> Result<Table<'_>> {
 pub fn open_with(lua: &Lua, opts: Options) -> Result<Table<'_>> {
     let m = open_module(lua)?;
     let globals = lua.globals();
-    if opts.patch_tonumber {
-        globals.set("tonumber", m.get::<_, Function>("tonumber")?)?;
-    }
-    if opts.patch_type {
-        globals.set("type", m.get::<_, Function>("type")?)?;
-    }
-    if opts.patch_pairs {
-        globals.set("pairs", m.get::<_, Function>("pairs")?)?;
-        globals.set("ipairs", m.get::<_, Function>("ipairs")?)?;
+    for name in opts.patched_names() {
+        globals.set(name, m.get::<_, Function>(name)?)?;
     }
     let loaded: Table = globals.get::<_, Table>("package")?.get("loaded")?;
     loaded.set("ffi", m.clone())?;

@@ -219,3 +219,27 @@ pub fn run_interpreter(exe: &str, cpath_dir: Option<&Path>, path: &Path) -> Outc
     }
     o
 }
+
+/// Prints each script's counts as `<label> <script>: N passed, N failed` (the lines the
+/// test script's summary reads) and the `<label> total: ...` line; returns the totals.
+/// Every script must have run some assertions (one that stopped early or was skipped by
+/// mistake shows up here).
+pub fn report(label: &str, results: &[(String, Outcome)]) -> (u64, u64) {
+    let (mut p, mut f) = (0, 0);
+    for (name, o) in results {
+        assert!(o.passed > 0 || o.failed > 0, "{label} {name}: no assertion ran");
+        println!("{label} {name}: {} passed, {} failed", o.passed, o.failed);
+        for m in &o.failures {
+            println!("    FAIL {m}");
+        }
+        p += o.passed;
+        f += o.failed;
+    }
+    println!("{label} total: {p} passed, {f} failed");
+    (p, f)
+}
+
+/// A script's file name.
+pub fn script_name(p: &Path) -> String {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string()
+}

@@ -2,28 +2,9 @@
 //! Lua), again with the garbage collector running continuously, and through `luajit` as
 //! the oracle (scripts named `puc_*`/`lua53_*` test PUC-only extensions and skip it).
 
-use ffi_conformance::{run_luajit, run_mlua, runs_here, runs_on_luajit, scripts, vm_name, Outcome};
-
-/// Prints each script's counts and returns the totals; every script must have run some
-/// assertions (one that stopped early or was skipped by mistake shows up here).
-fn report(label: &str, results: &[(String, Outcome)]) -> (u64, u64) {
-    let (mut p, mut f) = (0, 0);
-    for (name, o) in results {
-        assert!(o.passed > 0 || o.failed > 0, "{label} {name}: no assertion ran");
-        println!("{label} {name}: {} passed, {} failed", o.passed, o.failed);
-        for m in &o.failures {
-            println!("    FAIL {m}");
-        }
-        p += o.passed;
-        f += o.failed;
-    }
-    println!("{label} total: {p} passed, {f} failed");
-    (p, f)
-}
-
-fn name(p: &std::path::Path) -> String {
-    p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string()
-}
+use ffi_conformance::{
+    report, run_luajit, run_mlua, runs_here, runs_on_luajit, script_name as name, scripts, vm_name,
+};
 
 /// A check that cannot run: a failure when `FFI_REQUIRE_ORACLES` is set (the test script
 /// sets it, having installed every oracle), else a line straight to the process's stderr

@@ -41,4 +41,4 @@ mod upvalues;
 
 pub use call::set_stack_probe;
 pub use context::{claim_context, ContextOwner};
-pub use open::{open, open_bit};
+pub use open::{open, open_bit, patch_globals, Options};

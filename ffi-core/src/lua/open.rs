@@ -530,3 +530,63 @@ pub unsafe extern "C-unwind" fn open_bit<V: Vm>(l: *mut lua_State) -> c_int {
     unsafe { lua.rawget(lua.registry()) };
     1
 }
+
+/// Which globals opening `ffi` replaces with the module's cdata-aware functions: the
+/// options of every adapter (`ffi-capi` takes them as the bits `LUA_FFI_PATCH_*`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The global `tonumber` becomes `ffi.tonumber` (default: yes, as ported LuaJIT code
+    /// expects).
+    pub patch_tonumber: bool,
+    /// The global `type` becomes `ffi.type`, "cdata" for cdata (default: no).
+    pub patch_type: bool,
+    /// The globals `pairs` and `ipairs` become `ffi.pairs`/`ffi.ipairs`, which honour a
+    /// metatype's `__pairs`/`__ipairs` and raise LuaJIT's error for other cdata (default:
+    /// yes; the VM's `ipairs` would read a cdata array past its end on Lua 5.3+, as an
+    /// index never gives `nil`).
+    pub patch_pairs: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { patch_tonumber: true, patch_type: false, patch_pairs: true }
+    }
+}
+
+impl Options {
+    /// The names (NUL-terminated) of the globals these options replace, each by the
+    /// module's function of the same name.
+    pub fn patched(self) -> impl Iterator<Item = &'static [u8]> {
+        [
+            (&b"tonumber\0"[..], self.patch_tonumber),
+            (b"type\0", self.patch_type),
+            (b"pairs\0", self.patch_pairs),
+            (b"ipairs\0", self.patch_pairs),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+    }
+
+    /// The names of [`patched`](Self::patched) without their NUL.
+    pub fn patched_names(self) -> impl Iterator<Item = &'static str> {
+        self.patched().map(|n| core::str::from_utf8(&n[..n.len() - 1]).unwrap_or(""))
+    }
+}
+
+/// Replaces the globals `opts` names with the functions of the `ffi` module on top of the
+/// stack (left there).
+///
+/// # Safety
+/// `l` is a live state of `V`'s version with the module (as `open` left it) on top and
+/// two free slots; called from a C function (it raises on allocation failure).
+pub unsafe fn patch_globals<V: Vm>(l: *mut lua_State, opts: Options) {
+    // SAFETY: the caller's contract.
+    let lua = unsafe { Lua::new::<V>(l) };
+    for name in opts.patched() {
+        // SAFETY: the module is on top with a free slot; the name ends in NUL. The frame
+        // owns nothing if it raises.
+        unsafe { lua.get_field(-1, name) };
+        // SAFETY: the function is on top; the name ends in NUL.
+        unsafe { lua.set_global(name) };
+    }
+}
