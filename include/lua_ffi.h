@@ -42,8 +42,11 @@ extern "C" {
 #define LUA_FFI_PATCH_PAIRS 4u
 #define LUA_FFI_DEFAULTS (LUA_FFI_PATCH_TONUMBER | LUA_FFI_PATCH_PAIRS)
 
-/* The address of the host's Lua C function called `name`, or NULL. */
-typedef const void *(*lua_ffi_lookup)(const char *name);
+/* Any function pointer (ISO C converts between function pointer types, not to void *). */
+typedef void (*lua_ffi_function)(void);
+
+/* The host's Lua C function called `name`, or NULL. */
+typedef lua_ffi_function (*lua_ffi_lookup)(const char *name);
 
 /* Exported by the library: open ffi (or bit) in L with the functions `lookup` names, of
  * the Lua whose LUA_VERSION_NUM is `version`. Leave the module on the stack, return 1. */
@@ -51,9 +54,9 @@ int lua_ffi_open_with(lua_State *L, int version, lua_ffi_lookup lookup, unsigned
 int lua_ffi_open_bit_with(lua_State *L, int version, lua_ffi_lookup lookup);
 
 /* The Lua C functions the library uses, by their names in this version's lua.h. */
-static const void *lua_ffi_host_function(const char *name) {
+static inline lua_ffi_function lua_ffi_host_function(const char *name) {
 #define LUA_FFI_FN(f) \
-  if (strcmp(name, #f) == 0) return (const void *)&f;
+  if (strcmp(name, #f) == 0) return (lua_ffi_function)&f;
   /* Every version. */
   LUA_FFI_FN(lua_gettop) LUA_FFI_FN(lua_settop) LUA_FFI_FN(lua_pushvalue)
   LUA_FFI_FN(lua_checkstack) LUA_FFI_FN(lua_type) LUA_FFI_FN(lua_toboolean)

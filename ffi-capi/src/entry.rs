@@ -29,9 +29,9 @@ pub const LUA_FFI_PATCH_PAIRS: c_uint = 4;
 /// What `require "ffi"` does, as `ffi-mlua`'s default options.
 pub const LUA_FFI_DEFAULTS: c_uint = LUA_FFI_PATCH_TONUMBER | LUA_FFI_PATCH_PAIRS;
 
-/// A C host's symbol lookup: the address of the host's Lua C function of that name, or
-/// null.
-pub type Lookup = unsafe extern "C" fn(name: *const c_char) -> *const c_void;
+/// A C host's symbol lookup (`lua_ffi_lookup`): the host's Lua C function of that name, as
+/// a generic function pointer, or null.
+pub type Lookup = unsafe extern "C" fn(name: *const c_char) -> Option<unsafe extern "C" fn()>;
 
 type PushLString = unsafe extern "C-unwind" fn(*mut lua_State, *const c_char, usize);
 type LuaError = unsafe extern "C-unwind" fn(*mut lua_State) -> c_int;
@@ -153,7 +153,8 @@ unsafe fn from_host(
 ) -> c_int {
     let mut find = |name: &CStr| -> *const c_void {
         // SAFETY: the host's lookup takes a NUL-terminated name.
-        unsafe { lookup(name.as_ptr()) }
+        let f = unsafe { lookup(name.as_ptr()) };
+        f.map_or(core::ptr::null(), |f| f as *const c_void)
     };
     // SAFETY: the host's lookup returns its Lua's functions (the caller's contract).
     match unsafe { install_from_host(version, &mut find) } {
