@@ -69,22 +69,22 @@ check cargo clippy --all-targets -- -D warnings
 stage "no_std build of ffi-core"
 check no_std_deps
 stage "cargo test (workspace on Lua 5.4: ffi-core, the conformance suite, the ABI differential test with ${FFI_ABI_SIGS:-2000} signatures, 8 threads, lua-ffi side by side with lua5.4, ffi.so in lua5.1 .. lua5.5 and the C host)"
-check logged cargo test --workspace -- --nocapture
+check logged cargo test --workspace --no-fail-fast -- --nocapture
 stage "on Lua 5.1: the ffi-mlua tests (faults, close), the conformance suite, the ABI differential test"
-check logged cargo test -p ffi-mlua --no-default-features --features lua51,vendored -- --nocapture
+check logged cargo test --no-fail-fast -p ffi-mlua --no-default-features --features lua51,vendored -- --nocapture
 # The LuaJIT oracle run does not depend on the VM built in; it ran above.
-check logged cargo test -p ffi-conformance --no-default-features --features lua51 -- --nocapture \
+check logged cargo test --no-fail-fast -p ffi-conformance --no-default-features --features lua51 -- --nocapture \
   --skip conformance_on_luajit_oracle
 for v in 52 53 55; do
   stage "on Lua ${v:0:1}.${v:1}: the conformance suite (plain and GC stress), 8 threads"
-  check logged cargo test -p ffi-conformance --no-default-features --features lua$v \
+  check logged cargo test --no-fail-fast -p ffi-conformance --no-default-features --features lua$v \
     --test conformance --test threads -- --nocapture --skip conformance_on_luajit_oracle
 done
 stage "ffi-rlua (its own workspace): fmt, clippy, tests"
 rlua=(--manifest-path ffi-rlua/Cargo.toml)
 check cargo fmt "${rlua[@]}" -- --check
 check cargo clippy "${rlua[@]}" --all-targets -- -D warnings
-check logged cargo test "${rlua[@]}" -- --nocapture
+check logged cargo test --no-fail-fast "${rlua[@]}" -- --nocapture
 stage "the README's blocks (stock interpreters, luarocks for lua5.1 and lua5.4, the C host, mlua, rlua)"
 check logged scripts/readme_blocks.sh
 stage "the C-call, callback and bounds scripts under valgrind"

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{cc, lua55_library, lua55_sources, profile_dir, scratch, skipped};
+use common::{built_library, cc, lua55_library, lua55_sources, scratch, skipped};
 
 /// (LUA_VERSION_NUM, include directory, static library) of every Lua at hand.
 fn static_luas() -> Vec<(u32, PathBuf, PathBuf)> {
@@ -28,7 +28,7 @@ fn static_luas() -> Vec<(u32, PathBuf, PathBuf)> {
 #[test]
 fn c_host_example_on_every_version() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let staticlib = profile_dir().join("libffi_capi.a");
+    let staticlib = built_library("libffi_capi.a");
     let luas = static_luas();
     for (num, inc, lib) in &luas {
         let exe = scratch().join(format!("host{num}"));

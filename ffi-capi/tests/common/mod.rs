@@ -7,11 +7,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// `target/<profile>/`, where cargo put `libffi_capi.so` and `libffi_capi.a`.
+/// `target/<profile>/`.
 pub fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable");
     // target/<profile>/deps/<test>-<hash>
     exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
+}
+
+/// The library file `name` (`libffi_capi.so`, `libffi_capi.a`) that cargo built for this
+/// test run: in `target/<profile>/deps/` (`cargo test` leaves it there; only `cargo build`
+/// copies it up to `target/<profile>/`, where an older copy may lie).
+pub fn built_library(name: &str) -> PathBuf {
+    let deps = profile_dir().join("deps").join(name);
+    assert!(deps.exists(), "{} not built by cargo", deps.display());
+    deps
 }
 
 /// A scratch directory of this test process under `target/capi/`.
@@ -32,7 +41,7 @@ pub fn ffi_so_dir() -> PathBuf {
     DIR.get_or_init(|| {
         let d = scratch().join("cpath");
         std::fs::create_dir_all(&d).expect("cpath directory");
-        let lib = profile_dir().join("libffi_capi.so");
+        let lib = built_library("libffi_capi.so");
         std::fs::copy(&lib, d.join("ffi.so"))
             .unwrap_or_else(|e| panic!("copy {}: {e}", lib.display()));
         // `require "bit"` finds the same file (luaopen_bit), as luarocks installs it.
