@@ -1,10 +1,17 @@
 //! Finding the host's Lua C API in the process and telling its version.
 //!
 //! A stock interpreter (`lua5.1` .. `lua5.4` from Debian, or any `lua` linked with
-//! `-Wl,-E`) exports the Lua C API from its executable or from the `liblua` it links, so
-//! `dlsym(RTLD_DEFAULT, name)` finds every function. `ffi.so` itself has no undefined
-//! `lua_*` symbol: the dynamic linker never has to bind a function that only another Lua
-//! version has, so Full RELRO (`-z now`, `LD_BIND_NOW`) cannot make loading fail.
+//! `-Wl,-E`) exports the Lua C API from its executable or from the `liblua` it links.
+//! `ffi.so` itself has no undefined `lua_*` symbol: the dynamic linker never has to bind a
+//! function that only another Lua version has, so Full RELRO (`-z now`, `LD_BIND_NOW`)
+//! cannot make loading fail.
+//!
+//! Where to look ([`Scope`]): `luaopen_ffi` is called by the `require` of the Lua that runs
+//! the state, so the object holding its return address is that Lua. When that object
+//! exports the Lua C API (a `liblua*.so`, even one loaded with `RTLD_LOCAL` next to another
+//! Lua in the same process), the functions are looked up in it; otherwise (an interpreter
+//! executable, or a host calling `luaopen_ffi` from its own code) in the process's global
+//! scope, `dlsym(RTLD_DEFAULT, name)`.
 //!
 //! The version comes from which of a few marker functions are there (a symbol that is
 //! present rules out the versions whose library lacks it, one that is absent rules out the
@@ -17,11 +24,58 @@ use core::ffi::{c_int, c_void, CStr};
 
 use ffi_core::luaapi::lua_State;
 
-/// Looks a symbol up in the process's global scope; null when it is not there.
-fn global_symbol(name: &CStr) -> *const c_void {
-    // SAFETY: RTLD_DEFAULT is a valid pseudo-handle and `name` ends in NUL; dlsym only
-    // reads the loaded objects' symbol tables.
-    unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) as *const c_void }
+/// Where the Lua C API is looked up: a loaded object's handle, or the global scope.
+#[derive(Copy, Clone, Debug)]
+pub struct Scope(*mut c_void);
+
+impl Scope {
+    /// The process's global scope.
+    pub const GLOBAL: Scope = Scope(libc::RTLD_DEFAULT);
+
+    /// The object containing code address `caller` (the return address of a call into
+    /// `luaopen_*`) when it exports `lua_gettop` itself, else [`Scope::GLOBAL`].
+    pub fn of_caller(caller: usize) -> Scope {
+        let Some((fname, base)) = object_of(caller as *const c_void) else { return Scope::GLOBAL };
+        // SAFETY: `fname` is the NUL-terminated name of a loaded object (from dladdr);
+        // RTLD_NOLOAD only finds it, it loads nothing and runs no constructor.
+        let h = unsafe { libc::dlopen(fname, libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
+        if h.is_null() {
+            return Scope::GLOBAL;
+        }
+        let own = Scope(h).lookup(c"lua_gettop");
+        if !own.is_null() && object_of(own).map(|o| o.1) == Some(base) {
+            // The handle stays open: the functions are used for the process's life.
+            return Scope(h);
+        }
+        // SAFETY: the handle dlopen just returned, not used after.
+        unsafe { libc::dlclose(h) };
+        Scope::GLOBAL
+    }
+
+    /// The symbol `name` in this scope; null when it is not there.
+    pub fn lookup(&self, name: &CStr) -> *const c_void {
+        // SAFETY: the handle is RTLD_DEFAULT or one dlopen returned and never closed, and
+        // `name` ends in NUL; dlsym only reads symbol tables.
+        unsafe { libc::dlsym(self.0, name.as_ptr()) as *const c_void }
+    }
+}
+
+/// The file name and base address of the loaded object containing `addr`.
+fn object_of(addr: *const c_void) -> Option<(*const core::ffi::c_char, *mut c_void)> {
+    if addr.is_null() {
+        return None;
+    }
+    // SAFETY: an all-zero Dl_info is valid (null pointers).
+    let mut info: libc::Dl_info = unsafe { core::mem::zeroed() };
+    // SAFETY: dladdr only reads the loader's tables and fills `info`.
+    if unsafe { libc::dladdr(addr, &mut info) } == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dli_fname is a NUL-terminated string of the loader's.
+    if unsafe { *info.dli_fname } == 0 {
+        return None;
+    }
+    Some((info.dli_fname, info.dli_fbase))
 }
 
 /// Why the version could not be told (the text is the Lua error message).
@@ -167,11 +221,6 @@ pub unsafe fn tell_version(
         }
     };
     Ok(number)
-}
-
-/// The process-wide lookup used by `luaopen_ffi`.
-pub fn process_lookup(name: &CStr) -> *const c_void {
-    global_symbol(name)
 }
 
 #[cfg(test)]

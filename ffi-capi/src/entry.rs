@@ -83,15 +83,15 @@ unsafe fn open_installed(l: *mut lua_State, options: c_uint) -> c_int {
     1
 }
 
-/// Installs the process's table from the Lua found among the global symbols.
+/// Installs the process's table from the Lua found in `scope`.
 ///
 /// # Safety
 /// `l` is a live state.
-unsafe fn install_from_process(l: *mut lua_State) -> Result<(), String> {
-    let mut lookup = detect::process_lookup;
-    // SAFETY: a live state; dlsym returns the functions of the loaded Lua.
+unsafe fn install_from_process(l: *mut lua_State, scope: detect::Scope) -> Result<(), String> {
+    let mut lookup = |name: &CStr| scope.lookup(name);
+    // SAFETY: a live state; the scope's functions are those of one loaded Lua.
     match unsafe { detect::tell_version(l, &mut lookup) } {
-        // SAFETY: dlsym returns the functions of that name from the Lua just identified.
+        // SAFETY: the functions of that name from the Lua just identified.
         Ok(version) => vm::install(unsafe { LuaC::from_symbols(version, &mut lookup) }).map(drop),
         Err(detect::Unknown(msg)) => Err(msg),
     }
@@ -126,17 +126,19 @@ unsafe fn open_bit_installed(l: *mut lua_State, _options: c_uint) -> c_int {
     unsafe { ffi_core::lua::open_bit::<CapiVm>(l) }
 }
 
-/// The `luaopen_*` entries: the table from the process's symbols, then `open`.
+/// The `luaopen_*` entries: the table from the Lua that called (`caller` is the return
+/// address of the call into the entry, 0 when unknown), then `open`.
 ///
 /// # Safety
 /// Called by Lua as a `lua_CFunction` with a live state.
-unsafe fn from_process(l: *mut lua_State, open: Opener, options: c_uint) -> c_int {
+unsafe fn from_process(l: *mut lua_State, caller: usize, open: Opener, options: c_uint) -> c_int {
+    let scope = detect::Scope::of_caller(caller);
     // SAFETY: a live state (the caller's contract).
-    match unsafe { install_from_process(l) } {
+    match unsafe { install_from_process(l, scope) } {
         // SAFETY: a live state of the installed Lua, called by Lua.
         Ok(()) => unsafe { open(l, options) },
-        // SAFETY: the lookup finds the process's Lua; nothing else is owned here.
-        Err(msg) => unsafe { fail(l, &mut detect::process_lookup, msg) },
+        // SAFETY: the scope holds the state's Lua; nothing else is owned here.
+        Err(msg) => unsafe { fail(l, &mut |name: &CStr| scope.lookup(name), msg) },
     }
 }
 
@@ -165,16 +167,39 @@ unsafe fn from_host(
     }
 }
 
-/// `require "ffi"` from a stock interpreter: finds the host's Lua among the process's
-/// global symbols, then opens the module with the default options
-/// ([`LUA_FFI_DEFAULTS`]). Returns the module table.
+/// `require "ffi"` from a stock interpreter: finds the host's Lua (the object `require`
+/// runs in, else the process's global symbols), then opens the module with the default
+/// options ([`LUA_FFI_DEFAULTS`]). Returns the module table.
 ///
 /// # Safety
 /// Called by Lua as a `lua_CFunction` with a live state.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
+    // The return address (in the Lua that called) becomes the second argument; a tail
+    // jump, so this entry has no frame of its own.
+    core::arch::naked_asm!("mov rsi, [rsp]", "jmp {0}", sym luaopen_ffi_from)
+}
+
+/// `luaopen_ffi` where the caller's address cannot be read: the global scope.
+///
+/// # Safety
+/// Called by Lua as a `lua_CFunction` with a live state.
+#[cfg(not(target_arch = "x86_64"))]
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { from_process(l, open_installed, LUA_FFI_DEFAULTS) }
+    unsafe { luaopen_ffi_from(l, 0) }
+}
+
+/// `luaopen_ffi` with the caller's return address.
+///
+/// # Safety
+/// Called by Lua (through `luaopen_ffi`) with a live state.
+unsafe extern "C-unwind" fn luaopen_ffi_from(l: *mut lua_State, caller: usize) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { from_process(l, caller, open_installed, LUA_FFI_DEFAULTS) }
 }
 
 /// `require "bit"` from a stock interpreter (the same shared object installed as
@@ -183,10 +208,32 @@ pub unsafe extern "C-unwind" fn luaopen_ffi(l: *mut lua_State) -> c_int {
 ///
 /// # Safety
 /// Called by Lua as a `lua_CFunction` with a live state.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_bit(l: *mut lua_State) -> c_int {
+    // As in `luaopen_ffi`.
+    core::arch::naked_asm!("mov rsi, [rsp]", "jmp {0}", sym luaopen_bit_from)
+}
+
+/// `luaopen_bit` where the caller's address cannot be read: the global scope.
+///
+/// # Safety
+/// Called by Lua as a `lua_CFunction` with a live state.
+#[cfg(not(target_arch = "x86_64"))]
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_bit(l: *mut lua_State) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { from_process(l, open_bit_installed, 0) }
+    unsafe { luaopen_bit_from(l, 0) }
+}
+
+/// `luaopen_bit` with the caller's return address.
+///
+/// # Safety
+/// Called by Lua (through `luaopen_bit`) with a live state.
+unsafe extern "C-unwind" fn luaopen_bit_from(l: *mut lua_State, caller: usize) -> c_int {
+    // SAFETY: the caller's contract.
+    unsafe { from_process(l, caller, open_bit_installed, 0) }
 }
 
 /// The entry of `include/lua_ffi.h`: opens ffi in `l` with the C functions of the host's

@@ -71,9 +71,11 @@ fn host_without_exported_lua() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "true\n");
 }
 
-/// Two Lua libraries in one process: refused with a Lua error naming what was found.
+/// Two Lua libraries in one process, both in the global scope (`LD_PRELOAD`): which one
+/// runs the state cannot be told from the executable's symbols, so `require` is refused
+/// with a Lua error naming what was found.
 #[test]
-fn two_lua_libraries_refused() {
+fn two_global_lua_libraries_refused() {
     let lib51 = "/usr/lib/x86_64-linux-gnu/liblua5.1.so.0";
     if !std::path::Path::new(lib51).exists() {
         common::skipped("liblua5.1.so.0 not installed: the two-Lua refusal not tested");
@@ -98,6 +100,52 @@ fn two_lua_libraries_refused() {
         stdout.contains("found lua_objlen") && stdout.contains("lua_newuserdatauv"),
         "{stdout}"
     );
+}
+
+/// A program linked with Lua 5.4 (global) that runs a state of another Lua library
+/// loaded with `RTLD_LOCAL`: ffi uses the functions of the Lua whose `require` called it
+/// (the object holding the return address), not the global ones.
+#[test]
+fn a_local_lua_next_to_a_global_one() {
+    let inc = std::path::Path::new("/usr/include/lua5.4");
+    if !inc.join("lua.h").exists() {
+        common::skipped("liblua5.4-dev not installed: the two-Lua program not built");
+        return;
+    }
+    let exe = common::scratch().join("two_luas");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/two_luas.c");
+    common::cc(&[
+        "-O1",
+        "-I/usr/include/lua5.4",
+        src.to_str().unwrap(),
+        "-o",
+        exe.to_str().unwrap(),
+        // Loaded even if nothing referred to it.
+        "-Wl,--no-as-needed",
+        "-llua5.4",
+        "-ldl",
+    ]);
+    let cpath = format!("{}/?.so", ffi_so_dir().display());
+    let chunk = r#"local ok, ffi = pcall(require, "ffi")
+        if not ok then print("require: " .. ffi) return end
+        ffi.cdef "int abs(int)"
+        print(_VERSION .. " " .. ffi.C.abs(-3) .. " " .. require("bit").tohex(ffi.new("int64_t", -1)))"#;
+    for (lib, version) in [
+        ("liblua5.2.so.0", "Lua 5.2"),
+        ("liblua5.3.so.0", "Lua 5.3"),
+        ("liblua5.1.so.0", "Lua 5.1"),
+    ] {
+        // (With the global functions on this state, ffi used to loop forever: a time limit.)
+        let out = Command::new("timeout")
+            .arg("60")
+            .arg(&exe)
+            .args([lib, &cpath, chunk])
+            .output()
+            .expect("two_luas");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{lib}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout, format!("{version} 3 ffffffffffffffff\n"), "{lib}");
+    }
 }
 
 #[test]
