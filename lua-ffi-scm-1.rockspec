@@ -1,5 +1,6 @@
 -- LuaJIT's ffi and bit modules for PUC Lua 5.1-5.5, built from this repository with cargo.
--- One shared object serves every Lua version; it is installed as ffi.so and bit.so.
+-- One shared object serves every Lua version; it is installed as ffi.so, and bit.lua
+-- loads `bit` from it.
 --   luarocks make                       (from the repository's root; needs cargo)
 --   luarocks --lua-version 5.1 make
 rockspec_format = "3.0"
@@ -23,17 +24,20 @@ dependencies = {
 }
 build = {
   type = "command",
-  -- luarocks keeps a binary's own file name: the copies carry the modules' names.
+  -- luarocks keeps a binary's own file name: the copy carries the module's name. `bit` is
+  -- a Lua file that takes luaopen_bit from that same ffi.so (a second copy of the library
+  -- would be a second ffi, with cdata the first does not take).
   build_command = [[
     cargo build --release --locked -p ffi-capi &&
     mkdir -p target/rock &&
-    cp target/release/libffi_capi.so target/rock/ffi.so &&
-    cp target/release/libffi_capi.so target/rock/bit.so
+    cp target/release/libffi_capi.so target/rock/ffi.so
   ]],
   install = {
     lib = {
       ffi = "target/rock/ffi.so",
-      bit = "target/rock/bit.so",
+    },
+    lua = {
+      bit = "rock/bit.lua",
     },
   },
 }

@@ -37,6 +37,21 @@
 extern "C" {
 #endif
 
+/* C89 (Lua 5.1 and 5.2's headers) has no `inline`. */
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#define LUA_FFI_INLINE inline
+#elif defined(__GNUC__)
+#define LUA_FFI_INLINE __inline__
+#else
+#define LUA_FFI_INLINE
+#endif
+
+/* The library is built for x86-64 Lua with 64-bit numbers and integers (the default
+ * luaconf.h); a Lua built with LUA_32BITS or as C++ (errors thrown as exceptions, which
+ * the library's frames cannot pass) is not supported. */
+typedef char lua_ffi_check_number[sizeof(lua_Number) == 8 ? 1 : -1];
+typedef char lua_ffi_check_integer[sizeof(lua_Integer) == 8 ? 1 : -1];
+
 #define LUA_FFI_PATCH_TONUMBER 1u
 #define LUA_FFI_PATCH_TYPE 2u
 #define LUA_FFI_PATCH_PAIRS 4u
@@ -54,7 +69,7 @@ int lua_ffi_open_with(lua_State *L, int version, lua_ffi_lookup lookup, unsigned
 int lua_ffi_open_bit_with(lua_State *L, int version, lua_ffi_lookup lookup);
 
 /* The Lua C functions the library uses, by their names in this version's lua.h. */
-static inline lua_ffi_function lua_ffi_host_function(const char *name) {
+static LUA_FFI_INLINE lua_ffi_function lua_ffi_host_function(const char *name) {
 #define LUA_FFI_FN(f) \
   if (strcmp(name, #f) == 0) return (lua_ffi_function)&f;
   /* Every version. */
@@ -95,24 +110,24 @@ static inline lua_ffi_function lua_ffi_host_function(const char *name) {
 }
 
 /* luaopen_ffi for this host, with the given options. */
-static inline int lua_ffi_open_opts(lua_State *L, unsigned options) {
+static LUA_FFI_INLINE int lua_ffi_open_opts(lua_State *L, unsigned options) {
   return lua_ffi_open_with(L, LUA_VERSION_NUM, lua_ffi_host_function, options);
 }
 
 /* luaopen_ffi for this host (a lua_CFunction), with LUA_FFI_DEFAULTS. */
-static inline int lua_ffi_open(lua_State *L) {
+static LUA_FFI_INLINE int lua_ffi_open(lua_State *L) {
   return lua_ffi_open_opts(L, LUA_FFI_DEFAULTS);
 }
 
 /* luaopen_bit for this host (a lua_CFunction): LuaJIT 2.1's BitOp with 64-bit cdata. */
-static inline int lua_ffi_open_bit(lua_State *L) {
+static LUA_FFI_INLINE int lua_ffi_open_bit(lua_State *L) {
   return lua_ffi_open_bit_with(L, LUA_VERSION_NUM, lua_ffi_host_function);
 }
 
 /* Makes require "ffi" open the module (with LUA_FFI_DEFAULTS), and require "bit" too
  * unless package.preload.bit or package.loaded.bit is already set. Needs the package
  * library. */
-static inline void lua_ffi_preload(lua_State *L) {
+static LUA_FFI_INLINE void lua_ffi_preload(lua_State *L) {
   lua_getglobal(L, "package");
   lua_getfield(L, -1, "preload");
   lua_pushcfunction(L, lua_ffi_open);

@@ -164,6 +164,36 @@ awk -v skipped="$skipped" -v re="^$vm_re total: " "$rank"'
     parts = parts sprintf(", 8 threads on %d VMs %s, valgrind %s", tv, num(tp), num(vp))
     printf "tests: %s Rust tests passed, %d failed, %d ignored; Lua assertions: %s passed, %d failed (%s); oracles: %d mismatches in %s layout values, %s header values, %s luajit parser cases, %s ABI calls and %s callbacks, %s lua5.4 invocations and %d REPL session; %d README blocks run, %d failed; %d skipped\n", num(p), f, ig, num(lp + tp + vp), lf + tf + vf, parts, bad, num(lay), num(hdr), num(par), num(calls), num(cbs), num(inv), repl, blocks, bf, skipped
   }' "$out"
+# Every figure the closing line counts must be there: a test binary that did not run (a
+# build failure, an earlier failing binary) would otherwise just count as zero.
+missing=()
+need() { grep -qE "$1" "$out" || missing+=("$2"); }
+for v in 1 2 3 4 5; do
+  need "^Lua 5\.$v total: " "Lua 5.$v conformance"
+  need "^Lua 5\.$v gc-stress total: " "Lua 5.$v conformance under GC stress"
+  need "^Lua 5\.$v ffi\.so total: " "ffi.so in the Lua 5.$v interpreter"
+  need "^Lua 5\.$v threads: 8 threads at once" "Lua 5.$v in 8 threads"
+  need "^Lua 5\.$v threads: 8 rounds" "Lua 5.$v states closed while others call C"
+  need "^C host on Lua 5\.$v:" "the C host on Lua 5.$v"
+done
+need "^Lua 5\.4 rlua total: " "ffi-rlua"
+need "^luajit total: " "the luajit oracle run"
+need "^layout vs gcc \(sysv\)" "layout vs gcc (sysv)"
+need "^layout vs gcc \(win64\)" "layout vs gcc (win64)"
+need "^system headers vs gcc" "system headers"
+need "^luajit oracle:" "the luajit parser oracle"
+need "^abi_diff \(Lua 5\.4\)" "abi_diff on Lua 5.4"
+need "^abi_diff \(Lua 5\.1\)" "abi_diff on Lua 5.1"
+need "^fuzz smoke:" "the fuzz smoke test"
+need "^side by side with lua5\.4 \(REPL" "the REPL side by side with lua5.4"
+need "^side by side with lua5\.4 \(options" "lua-ffi side by side with lua5.4"
+need "^README block luarocks: ran" "the README's luarocks block"
+need "^valgrind calls\.lua: 0 errors" "valgrind"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "!!!! MISSING figures (their tests did not run): !!!!"
+  printf '  %s\n' "${missing[@]}"
+  failed+=("summary: ${#missing[@]} missing figures")
+fi
 if [ ${#failed[@]} -gt 0 ]; then
   echo "!!!! FAILED stages: !!!!"
   printf '  %s\n' "${failed[@]}"

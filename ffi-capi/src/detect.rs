@@ -112,6 +112,13 @@ pub unsafe fn tell_version(
     l: *mut lua_State,
     lookup: &mut dyn FnMut(&CStr) -> *const c_void,
 ) -> Result<c_int, Unknown> {
+    if !lookup(c"luaJIT_setmode").is_null() {
+        return Err(Unknown(
+            "ffi: this is LuaJIT, whose ffi and bit are built in: require them without this \
+             module"
+                .into(),
+        ));
+    }
     if lookup(c"lua_gettop").is_null() {
         return Err(Unknown(
             "ffi: no Lua C API in this process's global symbols (lua_gettop is not \

@@ -165,3 +165,50 @@ fn conformance_on_stock_interpreters() {
     }
     assert_eq!(total_failed, 0, "conformance failures through ffi.so (see above)");
 }
+
+/// `ffi.so` copied (not linked) as `bit.so`: two copies of the library in one state, two
+/// ffi contexts. Each copy takes only its own cdata: an error, never another type table.
+#[test]
+fn a_copy_is_a_second_ffi_not_a_crash() {
+    let dir = common::scratch().join("copied");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let so = ffi_so_dir().join("ffi.so");
+    std::fs::copy(&so, dir.join("ffi.so")).expect("copy");
+    std::fs::copy(&so, dir.join("bit.so")).expect("copy");
+    let Some((_, lua54)) = interpreters().into_iter().find(|(n, _)| *n == 504) else { return };
+    let out = Command::new(lua54)
+        .env("LUA_CPATH", format!("{}/?.so", dir.display()))
+        .args([
+            "-e",
+            r#"local ffi, bit = require "ffi", require "bit"
+               print(pcall(bit.band, ffi.new("int64_t", 3), 1))
+               print(pcall(bit.tohex, ffi.new("struct { int a; }")))
+               print(bit.band(7, 3))"#,
+        ])
+        .output()
+        .expect("lua5.4");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "false\tbad argument #1 to 'band' (number expected, got userdata)\n\
+         false\tbad argument #1 to 'tohex' (number expected, got userdata)\n3\n"
+    );
+}
+
+/// LuaJIT exports a 5.1 API but has its own ffi: loading this one there is refused.
+#[test]
+fn luajit_refused() {
+    let exe = std::env::var("LUAJIT").unwrap_or_else(|_| "luajit".into());
+    if Command::new(&exe).arg("-v").output().map(|o| !o.status.success()).unwrap_or(true) {
+        common::skipped("luajit not found: loading ffi.so into LuaJIT not tested");
+        return;
+    }
+    let so = ffi_so_dir().join("ffi.so");
+    let chunk = format!(r#"print(pcall(package.loadlib("{}", "luaopen_ffi")))"#, so.display());
+    let out = Command::new(&exe).args(["-e", &chunk]).output().expect("luajit");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "false\tffi: this is LuaJIT, whose ffi and bit are built in: require them without this \
+         module\n"
+    );
+}

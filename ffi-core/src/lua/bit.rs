@@ -76,14 +76,25 @@ fn arg<V: Vm>(frame: &mut Frame<V>, i: c_int, fname: &str, unsigned: bool) -> Re
                     }
                 }
             }
-            let tt = frame.types();
-            let to = if unsigned { uint64_id(tt) } else { int64_id(tt) };
-            let Raise::Message(e) = convert::cannot_convert(frame, i, to) else {
-                unreachable!("cannot_convert makes a message")
-            };
-            Err(bad_arg(i, fname, e.message()))
+            Err(cannot_convert(frame, i, fname, unsigned))
+        }
+        // A namespace function (a call closure here, a function cdata in LuaJIT).
+        LuaType::Function if frame.cdata(i).is_some() => {
+            Err(cannot_convert(frame, i, fname, unsigned))
         }
         _ => Err(expected(frame, i, fname, "number")),
+    }
+}
+
+/// `bad argument #i to 'fname' (cannot convert 'T' to 'int64_t')` (or `'uint64_t'` once an
+/// earlier argument made the operation unsigned), LuaJIT's error for a cdata that is no
+/// number.
+fn cannot_convert<V: Vm>(frame: &mut Frame<V>, i: c_int, fname: &str, unsigned: bool) -> Raise {
+    let tt = frame.types();
+    let to = if unsigned { uint64_id(tt) } else { int64_id(tt) };
+    match convert::cannot_convert(frame, i, to) {
+        Raise::Message(e) => bad_arg(i, fname, e.message()),
+        other => other,
     }
 }
 
@@ -272,8 +283,10 @@ pub(crate) fn tohex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Rai
     }
     // LuaJIT keeps the precision in 8 bits as n + 1 (0: none), so it wraps.
     let field = (n as u32).wrapping_add(1) & 255;
-    if (0..16).contains(&n) {
-        b &= (1u64 << (4 * n)) - 1;
+    // LuaJIT masks for `n < 16` with a shift of `4 * n` bits as x86-64 does it (modulo
+    // 64): only `n` = INT_MIN, still negative here, wraps (to a shift of 0: nothing left).
+    if n < 16 {
+        b &= (1u64 << ((n as u32).wrapping_mul(4) & 63)).wrapping_sub(1);
     }
     let text = match field {
         0 if upper => format!("{b:X}"),

@@ -26,9 +26,10 @@ use core::ffi::c_int;
 /// The header at the start of every cdata block.
 #[repr(C)]
 struct Header {
-    /// [`MAGIC`]: tells our blocks from other userdata of at least the header's size
+    /// [`magic`]: tells our blocks from other userdata of at least the header's size
     /// (pure Lua cannot create userdata with chosen contents; C libraries' userdata do not
-    /// start with this value).
+    /// start with this value), and from the cdata of another copy of this library loaded
+    /// into the same state (`ffi.so` copied as `bit.so`: two contexts, two type tables).
     magic: u32,
     /// The cdata's C type.
     ty: u32,
@@ -40,8 +41,18 @@ struct Header {
     nelem: u32,
 }
 
-/// The first four bytes of every cdata block.
+/// Mixed into [`magic`].
 const MAGIC: u32 = 0xFF1C_DA7A;
+
+/// Its address differs between copies of this code loaded into one process.
+static COPY_ANCHOR: u8 = 0;
+
+/// The first four bytes of every cdata block: [`MAGIC`] mixed with where this copy of the
+/// code is loaded, so that each copy recognises only its own cdata.
+#[inline(always)]
+fn magic() -> u32 {
+    MAGIC ^ ((&COPY_ANCHOR as *const u8 as usize >> 4) as u32)
+}
 
 /// The header flag of ctype objects.
 const CTYPE: u16 = 1;
@@ -96,7 +107,7 @@ impl Cdata {
         // region (userdata blocks are at least 8-aligned, enough for Header).
         let h = unsafe { header.read() };
         let off = h.off as usize;
-        if h.magic != MAGIC || h.ty as usize >= ntypes || off > len {
+        if h.magic != magic() || h.ty as usize >= ntypes || off > len {
             return None;
         }
         // `off` <= `len`: the payload pointer stays inside the block.
@@ -241,7 +252,7 @@ unsafe fn push_block(
     let base = block as usize + HEADER;
     let payload = (base + align - 1) & !(align - 1);
     let off = payload - block as usize;
-    let header = Header { magic: MAGIC, ty: ty.index(), flags, off: off as u16, nelem };
+    let header = Header { magic: magic(), ty: ty.index(), flags, off: off as u16, nelem };
     // SAFETY: the block has HEADER + size + extra bytes and is at least 8-aligned, so the
     // header fits at its start.
     unsafe { block.cast::<Header>().write(header) };
