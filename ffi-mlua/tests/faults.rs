@@ -401,7 +401,7 @@ fn foreign_userdata() {
             // SAFETY: exec_raw runs this with the live state, with room for one value.
             let p = unsafe { mlua::ffi::lua_newuserdata(l, 64) } as *mut u32;
             let header: [u32; 16] =
-                [0xFF1C_DA7A, ty, 16 << 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+                [ffi_core::lua::cdata_magic(), ty, 16 << 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
             for (i, w) in header.iter().enumerate() {
                 // SAFETY: the new block has 64 bytes.
                 unsafe { p.wrapping_add(i).write(*w) };

@@ -50,7 +50,7 @@ static COPY_ANCHOR: u8 = 0;
 /// The first four bytes of every cdata block: [`MAGIC`] mixed with where this copy of the
 /// code is loaded, so that each copy recognises only its own cdata.
 #[inline(always)]
-fn magic() -> u32 {
+pub fn magic() -> u32 {
     MAGIC ^ ((&COPY_ANCHOR as *const u8 as usize >> 4) as u32)
 }
 

@@ -40,5 +40,8 @@ mod open;
 mod upvalues;
 
 pub use call::set_stack_probe;
+/// The first word of this copy's cdata blocks (for tests that forge one).
+#[doc(hidden)]
+pub use cdata::magic as cdata_magic;
 pub use context::{claim_context, ContextOwner};
 pub use open::{open, open_bit, patch_globals, Options};
