@@ -30,12 +30,14 @@
 
 #include <string.h>
 
-#include "lauxlib.h"
-#include "lua.h"
-
+/* Lua's headers inside extern "C" too, as lua.hpp does (a C++ host of a C-built Lua whose
+ * luaconf.h does not say so itself). */
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+#include "lauxlib.h"
+#include "lua.h"
 
 /* C89 (Lua 5.1 and 5.2's headers) has no `inline`. */
 #if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)

@@ -33,23 +33,42 @@ impl Scope {
     pub const GLOBAL: Scope = Scope(libc::RTLD_DEFAULT);
 
     /// The object containing code address `caller` (the return address of a call into
-    /// `luaopen_*`) when it exports `lua_gettop` itself, else [`Scope::GLOBAL`].
-    pub fn of_caller(caller: usize) -> Scope {
-        let Some((fname, base)) = object_of(caller as *const c_void) else { return Scope::GLOBAL };
+    /// `luaopen_*`) when it exports `lua_gettop` itself; else the global scope when that is
+    /// unambiguous: its `lua_gettop` is the caller's own, or only one Lua is loaded. With
+    /// several Lua libraries loaded and a caller that is none of them (a C module calling
+    /// `luaopen_ffi` itself), which Lua runs the state cannot be told: `Err` with the
+    /// message (which cannot be raised either: whose `lua_error`?).
+    pub fn of_caller(caller: usize) -> Result<Scope, String> {
+        let Some((fname, base)) = object_of(caller as *const c_void) else {
+            return Ok(Scope::GLOBAL);
+        };
         // SAFETY: `fname` is the NUL-terminated name of a loaded object (from dladdr);
         // RTLD_NOLOAD only finds it, it loads nothing and runs no constructor.
         let h = unsafe { libc::dlopen(fname, libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
-        if h.is_null() {
-            return Scope::GLOBAL;
+        if !h.is_null() {
+            let own = Scope(h).lookup(c"lua_gettop");
+            if !own.is_null() && object_of(own).map(|o| o.1) == Some(base) {
+                // The handle stays open: the functions are used for the process's life.
+                return Ok(Scope(h));
+            }
+            // SAFETY: the handle dlopen just returned, not used after.
+            unsafe { libc::dlclose(h) };
         }
-        let own = Scope(h).lookup(c"lua_gettop");
-        if !own.is_null() && object_of(own).map(|o| o.1) == Some(base) {
-            // The handle stays open: the functions are used for the process's life.
-            return Scope(h);
+        let global = Scope::GLOBAL.lookup(c"lua_gettop");
+        if global.is_null() || object_of(global).map(|o| o.1) == Some(base) {
+            // No Lua in the global scope (tell_version says so), or the caller's own.
+            return Ok(Scope::GLOBAL);
         }
-        // SAFETY: the handle dlopen just returned, not used after.
-        unsafe { libc::dlclose(h) };
-        Scope::GLOBAL
+        let luas = lua_libraries();
+        if luas.len() > 1 {
+            return Err(format!(
+                "ffi: {} Lua libraries are loaded ({}) and luaopen_ffi was not called by any \
+                 of them: cannot tell which runs this state",
+                luas.len(),
+                luas.join(", ")
+            ));
+        }
+        Ok(Scope::GLOBAL)
     }
 
     /// The symbol `name` in this scope; null when it is not there.
@@ -58,6 +77,56 @@ impl Scope {
         // `name` ends in NUL; dlsym only reads symbol tables.
         unsafe { libc::dlsym(self.0, name.as_ptr()) as *const c_void }
     }
+}
+
+/// The loaded objects that define a `lua_gettop` (each Lua library once, by the object
+/// its `lua_gettop` is in), as names.
+fn lua_libraries() -> Vec<String> {
+    // The objects' names first: dlopen is not called while dl_iterate_phdr holds the
+    // loader's lock.
+    unsafe extern "C" fn collect(
+        info: *mut libc::dl_phdr_info,
+        _size: usize,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: `data` is the Vec below, borrowed by nothing else during the iteration.
+        let names = unsafe { &mut *(data as *mut Vec<std::ffi::CString>) };
+        // SAFETY: `info` is the loader's record for this call.
+        let info = unsafe { &*info };
+        let name = if info.dlpi_name.is_null() {
+            std::ffi::CString::default()
+        } else {
+            // SAFETY: dlpi_name is a NUL-terminated string of the loader's.
+            unsafe { CStr::from_ptr(info.dlpi_name) }.to_owned()
+        };
+        names.push(name);
+        0
+    }
+    let mut names: Vec<std::ffi::CString> = Vec::new();
+    // SAFETY: `collect` matches the callback type and only appends to `names`.
+    unsafe { libc::dl_iterate_phdr(Some(collect), &mut names as *mut _ as *mut c_void) };
+    let mut found: Vec<(*mut c_void, String)> = Vec::new();
+    for name in &names {
+        // The main program's name is empty: dlopen(NULL) is its handle.
+        let arg = if name.as_bytes().is_empty() { core::ptr::null() } else { name.as_ptr() };
+        // SAFETY: a loaded object's name (or NULL for the program); RTLD_NOLOAD loads
+        // nothing.
+        let h = unsafe { libc::dlopen(arg, libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
+        if h.is_null() {
+            continue;
+        }
+        let f = Scope(h).lookup(c"lua_gettop");
+        if let Some((fname, fbase)) = object_of(f) {
+            if !found.iter().any(|(b, _)| *b == fbase) {
+                // SAFETY: dli_fname is a NUL-terminated string of the loader's.
+                let shown = unsafe { CStr::from_ptr(fname) }.to_string_lossy().into_owned();
+                found.push((fbase, shown));
+            }
+        }
+        // SAFETY: the handle dlopen just returned, not used after.
+        unsafe { libc::dlclose(h) };
+    }
+    found.into_iter().map(|(_, n)| n).collect()
 }
 
 /// The file name and base address of the loaded object containing `addr`.

@@ -132,7 +132,14 @@ unsafe fn open_bit_installed(l: *mut lua_State, _options: c_uint) -> c_int {
 /// # Safety
 /// Called by Lua as a `lua_CFunction` with a live state.
 unsafe fn from_process(l: *mut lua_State, caller: usize, open: Opener, options: c_uint) -> c_int {
-    let scope = detect::Scope::of_caller(caller);
+    let scope = match detect::Scope::of_caller(caller) {
+        Ok(scope) => scope,
+        Err(msg) => {
+            // No Lua known to be the state's: nothing to raise with.
+            eprintln!("{msg}");
+            return 0;
+        }
+    };
     // SAFETY: a live state (the caller's contract).
     match unsafe { install_from_process(l, scope) } {
         // SAFETY: a live state of the installed Lua, called by Lua.

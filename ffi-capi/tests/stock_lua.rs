@@ -146,6 +146,36 @@ fn a_local_lua_next_to_a_global_one() {
         assert!(out.status.success(), "{lib}: {}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(stdout, format!("{version} 3 ffffffffffffffff\n"), "{lib}");
     }
+    // A C module that calls luaopen_ffi itself: the caller is no Lua, and two are loaded.
+    let module = common::scratch().join("viaffi.so");
+    let ffi_so = ffi_so_dir().join("ffi.so");
+    common::cc(&[
+        "-O2",
+        "-shared",
+        "-fPIC",
+        &format!("-DFFI_SO=\"{}\"", ffi_so.display()),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/c/calls_luaopen.c")
+            .to_str()
+            .unwrap(),
+        "-o",
+        module.to_str().unwrap(),
+        "-ldl",
+    ]);
+    let cpath = format!("{}/?.so", common::scratch().display());
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg(&exe)
+        .args(["liblua5.2.so.0", &cpath, r#"print(require "viaffi")"#])
+        .output()
+        .expect("two_luas");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "true\n", "{stderr}");
+    assert!(
+        stderr.contains("ffi: 2 Lua libraries are loaded (")
+            && stderr.contains("cannot tell which runs this state"),
+        "{stderr}"
+    );
 }
 
 #[test]
