@@ -2,15 +2,17 @@
 //! (through `include/lua_ffi.h`).
 //!
 //! ```text
-//!   luaopen_ffi(L)                      lua_ffi_open_with(L, LUA_VERSION_NUM, lookup, opts)
-//!     detect::tell_version (dlsym)        the host's lua.h names the functions
-//!            \                             /
+//!   luaopen_ffi(L) (naked: + return address)   lua_ffi_open_with(L, LUA_VERSION_NUM, lookup, opts)
+//!     detect::Scope::of_caller (dladdr)          the host's lua.h names the functions
+//!     detect::tell_version (markers)                      |
+//!            \                                            /
 //!             LuaC::from_symbols -> vm::install -> open::<CapiVm> -> patch globals
 //! ```
 //!
 //! Errors are Lua errors raised with the functions that were found. When not even
-//! `lua_pushlstring` and `lua_error` can be found there is no way to raise: the message goes
-//! to stderr and the loader returns nothing (`require` then gives `true`).
+//! `lua_pushlstring` and `lua_error` can be found, or the state's Lua cannot be told among
+//! several, there is no way to raise: the message goes to stderr and the loader returns
+//! nothing (`require` then gives `true`).
 
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
 

@@ -91,19 +91,6 @@ pub fn testlib() -> PathBuf {
     .clone()
 }
 
-/// A second copy of [`testlib`] (another path: `dlopen` loads it again, with its own
-/// globals).
-pub fn testlib_copy() -> PathBuf {
-    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    COPY.get_or_init(|| {
-        let lib = testlib();
-        let copy = lib.with_extension("copy.so");
-        std::fs::copy(&lib, &copy).expect("copy of the test library");
-        copy
-    })
-    .clone()
-}
-
 /// This build's Lua as its `_VERSION` ("Lua 5.4"), the label of its figures.
 pub fn vm_name() -> String {
     mlua::Lua::new().globals().get::<String>("_VERSION").unwrap_or_else(|_| "Lua ?".into())
@@ -127,7 +114,7 @@ pub fn testlib_instance(i: usize) -> PathBuf {
 pub fn run_mlua(path: &Path, gc_stress: bool) -> Outcome {
     // The plain and the GC-stress runs go on at once in this process: each gets its own
     // copy of the library, so that neither sees the other's extern variables.
-    run_mlua_with(path, gc_stress, &if gc_stress { testlib_copy() } else { testlib() })
+    run_mlua_with(path, gc_stress, &if gc_stress { testlib_instance(0) } else { testlib() })
 }
 
 /// [`run_mlua`] with the C test library at `lib`.

@@ -69,8 +69,8 @@ fn operand<V: Vm>(frame: &mut Frame<V>, idx: c_int) -> Operand {
                 TypeClass::Struct(_) | TypeClass::Complex(_) => Operand::Aggregate(p as usize),
                 c @ (TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_)) => {
                     // SAFETY: `p` holds a number of class `c` (a value of `ty`).
-                    match unsafe { cvalue::load_num(c, p) } {
-                        Some(n) => Operand::Cnum(n, matches!(c, TypeClass::Int(8, false))),
+                    match unsafe { number_at(c, p) } {
+                        Some((n, unsigned)) => Operand::Cnum(n, unsigned),
                         None => Operand::Other,
                     }
                 }
@@ -241,6 +241,32 @@ fn upow(mut x: u64, k: i64) -> u64 {
     y
 }
 
+/// The value of a number-like C object (an integer, `bool`, floating-point or complex
+/// number: its real part) of class `class` at `p`, and whether it is a `uint64_t`, which
+/// makes 64-bit results unsigned (LuaJIT's rule for arithmetic and for `bit`).
+///
+/// # Safety
+/// `p` holds a value of class `class`.
+pub(crate) unsafe fn number_at(class: TypeClass, p: *const u8) -> Option<(Num, bool)> {
+    match class {
+        TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_) | TypeClass::Complex(_) => {
+            // SAFETY: the caller's contract.
+            let n = unsafe { cvalue::load_num(class, p) }?;
+            Some((n, matches!(class, TypeClass::Int(8, false))))
+        }
+        _ => None,
+    }
+}
+
+/// The type of a 64-bit integer result: `uint64_t` when an operand is one, else `int64_t`.
+pub(crate) fn int64_type(tt: &CTypeTable, unsigned: bool) -> CTypeId {
+    if unsigned {
+        uint64_id(tt)
+    } else {
+        int64_id(tt)
+    }
+}
+
 /// `int64_t` in this table.
 pub(crate) fn int64_id(tt: &CTypeTable) -> CTypeId {
     if tt.target().long_size == 8 {
@@ -307,8 +333,7 @@ fn arith<V: Vm>(frame: &mut Frame<V>, op: Metamethod) -> Result<Outcome, Raise> 
         if let (Some((x, ux)), Some((y, uy))) = (number(a), number(b)) {
             let unsigned = ux || uy;
             let (x, y) = (as64(x, unsigned), as64(y, unsigned));
-            let tt = frame.types();
-            let ty = if unsigned { uint64_id(tt) } else { int64_id(tt) };
+            let ty = int64_type(frame.types(), unsigned);
             return boxed(Boxed::int64(ty, int_op(op, x, y, unsigned)));
         }
     }

@@ -20,12 +20,12 @@
 //! Errors use LuaJIT's wording: `bad argument #2 to 'band' (number expected, got nil)`,
 //! `bad argument #1 to 'bnot' (cannot convert 'struct s' to 'int64_t')`.
 
-use super::arith::{as64, int64_id, uint64_id};
+use super::arith::{as64, int64_type, number_at};
 use super::cdata::Boxed;
 use super::convert;
 use super::frame::{Action, Frame, Next, Outcome, Raise, Step};
 use super::library::{bad_arg, expected};
-use crate::cvalue::{self, Num, TypeClass};
+use crate::cvalue::{Num, TypeClass};
 use crate::luaapi::{LuaType, Vm};
 use alloc::format;
 use core::ffi::c_int;
@@ -37,6 +37,17 @@ enum Arg {
     Lua(Num),
     /// A number-like cdata's value, and whether it is a `uint64_t`.
     C(Num, bool),
+}
+
+impl Arg {
+    /// The low 32 bits, signed: `tobit` of a number, the low word of a cdata's 64-bit
+    /// value (LuaJIT's `(int32_t)lj_carith_check64(...)`, as for shift counts and widths).
+    fn low32(self) -> i32 {
+        match self {
+            Arg::Lua(n) => tobit(n),
+            Arg::C(n, u) => as64(n, u) as i32,
+        }
+    }
 }
 
 /// BitOp's `tobit` of a Lua number: LuaJIT's `lj_num2bit` for a float (the low word of
@@ -63,17 +74,10 @@ fn arg<V: Vm>(frame: &mut Frame<V>, i: c_int, fname: &str, unsigned: bool) -> Re
             if !c.is_ctype() {
                 let tt = frame.types();
                 let (ty, p) = c.data(tt);
-                let class = TypeClass::of(tt, ty);
-                if let TypeClass::Int(..)
-                | TypeClass::Bool
-                | TypeClass::Float(_)
-                | TypeClass::Complex(_) = class
-                {
-                    // SAFETY: `p` holds a value of `ty` (the cdata's payload or what its
-                    // reference names), a number of class `class`.
-                    if let Some(n) = unsafe { cvalue::load_num(class, p) } {
-                        return Ok(Arg::C(n, matches!(class, TypeClass::Int(8, false))));
-                    }
+                // SAFETY: `p` holds a value of `ty` (the cdata's payload or what its
+                // reference names).
+                if let Some((n, u)) = unsafe { number_at(TypeClass::of(tt, ty), p) } {
+                    return Ok(Arg::C(n, u));
                 }
             }
             Err(cannot_convert(frame, i, fname, unsigned))
@@ -90,8 +94,7 @@ fn arg<V: Vm>(frame: &mut Frame<V>, i: c_int, fname: &str, unsigned: bool) -> Re
 /// earlier argument made the operation unsigned), LuaJIT's error for a cdata that is no
 /// number.
 fn cannot_convert<V: Vm>(frame: &mut Frame<V>, i: c_int, fname: &str, unsigned: bool) -> Raise {
-    let tt = frame.types();
-    let to = if unsigned { uint64_id(tt) } else { int64_id(tt) };
+    let to = int64_type(frame.types(), unsigned);
     match convert::cannot_convert(frame, i, to) {
         Raise::Message(e) => bad_arg(i, fname, e.message()),
         other => other,
@@ -100,8 +103,7 @@ fn cannot_convert<V: Vm>(frame: &mut Frame<V>, i: c_int, fname: &str, unsigned: 
 
 /// A 64-bit result as a cdata of `int64_t` or `uint64_t`.
 fn result64<V: Vm>(frame: &mut Frame<V>, unsigned: bool, v: u64) -> Result<Outcome, Raise> {
-    let tt = frame.types();
-    let ty = if unsigned { uint64_id(tt) } else { int64_id(tt) };
+    let ty = int64_type(frame.types(), unsigned);
     Ok(Outcome::Then(Action::Box(Boxed::int64(ty, v as i64)), Next::Return(1)))
 }
 
@@ -113,10 +115,7 @@ fn result32<V: Vm>(frame: &mut Frame<V>, v: i32) -> Result<Outcome, Raise> {
 
 /// `bit.tobit(x)`.
 pub(crate) fn to_bit<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Raise> {
-    let v = match arg(frame, 1, "tobit", false)? {
-        Arg::Lua(n) => tobit(n),
-        Arg::C(n, u) => as64(n, u) as i32,
-    };
+    let v = arg(frame, 1, "tobit", false)?.low32();
     result32(frame, v)
 }
 
@@ -145,34 +144,38 @@ enum Nary {
 }
 
 fn nary<V: Vm>(frame: &mut Frame<V>, op: Nary, fname: &str) -> Result<Outcome, Raise> {
-    let n = frame.stack.top().max(1);
-    // First pass: check every argument, left to right, and find the result type.
-    let (mut wide, mut unsigned) = (false, false);
-    for i in 1..=n {
-        if let Arg::C(_, u) = arg(frame, i, fname, unsigned)? {
-            wide = true;
-            unsigned |= u;
-        }
-    }
-    let (mut acc, fold): (u64, fn(u64, u64) -> u64) = match op {
-        Nary::And => (!0, |a, b| a & b),
-        Nary::Or => (0, |a, b| a | b),
-        Nary::Xor => (0, |a, b| a ^ b),
+    let fold: fn(u64, u64) -> u64 = match op {
+        Nary::And => |a, b| a & b,
+        Nary::Or => |a, b| a | b,
+        Nary::Xor => |a, b| a ^ b,
     };
-    for i in 1..=n {
+    let start = if let Nary::And = op { !0 } else { 0 };
+    // One pass, arguments checked left to right. Whether the result is 64-bit, and then
+    // `uint64_t` or `int64_t`, is known only at the end, while each argument converts to
+    // that type as C converts it (a float differs at 2^63 and below 0): fold all three
+    // readings and keep the right one.
+    let (mut wide, mut unsigned) = (false, false);
+    let (mut acc32, mut acc_i, mut acc_u) = (start, start, start);
+    for i in 1..=frame.stack.top().max(1) {
         let a = arg(frame, i, fname, unsigned)?;
-        let x = match (wide, a) {
-            // Each argument converted to the result type as C converts it.
-            (true, Arg::Lua(v) | Arg::C(v, _)) => as64(v, unsigned) as u64,
-            (false, Arg::Lua(v)) => tobit(v) as u32 as u64,
-            (false, Arg::C(..)) => unreachable!("a cdata argument makes it wide"),
+        let v = match a {
+            Arg::Lua(v) => {
+                acc32 = fold(acc32, tobit(v) as u32 as u64);
+                v
+            }
+            Arg::C(v, u) => {
+                wide = true;
+                unsigned |= u;
+                v
+            }
         };
-        acc = fold(acc, x);
+        acc_i = fold(acc_i, as64(v, false) as u64);
+        acc_u = fold(acc_u, as64(v, true) as u64);
     }
-    if wide {
-        result64(frame, unsigned, acc)
-    } else {
-        result32(frame, acc as u32 as i32)
+    match (wide, unsigned) {
+        (false, _) => result32(frame, acc32 as u32 as i32),
+        (true, false) => result64(frame, false, acc_i),
+        (true, true) => result64(frame, true, acc_u),
     }
 }
 
@@ -203,10 +206,7 @@ enum Shift {
 
 fn shift<V: Vm>(frame: &mut Frame<V>, op: Shift, fname: &str) -> Result<Outcome, Raise> {
     let x = arg(frame, 1, fname, false)?;
-    let sh = match arg(frame, 2, fname, false)? {
-        Arg::Lua(n) => tobit(n),
-        Arg::C(n, u) => as64(n, u) as i32,
-    };
+    let sh = arg(frame, 2, fname, false)?.low32();
     match x {
         Arg::C(n, u) => {
             let (x, s) = (as64(n, u) as u64, (sh & 63) as u32);
@@ -272,10 +272,7 @@ pub(crate) fn tohex<V: Vm>(frame: &mut Frame<V>, _: Step) -> Result<Outcome, Rai
             8
         }
     } else {
-        match arg(frame, 2, "tohex", false)? {
-            Arg::Lua(v) => tobit(v),
-            Arg::C(v, u) => as64(v, u) as i32,
-        }
+        arg(frame, 2, "tohex", false)?.low32()
     };
     let upper = n < 0;
     if upper {
