@@ -247,6 +247,7 @@ fn upow(mut x: u64, k: i64) -> u64 {
 ///
 /// # Safety
 /// `p` holds a value of class `class`.
+#[inline(always)]
 pub(crate) unsafe fn number_at(class: TypeClass, p: *const u8) -> Option<(Num, bool)> {
     match class {
         TypeClass::Int(..) | TypeClass::Bool | TypeClass::Float(_) | TypeClass::Complex(_) => {
@@ -259,6 +260,7 @@ pub(crate) unsafe fn number_at(class: TypeClass, p: *const u8) -> Option<(Num, b
 }
 
 /// The type of a 64-bit integer result: `uint64_t` when an operand is one, else `int64_t`.
+#[inline]
 pub(crate) fn int64_type(tt: &CTypeTable, unsigned: bool) -> CTypeId {
     if unsigned {
         uint64_id(tt)
